@@ -1,0 +1,152 @@
+#include "app/commands.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <optional>
+
+#include "app/routes.hpp"
+#include "app/tls_material.hpp"
+#include "config/loader.hpp"
+#include "crypto/files.hpp"
+#include "http/server.hpp"
+#include "keys/key_ring.hpp"
+#include "obs/log.hpp"
+#include "store/database.hpp"
+#include "store/sqlite_key_store.hpp"
+
+namespace sa::app {
+namespace {
+
+constexpr int kOk = 0, kFailed = 1, kBadConfig = 2;
+
+std::optional<config::Config> load(const std::string& path) {
+  auto result = config::load_config_file(path, config::process_env());
+  for (const auto& e : result.errors) {
+    std::fprintf(stderr, "%s\n", config::format_error(e).c_str());
+  }
+  return result.config;
+}
+
+int fail(const std::string& message) {
+  obs::log(obs::Level::error, message);
+  std::fprintf(stderr, "smart-auth: %s\n", message.c_str());
+  return kFailed;
+}
+
+bool write_ready_file(const std::string& path, const http::BoundPorts& ports,
+                      const std::string& ca_file) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("pid");
+  w.Int(static_cast<int>(getpid()));
+  w.Key("https_port");
+  w.Uint(ports.https);
+  if (ports.http) {
+    w.Key("http_port");
+    w.Uint(*ports.http);
+  }
+  w.Key("ca_file");
+  w.String(ca_file.c_str());
+  w.EndObject();
+  return crypto::write_file_private(path, std::string(buf.GetString(), buf.GetSize())) ==
+         crypto::FileStatus::Ok;
+}
+
+int serve(const config::Config& config, const std::string& ready_file) {
+  const auto started = std::chrono::steady_clock::now();
+  SystemClock clock;
+  auto tls = prepare_tls(config, clock);
+  if (!tls) return fail(tls.error());
+
+  auto db = store::Database::open(config.store);
+  if (!db) return fail(db.error());
+  store::SqliteKeyStore key_store(**db);
+  keys::KeyRing key_ring(key_store, config.keys, clock);
+  if (auto err = key_ring.load_or_create()) return fail(*err);
+
+  obs::Metrics metrics;
+  http::Router router({config.server.cors_allowed_origins});
+  Services services{config, **db, key_ring, metrics};
+  register_routes(router, services);
+
+  try {
+    http::Server server(config.server, tls->material, router, metrics);
+    const auto ports = server.bind();
+    server.every(std::chrono::seconds(config.keys.reload_interval_s), [&key_ring] {
+      if (auto err = key_ring.reload()) obs::log(obs::Level::error, *err);
+    });
+    if (config.server.plain_http.enabled) {
+      obs::log(obs::Level::warn,
+               "plain HTTP listener is ON: only safe behind a TLS-terminating proxy",
+               {obs::num("http_port", *ports.http)});
+    }
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    obs::log(obs::Level::info, "listening",
+             {{"url", config.server.public_base_url},
+              obs::num("https_port", ports.https),
+              {"ca_file", tls->ca_file},
+              {"fhir_base_url", config.smart.fhir_base_url},
+              obs::num("startup_ms", ms)});
+    std::fprintf(stderr,
+                 "smart-auth listening on https://%s:%u (issuer %s)\n"
+                 "  trust this CA: %s\n"
+                 "  discovery: %s/.well-known/smart-configuration\n",
+                 config.server.listen.host.c_str(), ports.https,
+                 config.server.public_base_url.c_str(),
+                 tls->ca_file.empty() ? "(configured certificate)" : tls->ca_file.c_str(),
+                 config.server.public_base_url.c_str());
+    if (!ready_file.empty() && !write_ready_file(ready_file, ports, tls->ca_file)) {
+      return fail("cannot write ready file " + ready_file);
+    }
+    server.run();
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  (*db)->close();
+  obs::log(obs::Level::info, "stopped");
+  return kOk;
+}
+
+int rotate_keys(const config::Config& config) {
+  SystemClock clock;
+  auto db = store::Database::open(config.store);
+  if (!db) return fail(db.error());
+  store::SqliteKeyStore key_store(**db);
+  keys::KeyRing key_ring(key_store, config.keys, clock);
+  if (auto err = key_ring.load_or_create()) return fail(*err);
+  auto kids = key_ring.rotate();
+  if (!kids) return fail(kids.error());
+  for (const auto& kid : *kids) std::printf("new active key %s\n", kid.c_str());
+  std::printf("old keys stay in JWKS for %u s; a running server picks this up within %u s\n",
+              config.keys.retired_key_ttl_s, config.keys.reload_interval_s);
+  return kOk;
+}
+
+}  // namespace
+
+int run(const Options& options) {
+  auto config = load(options.config_path);
+  if (!config) return kBadConfig;
+  if (options.command == Command::check_config) {
+    std::printf("%s: ok\n", options.config_path.c_str());
+    return kOk;
+  }
+  obs::init_logging(config->log);
+  switch (options.command) {
+    case Command::serve: return serve(*config, options.ready_file);
+    case Command::rotate_keys: return rotate_keys(*config);
+    case Command::check_config: return kOk;
+  }
+  return kFailed;
+}
+
+}  // namespace sa::app

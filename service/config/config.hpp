@@ -1,0 +1,85 @@
+// Plain settings structs, one per component, filled once at start-up by load_config()
+// (config/loader.hpp). Components receive only their own struct; nothing reads YAML lazily.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sa::config {
+
+struct Endpoint {
+  std::string host;        // as written: "127.0.0.1", "0.0.0.0", "localhost", "::1"
+  std::uint16_t port = 0;  // 0 = ephemeral (tests)
+};
+
+struct TlsSettings {
+  std::string cert_file;  // PEM chain; empty together with key_file = generate local CA + cert
+  std::string key_file;   // PEM private key
+};
+
+struct PlainHttpSettings {
+  bool enabled = false;  // plain HTTP for use behind a TLS-terminating proxy only
+  Endpoint listen{"127.0.0.1", 8080};
+};
+
+struct LimitSettings {
+  std::uint32_t max_header_bytes = 16 * 1024;
+  std::uint32_t max_body_bytes = 64 * 1024;
+  std::uint32_t header_timeout_ms = 10'000;  // from accept / end of last response to full headers
+  std::uint32_t body_timeout_ms = 10'000;    // to read the body once headers are in
+  std::uint32_t idle_timeout_ms = 60'000;    // keep-alive connection with no request in progress
+  std::uint32_t max_connections = 4096;
+};
+
+struct ServerSettings {
+  Endpoint listen{"127.0.0.1", 8443};
+  std::string public_base_url = "https://localhost:8443";  // the issuer; no trailing slash
+  std::uint32_t threads = 0;                               // 0 = number of cores
+  TlsSettings tls;
+  PlainHttpSettings plain_http;
+  LimitSettings limits;
+  std::uint32_t shutdown_grace_ms = 5'000;
+  std::vector<std::string> cors_allowed_origins;  // empty = any origin ("*") on CORS routes
+};
+
+struct StoreSettings {
+  std::string path = "data/smart-auth.db";
+  std::uint32_t busy_timeout_ms = 5'000;
+  std::uint32_t group_commit_window_us = 1'000;  // how long the writer gathers before committing
+  std::uint32_t max_batch = 512;                 // most writes in one transaction
+  std::uint32_t read_connections = 4;
+};
+
+enum class AccessTokenAlg { ES256, RS256 };
+
+struct KeySettings {
+  AccessTokenAlg access_token_alg = AccessTokenAlg::ES256;
+  // After rotate-keys, an old public key stays in JWKS this long (>= the longest token lifetime).
+  std::uint32_t retired_key_ttl_s = 86'400;
+  std::uint32_t reload_interval_s = 30;  // how often a running server re-reads keys from the store
+};
+
+struct SmartSettings {
+  std::string fhir_base_url = "https://localhost:8443/fhir";  // the `aud` tokens are issued for
+  std::vector<std::string> scopes_supported;  // advertised in discovery; empty = built-in list
+  std::string management_endpoint;            // optional URL of the EHR's app-management page
+};
+
+enum class LogLevel { trace, debug, info, warn, error };
+
+struct LogSettings {
+  LogLevel level = LogLevel::info;
+  bool audit = true;  // the audit channel (security decisions)
+};
+
+struct Config {
+  std::string data_dir = "data";  // generated CA/cert land here; relative paths are from CWD
+  ServerSettings server;
+  StoreSettings store;
+  KeySettings keys;
+  SmartSettings smart;
+  LogSettings log;
+};
+
+}  // namespace sa::config

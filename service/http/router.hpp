@@ -1,0 +1,63 @@
+// Maps method + path to handlers and applies the response policy every route shares:
+// security headers, Cache-Control, CORS and preflight, JSON 404/405 with Allow.
+// It knows nothing of sockets (see server.hpp) or of OAuth (see oauth/).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace sa::http {
+
+using Handler = std::function<void(const Request&, Responder)>;
+// Adapts a synchronous request -> response function.
+Handler sync_handler(std::function<Response(const Request&)> fn);
+
+struct RouteOptions {
+  bool cors = false;       // browser apps call it: CORS headers and OPTIONS preflight
+  bool cacheable = false;  // may be cached (discovery, JWKS); everything else is no-store
+  // Discovery member this route provides, e.g. "token_endpoint". Discovery lists a route only
+  // once it is registered, so an endpoint is advertised exactly when it works.
+  std::string discovery_field;
+};
+
+struct RouterSettings {
+  std::vector<std::string> cors_allowed_origins;  // empty: any origin
+};
+
+// A JSON error body {"error": code, "error_description": description} with the given status.
+Response error_response(int status, std::string_view code, std::string_view description);
+
+class Router {
+ public:
+  explicit Router(RouterSettings settings = {});
+
+  // `pattern` is a path whose segments are literals or {name} captures: "/auth/register/{id}".
+  void add(Method method, std::string pattern, std::string name, Handler handler,
+           RouteOptions options = {});
+  // Routes, runs and decorates one request. Sets req.path_params and req.route_name.
+  void dispatch(Request& req, Responder done) const;
+  // (discovery_field, path) of every registered route that advertises itself.
+  std::vector<std::pair<std::string, std::string>> advertised() const;
+
+ private:
+  struct Route {
+    Method method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    std::string name;
+    Handler handler;
+    RouteOptions options;
+  };
+  bool matches(const Route& route, const std::vector<std::string_view>& segments,
+               std::vector<std::pair<std::string, std::string>>* params) const;
+  bool origin_allowed(std::string_view origin) const;
+
+  RouterSettings settings_;
+  std::vector<Route> routes_;
+};
+
+}  // namespace sa::http

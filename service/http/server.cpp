@@ -1,0 +1,471 @@
+#include "http/server.hpp"
+
+#include <openssl/ssl.h>
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cstdio>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "obs/log.hpp"
+
+namespace sa::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using PlainStream = beast::tcp_stream;
+
+// Modern AEAD suites only (Mozilla "intermediate" for TLS 1.2); TLS 1.3 suites are OpenSSL's.
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+Method to_method(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get: return Method::GET;
+    case bhttp::verb::head: return Method::HEAD;
+    case bhttp::verb::post: return Method::POST;
+    case bhttp::verb::put: return Method::PUT;
+    case bhttp::verb::delete_: return Method::DELETE_;
+    case bhttp::verb::options: return Method::OPTIONS;
+    case bhttp::verb::patch: return Method::PATCH;
+    default: return Method::OTHER;
+  }
+}
+
+tcp::endpoint resolve(const config::Endpoint& ep) {
+  boost::system::error_code ec;
+  std::string host = ep.host == "localhost" ? "127.0.0.1" : ep.host;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) throw std::runtime_error("cannot parse listen address " + ep.host);
+  return {address, ep.port};
+}
+
+std::string process_prefix() {
+  unsigned char bytes[4];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return "00000000";
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x", bytes[0], bytes[1], bytes[2], bytes[3]);
+  return buf;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(const config::ServerSettings& s, const Router& r, obs::Metrics& m)
+      : settings(s), router(r), metrics(m) {}
+
+  config::ServerSettings settings;
+  const Router& router;
+  obs::Metrics& metrics;
+  asio::io_context ioc{static_cast<int>(std::max(1u, settings.threads))};
+  asio::ssl::context ssl_ctx{asio::ssl::context::tls_server};
+  std::optional<tcp::acceptor> tls_acceptor;
+  std::optional<tcp::acceptor> plain_acceptor;
+  asio::signal_set signals{ioc, SIGINT, SIGTERM};
+  asio::steady_timer grace_timer{ioc};
+  std::atomic<std::uint32_t> connections{0};
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint64_t> request_counter{0};
+  std::string id_prefix = process_prefix();
+
+  // Connections waiting for their next request; shutdown closes them at once.
+  std::mutex idle_mutex;
+  std::uint64_t next_conn_id = 1;
+  std::unordered_map<std::uint64_t, std::function<void()>> idle_closers;
+
+  void configure_tls(const TlsMaterial& tls);
+  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, bool tls);
+  asio::awaitable<void> session(tcp::socket socket, bool tls);
+  template <class Stream>
+  asio::awaitable<void> serve(std::shared_ptr<Stream> stream, const std::string& remote, bool tls,
+                              Clock::time_point deadline);
+  template <class Stream>
+  asio::awaitable<void> write_error(Stream& stream, int status, std::string_view code,
+                                    std::string_view description, bool tls);
+  asio::awaitable<Response> run_handler(Request& req);
+  void begin_shutdown();
+  void on_session_end();
+  std::uint64_t mark_idle(std::function<void()> closer);
+  void unmark_idle(std::uint64_t id);
+};
+
+void Server::Impl::configure_tls(const TlsMaterial& tls) {
+  SSL_CTX* native = ssl_ctx.native_handle();
+  // TLS 1.2+ only (SMART App Launch: TLS 1.2 or higher; RFC 9325).
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  ssl_ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1 | asio::ssl::context::no_compression |
+                      asio::ssl::context::single_dh_use);
+  if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1) {
+    throw std::runtime_error("cannot set TLS cipher list");
+  }
+  SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  boost::system::error_code ec;
+  ssl_ctx.use_certificate_chain(asio::buffer(tls.cert_chain_pem), ec);
+  if (ec) throw std::runtime_error("server.tls.cert: not a usable PEM certificate chain");
+  ssl_ctx.use_private_key(asio::buffer(tls.key_pem), asio::ssl::context::pem, ec);
+  if (ec) throw std::runtime_error("server.tls.key: not a usable PEM private key");
+  if (SSL_CTX_check_private_key(native) != 1) {
+    throw std::runtime_error("server.tls.key: does not match server.tls.cert");
+  }
+}
+
+std::uint64_t Server::Impl::mark_idle(std::function<void()> closer) {
+  std::lock_guard lock(idle_mutex);
+  std::uint64_t id = next_conn_id++;
+  idle_closers.emplace(id, std::move(closer));
+  return id;
+}
+
+void Server::Impl::unmark_idle(std::uint64_t id) {
+  std::lock_guard lock(idle_mutex);
+  idle_closers.erase(id);
+}
+
+void Server::Impl::begin_shutdown() {
+  if (stopping.exchange(true)) return;
+  obs::log(obs::Level::info, "shutting down", {obs::num("open_connections", connections.load())});
+  boost::system::error_code ignored;
+  if (tls_acceptor) tls_acceptor->close(ignored);
+  if (plain_acceptor) plain_acceptor->close(ignored);
+  signals.cancel(ignored);
+  {
+    std::lock_guard lock(idle_mutex);
+    for (auto& [id, close] : idle_closers) close();
+    idle_closers.clear();
+  }
+  if (connections.load() == 0) {
+    ioc.stop();
+    return;
+  }
+  grace_timer.expires_after(std::chrono::milliseconds(settings.shutdown_grace_ms));
+  grace_timer.async_wait([this](boost::system::error_code) {
+    obs::log(obs::Level::warn, "shutdown grace period over; dropping connections",
+             {obs::num("open_connections", connections.load())});
+    ioc.stop();
+  });
+}
+
+void Server::Impl::on_session_end() {
+  if (connections.fetch_sub(1) == 1 && stopping.load()) {
+    asio::post(ioc, [this] { ioc.stop(); });
+  }
+}
+
+asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& acceptor, bool tls) {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kNoThrow);
+    if (stopping.load()) co_return;
+    if (ec) {
+      if (ec == asio::error::operation_aborted) co_return;
+      // Out of descriptors or similar: back off briefly rather than spin.
+      obs::log(obs::Level::warn, "accept failed", {{"error", ec.message()}});
+      asio::steady_timer pause(ioc, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kNoThrow);
+      continue;
+    }
+    if (connections.load() >= settings.limits.max_connections) {
+      boost::system::error_code ignored;
+      socket.close(ignored);  // over the limit: a closed socket, nothing else
+      metrics.increment("smart_auth_connections_refused_total",
+                        "Connections closed at accept because max_connections was reached.");
+      continue;
+    }
+    connections.fetch_add(1);
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, session(std::move(socket), tls),
+                   [this](std::exception_ptr e) {
+                     if (e) {
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                         obs::log(obs::Level::error, "session failed", {{"what", ex.what()}});
+                       }
+                     }
+                     on_session_end();
+                   });
+  }
+}
+
+asio::awaitable<void> Server::Impl::session(tcp::socket socket, bool tls) {
+  const auto deadline = Clock::now() + std::chrono::milliseconds(settings.limits.header_timeout_ms);
+  boost::system::error_code ec;
+  auto peer = socket.remote_endpoint(ec);
+  std::string remote = ec ? std::string("unknown") : peer.address().to_string();
+  socket.set_option(tcp::no_delay(true), ec);
+  if (tls) {
+    auto stream = std::make_shared<TlsStream>(PlainStream(std::move(socket)), ssl_ctx);
+    beast::get_lowest_layer(*stream).expires_at(deadline);
+    auto [hs_ec] = co_await stream->async_handshake(asio::ssl::stream_base::server, kNoThrow);
+    if (hs_ec) co_return;
+    co_await serve(stream, remote, true, deadline);
+    beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(1));
+    co_await stream->async_shutdown(kNoThrow);
+  } else {
+    auto stream = std::make_shared<PlainStream>(std::move(socket));
+    co_await serve(stream, remote, false, deadline);
+    stream->socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+}
+
+template <class Stream>
+asio::awaitable<void> Server::Impl::write_error(Stream& stream, int status, std::string_view code,
+                                                std::string_view description, bool tls) {
+  Response res = error_response(status, code, description);
+  bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(status), 11};
+  for (const Header& h : res.headers) msg.insert(h.name, h.value);
+  if (tls) msg.set("Strict-Transport-Security", "max-age=31536000");
+  msg.set("X-Content-Type-Options", "nosniff");
+  msg.set("Cache-Control", "no-store");
+  msg.keep_alive(false);
+  msg.body() = std::move(res.body);
+  msg.prepare_payload();
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+  co_await bhttp::async_write(stream, msg, kNoThrow);
+  metrics.observe_request("rejected", "-", status, 0);
+}
+
+asio::awaitable<Response> Server::Impl::run_handler(Request& req) {
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+      [this, &req](auto handler) {
+        auto executor = asio::get_associated_executor(handler);
+        auto holder = std::make_shared<decltype(handler)>(std::move(handler));
+        // The handler may answer from any thread (e.g. the store's writer after a commit);
+        // resume the session on its own strand.
+        router.dispatch(req, Responder([executor, holder](Response res) {
+                          asio::post(executor, [holder, res = std::move(res)]() mutable {
+                            std::move (*holder)(std::move(res));
+                          });
+                        }));
+      },
+      asio::use_awaitable);
+}
+
+template <class Stream>
+asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Stream> stream, const std::string& remote,
+                                          bool tls, Clock::time_point deadline) {
+  const auto& limits = settings.limits;
+  auto& lowest = beast::get_lowest_layer(*stream);
+  beast::flat_buffer buffer(8192);
+  bool first = true;
+  for (;;) {
+    if (buffer.size() == 0) {
+      // Between requests: wait for the first byte under the idle timeout; shutdown cuts it short.
+      std::uint64_t idle_id = 0;
+      if (!first) {
+        std::weak_ptr<Stream> weak = stream;
+        auto executor = lowest.get_executor();
+        idle_id = mark_idle([weak, executor] {
+          asio::post(executor, [weak] {
+            if (auto s = weak.lock()) beast::get_lowest_layer(*s).cancel();
+          });
+        });
+        if (stopping.load()) {
+          unmark_idle(idle_id);
+          co_return;
+        }
+        lowest.expires_after(std::chrono::milliseconds(limits.idle_timeout_ms));
+      } else {
+        lowest.expires_at(deadline);
+      }
+      auto [ec, n] = co_await stream->async_read_some(buffer.prepare(4096), kNoThrow);
+      if (idle_id) unmark_idle(idle_id);
+      if (ec) co_return;  // timeout, peer close, stream_truncated: all normal ends
+      buffer.commit(n);
+      if (!first) deadline = Clock::now() + std::chrono::milliseconds(limits.header_timeout_ms);
+    }
+    first = false;
+
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(limits.max_header_bytes);
+    parser.body_limit(limits.max_body_bytes);
+    lowest.expires_at(deadline);
+    auto [hec, hn] = co_await bhttp::async_read_header(*stream, buffer, parser, kNoThrow);
+    if (hec == bhttp::error::header_limit) {
+      co_await write_error(*stream, 431, "invalid_request", "request headers too large", tls);
+      co_return;
+    }
+    if (hec == bhttp::error::body_limit) {
+      co_await write_error(*stream, 413, "invalid_request", "request body too large", tls);
+      co_return;
+    }
+    if (hec == beast::error::timeout || hec == asio::error::operation_aborted ||
+        hec == bhttp::error::end_of_stream || hec == asio::error::eof ||
+        hec == asio::ssl::error::stream_truncated) {
+      co_return;
+    }
+    if (hec) {
+      co_await write_error(*stream, 400, "invalid_request", "malformed HTTP request", tls);
+      co_return;
+    }
+    const auto started = Clock::now();
+    auto& header = parser.get();
+    auto expect = header[bhttp::field::expect];
+    if (beast::iequals(expect, "100-continue")) {
+      bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+      co_await bhttp::async_write(*stream, cont, kNoThrow);
+    }
+    lowest.expires_after(std::chrono::milliseconds(limits.body_timeout_ms));
+    auto [bec, bn] = co_await bhttp::async_read(*stream, buffer, parser, kNoThrow);
+    if (bec == bhttp::error::body_limit) {
+      co_await write_error(*stream, 413, "invalid_request", "request body too large", tls);
+      co_return;
+    }
+    if (bec == beast::error::timeout || bec == asio::error::eof ||
+        bec == asio::ssl::error::stream_truncated || bec == asio::error::operation_aborted) {
+      co_return;
+    }
+    if (bec) {
+      co_await write_error(*stream, 400, "invalid_request", "malformed HTTP request", tls);
+      co_return;
+    }
+
+    auto msg = parser.release();
+    Request req;
+    req.method = to_method(msg.method());
+    req.target = std::string(msg.target());
+    auto q = req.target.find('?');
+    req.path = req.target.substr(0, q);
+    if (q != std::string::npos) req.query = req.target.substr(q + 1);
+    req.headers.reserve(16);
+    for (const auto& field : msg) {
+      req.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+    }
+    req.body = std::move(msg.body());
+    req.request_id = id_prefix + '-' + std::to_string(request_counter.fetch_add(1) + 1);
+    req.remote_addr = remote;
+    req.tls = tls;
+    const bool keep_alive = msg.keep_alive();
+
+    Response res = co_await run_handler(req);
+
+    const bool again = keep_alive && !stopping.load();
+    lowest.expires_after(std::chrono::milliseconds(limits.idle_timeout_ms));
+    boost::system::error_code wec;
+    if (req.method == Method::HEAD) {
+      bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(res.status), 11};
+      for (const Header& h : res.headers) out.insert(h.name, h.value);
+      out.content_length(res.body.size());
+      out.keep_alive(again);
+      std::tie(wec, std::ignore) = co_await bhttp::async_write(*stream, out, kNoThrow);
+    } else {
+      bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), 11};
+      for (const Header& h : res.headers) out.insert(h.name, h.value);
+      out.body() = std::move(res.body);
+      out.prepare_payload();
+      out.keep_alive(again);
+      std::tie(wec, std::ignore) = co_await bhttp::async_write(*stream, out, kNoThrow);
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    metrics.observe_request(req.route_name, method_name(req.method), res.status, seconds);
+    obs::access({{"request_id", req.request_id},
+                 {"method", std::string(method_name(req.method))},
+                 {"path", req.path},  // never the query: it may carry codes or state
+                 {"route", req.route_name},
+                 obs::num("status", static_cast<long long>(res.status)),
+                 obs::num("ms", seconds * 1000.0),
+                 {"remote", remote}});
+    if (wec || !again) co_return;
+  }
+}
+
+Server::Server(const config::ServerSettings& settings, const TlsMaterial& tls, const Router& router,
+               obs::Metrics& metrics)
+    : impl_(std::make_unique<Impl>(settings, router, metrics)) {
+  if (impl_->settings.threads == 0) {
+    impl_->settings.threads = std::max(1u, std::thread::hardware_concurrency());
+  }
+  impl_->configure_tls(tls);
+}
+
+Server::~Server() = default;
+
+BoundPorts Server::bind() {
+  auto open = [this](const config::Endpoint& ep) {
+    tcp::endpoint endpoint = resolve(ep);
+    tcp::acceptor acceptor(impl_->ioc);
+    boost::system::error_code ec;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      throw std::runtime_error("cannot listen on " + ep.host + ":" + std::to_string(ep.port) +
+                               ": " + ec.message());
+    }
+    return acceptor;
+  };
+  BoundPorts ports;
+  impl_->tls_acceptor.emplace(open(impl_->settings.listen));
+  ports.https = impl_->tls_acceptor->local_endpoint().port();
+  if (impl_->settings.plain_http.enabled) {
+    impl_->plain_acceptor.emplace(open(impl_->settings.plain_http.listen));
+    ports.http = impl_->plain_acceptor->local_endpoint().port();
+  }
+  return ports;
+}
+
+void Server::every(std::chrono::milliseconds interval, std::function<void()> fn) {
+  auto timer = std::make_shared<asio::steady_timer>(impl_->ioc);
+  asio::co_spawn(
+      impl_->ioc,
+      [this, timer, interval, fn = std::move(fn)]() -> asio::awaitable<void> {
+        for (;;) {
+          timer->expires_after(interval);
+          auto [ec] = co_await timer->async_wait(kNoThrow);
+          if (ec || impl_->stopping.load()) co_return;
+          fn();
+        }
+      },
+      asio::detached);
+}
+
+void Server::run() {
+  Impl& impl = *impl_;
+  impl.signals.async_wait([&impl](boost::system::error_code ec, int) {
+    if (!ec) impl.begin_shutdown();
+  });
+  if (impl.tls_acceptor) {
+    asio::co_spawn(impl.ioc, impl.accept_loop(*impl.tls_acceptor, true), asio::detached);
+  }
+  if (impl.plain_acceptor) {
+    asio::co_spawn(impl.ioc, impl.accept_loop(*impl.plain_acceptor, false), asio::detached);
+  }
+  std::vector<std::thread> threads;
+  for (std::uint32_t i = 1; i < impl.settings.threads; ++i) {
+    threads.emplace_back([&impl] { impl.ioc.run(); });
+  }
+  impl.ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::stop() {
+  asio::post(impl_->ioc, [this] { impl_->begin_shutdown(); });
+}
+
+}  // namespace sa::http
