@@ -1,0 +1,116 @@
+// Discovery documents and their HTTP behaviour, against the running binary.
+#include <set>
+
+#include "e2e/running_service.hpp"
+
+using sa::test::parse_json;
+using sa::test::RunningService;
+
+namespace {
+std::set<std::string> strings_of(const rapidjson::Value& array) {
+  std::set<std::string> out;
+  for (const auto& v : array.GetArray()) out.insert(v.GetString());
+  return out;
+}
+}  // namespace
+
+TEST_CASE("smart-configuration is JSON with the required fields whatever the Accept header",
+          "[discovery]") {
+  RunningService svc("  public_base_url: \"https://auth.example.test\"\n");
+  for (const char* accept : {"application/json", "text/html", "*/*", ""}) {
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (*accept) headers.emplace_back("Accept", accept);
+    auto res = svc.client->request("GET", "/.well-known/smart-configuration", headers);
+    REQUIRE(res.status == 200);                                            // DISC-1
+    REQUIRE(res.header("Content-Type").value().rfind("application/json", 0) == 0);  // DISC-2
+    auto doc = parse_json(res.body);
+    REQUIRE(doc["capabilities"].IsArray());                                // DISC-7
+    REQUIRE(doc["grant_types_supported"].IsArray());                       // DISC-6
+    auto methods = strings_of(doc["code_challenge_methods_supported"]);    // DISC-8
+    REQUIRE(methods == std::set<std::string>{"S256"});
+    // DISC-3: every endpoint URL is absolute, under the configured issuer.
+    REQUIRE(std::string(doc["jwks_uri"].GetString()) ==
+            "https://auth.example.test/.well-known/jwks.json");
+    // DISC-9: no sso-openid-connect yet, so no issuer.
+    REQUIRE_FALSE(doc.HasMember("issuer"));
+  }
+}
+
+TEST_CASE("an endpoint is advertised only once it is registered", "[discovery]") {
+  RunningService svc;
+  auto doc = parse_json(svc.client->get("/.well-known/smart-configuration").body);
+  // Nothing below exists in this build: discovery must not promise it.
+  for (const char* field : {"authorization_endpoint", "token_endpoint", "registration_endpoint",
+                            "introspection_endpoint", "revocation_endpoint"}) {
+    INFO(field);
+    REQUIRE_FALSE(doc.HasMember(field));
+  }
+  REQUIRE(doc["capabilities"].Empty());
+}
+
+TEST_CASE("openid-configuration carries the issuer and the OIDC required members",
+          "[discovery]") {
+  RunningService svc("  public_base_url: \"https://auth.example.test\"\n");
+  auto res = svc.client->get("/.well-known/openid-configuration");
+  REQUIRE(res.status == 200);  // DISC-16
+  REQUIRE(res.header("Content-Type").value().rfind("application/json", 0) == 0);
+  auto doc = parse_json(res.body);
+  REQUIRE(std::string(doc["issuer"].GetString()) == "https://auth.example.test");  // OIDC-10
+  REQUIRE(std::string(doc["jwks_uri"].GetString()) ==
+          "https://auth.example.test/.well-known/jwks.json");
+  REQUIRE(strings_of(doc["subject_types_supported"]) == std::set<std::string>{"public"});
+  REQUIRE(doc["response_types_supported"].IsArray());
+  REQUIRE(doc["id_token_signing_alg_values_supported"].IsArray());
+}
+
+TEST_CASE("discovery and JWKS allow any origin and may be cached; other routes are no-store",
+          "[discovery][cors]") {
+  RunningService svc;
+  for (const char* path : {"/.well-known/smart-configuration", "/.well-known/jwks.json",
+                           "/.well-known/openid-configuration"}) {
+    INFO(path);
+    auto res = svc.client->request("GET", path, {{"Origin", "https://app.example.org"}});
+    REQUIRE(res.status == 200);
+    REQUIRE(res.header("Access-Control-Allow-Origin") == "https://app.example.org");  // CORS-1
+    REQUIRE(res.header("Cache-Control").value().find("no-store") == std::string::npos);
+    REQUIRE(res.header("X-Content-Type-Options") == "nosniff");
+    REQUIRE(res.header("Referrer-Policy") == "no-referrer");
+    REQUIRE(res.header("Strict-Transport-Security").has_value());
+
+    auto pre = svc.client->request("OPTIONS", path,
+                                   {{"Origin", "https://app.example.org"},
+                                    {"Access-Control-Request-Method", "GET"}});
+    REQUIRE(pre.status == 204);
+    REQUIRE(pre.header("Access-Control-Allow-Origin") == "https://app.example.org");
+    REQUIRE(pre.header("Access-Control-Allow-Methods").value().find("GET") != std::string::npos);
+  }
+  auto health = svc.client->request("GET", "/healthz", {{"Origin", "https://app.example.org"}});
+  REQUIRE(health.header("Cache-Control") == "no-store");
+  REQUIRE_FALSE(health.header("Access-Control-Allow-Origin").has_value());
+}
+
+TEST_CASE("CORS is limited to the configured origins when a list is given", "[cors]") {
+  RunningService svc("  cors_allowed_origins: [\"https://good.example.org\"]\n");
+  auto good = svc.client->request("GET", "/.well-known/jwks.json",
+                                  {{"Origin", "https://good.example.org"}});
+  REQUIRE(good.header("Access-Control-Allow-Origin") == "https://good.example.org");
+  auto bad = svc.client->request("GET", "/.well-known/jwks.json",
+                                 {{"Origin", "https://evil.example.org"}});
+  REQUIRE(bad.status == 200);
+  REQUIRE_FALSE(bad.header("Access-Control-Allow-Origin").has_value());
+}
+
+TEST_CASE("unknown paths get a JSON 404 and wrong methods a JSON 405 with Allow", "[router]") {
+  RunningService svc;
+  auto missing = svc.client->get("/no/such/thing");
+  REQUIRE(missing.status == 404);
+  REQUIRE(std::string(parse_json(missing.body)["error"].GetString()) == "not_found");
+  REQUIRE(missing.header("Cache-Control") == "no-store");
+
+  auto wrong = svc.client->request("DELETE", "/.well-known/jwks.json");
+  REQUIRE(wrong.status == 405);
+  REQUIRE(parse_json(wrong.body)["error"].IsString());
+  auto allow = wrong.header("Allow").value();
+  REQUIRE(allow.find("GET") != std::string::npos);
+  REQUIRE(allow.find("DELETE") == std::string::npos);
+}

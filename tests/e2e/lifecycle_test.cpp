@@ -1,0 +1,128 @@
+// Process lifecycle: config validation at start, --check-config, signals, health and metrics,
+// log format.
+#include <signal.h>
+
+#include <fstream>
+
+#include "e2e/running_service.hpp"
+
+using namespace sa::test;
+
+namespace {
+CommandOutput run_with_config(const TempDir& dir, const std::string& yaml,
+                              const std::string& flag = "--config") {
+  auto path = dir.path() / "config.yaml";
+  std::ofstream(path) << yaml;
+  return run_command({binary_path().string(), flag, path.string()});
+}
+}  // namespace
+
+TEST_CASE("a bad config stops start-up with exit 2 and one line per problem naming the key",
+          "[config]") {
+  TempDir dir;
+  auto out = run_with_config(dir,
+                             "server:\n  listen: \"8443x\"\n  threads: -1\n"
+                             "store:\n  pathh: \"x\"\n");
+  REQUIRE(out.status.exit_code == 2);
+  REQUIRE(out.output.find("server.listen: expected host:port, got \"8443x\"") != std::string::npos);
+  REQUIRE(out.output.find("server.threads") != std::string::npos);
+  REQUIRE(out.output.find("store.pathh") != std::string::npos);
+}
+
+TEST_CASE("--check-config validates without starting", "[config]") {
+  TempDir dir;
+  auto good = run_with_config(dir, test_config_yaml(dir.path()), "--check-config");
+  INFO(good.output);
+  REQUIRE(good.status.exit_code == 0);
+  REQUIRE_FALSE(std::filesystem::exists(dir.path() / "data"));  // nothing created
+  auto bad = run_with_config(dir, "log:\n  level: loud\n", "--check-config");
+  REQUIRE(bad.status.exit_code == 2);
+  REQUIRE(bad.output.find("log.level") != std::string::npos);
+}
+
+TEST_CASE("the shipped config passes --check-config", "[config]") {
+  std::string source = std::getenv("SMART_AUTH_SOURCE_DIR");
+  auto out = run_command({binary_path().string(), "--check-config",
+                          source + "/config/smart-auth.yaml"});
+  INFO(out.output);
+  REQUIRE(out.status.exit_code == 0);
+}
+
+TEST_CASE("a secret given as ${ENV} that is not set is reported by key and variable",
+          "[config]") {
+  TempDir dir;
+  auto out = run_with_config(dir, "server:\n  tls:\n    cert: \"${SA_TEST_UNSET_CERT}\"\n"
+                                  "    key: \"/tmp/k.pem\"\n");
+  REQUIRE(out.status.exit_code == 2);
+  REQUIRE(out.output.find("server.tls.cert") != std::string::npos);
+  REQUIRE(out.output.find("SA_TEST_UNSET_CERT") != std::string::npos);
+}
+
+TEST_CASE("SIGTERM and SIGINT stop the service with exit 0, even with an idle client",
+          "[lifecycle]") {
+  for (int sig : {SIGTERM, SIGINT}) {
+    RunningService svc;
+    REQUIRE(svc.client->get("/healthz").status == 200);  // leaves a keep-alive connection open
+    auto result = svc.process.stop(sig, std::chrono::seconds(5));
+    INFO(svc.process.log());
+    REQUIRE(result.exited);
+    REQUIRE(result.exit_code == 0);
+  }
+}
+
+TEST_CASE("healthz answers while the store answers", "[ops]") {
+  RunningService svc;
+  auto res = svc.client->get("/healthz");
+  REQUIRE(res.status == 200);
+  REQUIRE(std::string(parse_json(res.body)["status"].GetString()) == "ok");
+}
+
+TEST_CASE("metrics count requests by route and status in Prometheus text", "[ops]") {
+  RunningService svc;
+  svc.client->get("/.well-known/jwks.json");
+  svc.client->get("/nope");
+  auto res = svc.client->get("/metrics");
+  REQUIRE(res.status == 200);
+  REQUIRE(res.header("Content-Type").value().rfind("text/plain", 0) == 0);
+  REQUIRE(res.body.find("smart_auth_http_requests_total{route=\"jwks\",method=\"GET\",status=\"200\"} 1") !=
+          std::string::npos);
+  REQUIRE(res.body.find("route=\"unmatched\",method=\"GET\",status=\"404\"") != std::string::npos);
+  REQUIRE(res.body.find("smart_auth_http_request_duration_seconds_bucket{route=\"jwks\",le=\"+Inf\"} 1") !=
+          std::string::npos);
+}
+
+TEST_CASE("every log line on stdout is a JSON object and none carries the query string",
+          "[ops][logging]") {
+  RunningService svc;
+  svc.client->get("/healthz?secret_value=hunter2");
+  svc.process.stop(SIGTERM);
+  std::istringstream log(svc.process.log());
+  std::string line;
+  int json_lines = 0;
+  bool saw_access = false;
+  while (std::getline(log, line)) {
+    if (line.empty() || line[0] != '{') continue;  // the human banner goes to stderr
+    rapidjson::Document doc;
+    doc.Parse(line.c_str());
+    INFO(line);
+    REQUIRE_FALSE(doc.HasParseError());
+    REQUIRE(doc.HasMember("ts"));
+    REQUIRE(doc.HasMember("channel"));
+    ++json_lines;
+    if (std::string(doc["channel"].GetString()) == "access") {
+      saw_access = true;
+      REQUIRE(doc.HasMember("request_id"));
+    }
+    REQUIRE(line.find("hunter2") == std::string::npos);
+  }
+  REQUIRE(json_lines > 3);
+  REQUIRE(saw_access);
+}
+
+TEST_CASE("the plain HTTP listener is off by default and warns loudly when on", "[lifecycle]") {
+  RunningService off;
+  REQUIRE_FALSE(off.process.http_port().has_value());
+  RunningService on("  plain_http:\n    enabled: true\n    listen: \"127.0.0.1:0\"\n");
+  REQUIRE(on.process.http_port().has_value());
+  REQUIRE(on.process.log().find("plain HTTP listener is ON") != std::string::npos);
+}

@@ -1,0 +1,35 @@
+// A started service with a client that trusts its CA: the fixture most end-to-end tests need.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <rapidjson/document.h>
+
+#include <string>
+
+#include "support/https_client.hpp"
+#include "support/service_process.hpp"
+
+namespace sa::test {
+
+struct RunningService {
+  explicit RunningService(const std::string& server_extra = {}, const std::string& extra = {})
+      : process(dir.path(), test_config_yaml(dir.path(), server_extra, extra)) {
+    bool ready = process.wait_ready();
+    INFO(process.log());
+    REQUIRE(ready);
+    client = std::make_unique<HttpsClient>(process.https_port(), process.ca_file().string());
+  }
+  TempDir dir;
+  ServiceProcess process;
+  std::unique_ptr<HttpsClient> client;
+};
+
+inline rapidjson::Document parse_json(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str(), body.size());
+  INFO(body);
+  REQUIRE_FALSE(doc.HasParseError());
+  return doc;
+}
+
+}  // namespace sa::test
