@@ -1,7 +1,5 @@
 #include "util/strings.hpp"
 
-#include <cctype>
-
 namespace sa {
 namespace {
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -73,7 +71,10 @@ std::string url_encode(std::string_view in) {
   std::string out;
   for (char c : in) {
     auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+    // RFC 3986 §2.3 unreserved, tested as ASCII: std::isalnum would follow the C locale and could
+    // leave bytes >= 0x80 unescaped under a Latin-1 locale.
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (alnum || c == '-' || c == '.' || c == '_' || c == '~') {
       out += c;
     } else {
       out += '%';

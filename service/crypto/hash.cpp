@@ -1,0 +1,46 @@
+#include "crypto/hash.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <cstdlib>
+
+#include "util/base64url.hpp"
+
+namespace sa::crypto {
+
+Sha256Digest sha256(std::string_view data) {
+  Sha256Digest out{};
+  unsigned int len = 0;
+  // Only fails on allocation failure inside OpenSSL; a wrong digest would be worse than a crash.
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1 ||
+      len != out.size()) {
+    std::abort();
+  }
+  return out;
+}
+
+std::string sha256_b64url(std::string_view data) {
+  Sha256Digest d = sha256(data);
+  return base64url_encode(std::span<const std::uint8_t>(d));
+}
+
+std::string sha256_hex(std::string_view data) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  Sha256Digest d = sha256(data);
+  std::string out;
+  out.reserve(d.size() * 2);
+  for (std::uint8_t b : d) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+bool constant_time_equals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.empty()) return true;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace sa::crypto

@@ -1,0 +1,40 @@
+// Injected randomness. Domain code asks a Random for bytes so tests can pin them; OpenSslRandom
+// draws from RAND_bytes and aborts rather than hand back weak bytes. random_token() turns bytes
+// into a base64url string (RFC 4648 §5 alphabet: unreserved in URLs and forms).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace sa::crypto {
+
+class Random {
+ public:
+  virtual ~Random() = default;
+  virtual void fill(std::span<std::uint8_t> out) = 0;
+};
+
+class OpenSslRandom final : public Random {
+ public:
+  // Aborts the process if the CSPRNG fails: there is no safe way to continue issuing secrets.
+  void fill(std::span<std::uint8_t> out) override;
+};
+
+// Deterministic bytes for tests: a counter starting at `seed`, wrapping at 256.
+class FakeRandom final : public Random {
+ public:
+  explicit FakeRandom(std::uint8_t seed = 0) : next_(seed) {}
+  void fill(std::span<std::uint8_t> out) override {
+    for (auto& b : out) b = next_++;
+  }
+
+ private:
+  std::uint8_t next_;
+};
+
+// `bytes` random bytes as unpadded base64url (ceil(4 * bytes / 3) characters).
+std::string random_token(Random& random, std::size_t bytes);
+
+}  // namespace sa::crypto
