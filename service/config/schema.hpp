@@ -1,0 +1,13 @@
+// Internal to the loader: the schema. Names every YAML key, its type and its limits, in one
+// place, and the checks that span several keys. The reference table in docs/config-reference.md
+// mirrors this file.
+#pragma once
+
+#include "config/map_reader.hpp"
+
+namespace sa::config {
+
+// Fills `config` from the top-level mapping; problems go to `context`.
+void read_config(const YAML::Node& root, const LoadContext& context, Config& config);
+
+}  // namespace sa::config
