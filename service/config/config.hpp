@@ -66,6 +66,48 @@ struct SmartSettings {
   std::string management_endpoint;            // optional URL of the EHR's app-management page
 };
 
+enum class RegistrationMode { open, initial_access_token, closed };
+
+struct RegistrationSettings {
+  RegistrationMode mode = RegistrationMode::open;
+  // RFC 7591 §3: bearer tokens that may register (mode initial_access_token); use ${ENV}.
+  std::vector<std::string> initial_access_tokens;
+  // client_secret_expires_at for newly issued secrets; 0 = never expires.
+  std::uint32_t client_secret_lifetime_s = 0;
+};
+
+// A client declared by the EHR in the YAML (an EHR-curated app). Same metadata as RFC 7591.
+struct StaticClient {
+  std::string client_id;
+  std::string client_name;
+  std::string token_endpoint_auth_method = "client_secret_basic";
+  std::string client_secret;  // for client_secret_basic/_post; use ${ENV}
+  std::vector<std::string> redirect_uris;
+  std::vector<std::string> grant_types = {"authorization_code"};
+  std::string scope;     // the most this client may ever be granted (space-separated)
+  std::string jwks;      // inline JWKS document (JSON text) for private_key_jwt
+  std::string jwks_uri;  // or a URL serving it
+  std::string launch_uri;
+  bool pre_approved = false;  // the EHR vouches for the app: no consent screen
+};
+
+struct ClientAuthSettings {
+  std::uint32_t assertion_max_lifetime_s = 300;  // exp may be at most this far ahead
+  std::uint32_t clock_skew_s = 60;
+  std::uint32_t jwks_fetch_timeout_ms = 3'000;
+  std::uint32_t jwks_max_bytes = 64 * 1024;
+  std::uint32_t jwks_default_cache_s = 300;  // when the response has no Cache-Control max-age
+  std::uint32_t jwks_max_cache_s = 86'400;
+  // SSRF guard: jwks_uri resolving to loopback is refused unless this is on (then plain http on
+  // loopback is allowed too). Private and link-local ranges are always refused.
+  bool jwks_allow_loopback = false;
+  std::string jwks_ca_file;  // CA bundle for jwks_uri fetches; empty = system store
+};
+
+struct TokenSettings {
+  std::uint32_t access_token_lifetime_s = 300;  // client_credentials (SMART Backend Services)
+};
+
 enum class LogLevel { trace, debug, info, warn, error };
 
 struct LogSettings {
@@ -79,6 +121,10 @@ struct Config {
   StoreSettings store;
   KeySettings keys;
   SmartSettings smart;
+  RegistrationSettings registration;
+  std::vector<StaticClient> clients;
+  ClientAuthSettings client_auth;
+  TokenSettings tokens;
   LogSettings log;
 };
 

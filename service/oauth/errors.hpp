@@ -1,0 +1,52 @@
+// The one OAuth error model: a closed set of codes (RFC 6749 §5.2, RFC 7591 §3.2.2, RFC 7662,
+// RFC 7009, RFC 6750) and a value carrying what the client may see (`description`) apart from
+// what only the log may see (`internal`). to_response() is the single place that turns an error
+// into status, JSON body and headers.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "http/message.hpp"
+
+namespace sa::oauth {
+
+enum class ErrorCode {
+  invalid_request,
+  invalid_client,
+  invalid_grant,
+  unauthorized_client,
+  unsupported_grant_type,
+  invalid_scope,
+  access_denied,
+  unsupported_response_type,
+  server_error,
+  temporarily_unavailable,
+  invalid_token,              // RFC 6750 §3.1 (bearer-protected endpoints, RFC 7592)
+  insufficient_scope,         // RFC 6750 §3.1
+  invalid_redirect_uri,       // RFC 7591 §3.2.2
+  invalid_client_metadata,    // RFC 7591 §3.2.2
+  unsupported_token_type,     // RFC 7009 §2.2.1
+};
+
+std::string_view to_string(ErrorCode code);
+
+// How the client presented itself, which decides the 401 challenge (RFC 6749 §5.2: invalid_client
+// after HTTP authentication MUST be 401 with WWW-Authenticate matching the scheme used).
+enum class Challenge { none, basic, bearer };
+
+struct Error {
+  ErrorCode code;
+  std::string description;  // may reach the client: names the bad field, never a secret
+  std::string internal;     // for the log only
+  Challenge challenge = Challenge::none;
+};
+
+Error make_error(ErrorCode code, std::string description, std::string internal = {});
+
+// Status, JSON body {"error","error_description"}, Cache-Control: no-store, Pragma: no-cache,
+// and WWW-Authenticate when the challenge asks for it.
+http::Response to_response(const Error& error);
+int status_of(const Error& error);
+
+}  // namespace sa::oauth
