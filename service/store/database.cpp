@@ -1,0 +1,234 @@
+#include "store/database.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <future>
+#include <system_error>
+#include <utility>
+
+#include "store/transaction.hpp"
+
+namespace sa::store {
+namespace {
+
+void fill(std::vector<StoreStatus>& results, std::size_t from, std::size_t to, StoreStatus status) {
+  for (std::size_t i = from; i < to; ++i) results[i] = status;
+}
+
+// What an op that was fine gets when its batch as a whole fails.
+StoreStatus batch_failure(StoreStatus status) {
+  return status == StoreStatus::busy ? StoreStatus::busy : StoreStatus::io_error;
+}
+
+StoreStatus run_op(Connection& conn, const Database::WriteFn& fn) {
+  auto savepoint = Savepoint::begin(conn, "op");
+  if (!savepoint) return savepoint.error();
+  StoreStatus status = StoreStatus::io_error;
+  try {
+    status = fn(conn);
+  } catch (...) {  // a bug in the op; it must not take the batch or the writer thread down
+    status = StoreStatus::io_error;
+  }
+  if (status == StoreStatus::ok) return savepoint->release();  // on failure, ~Savepoint undoes
+  savepoint->rollback();
+  return status;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<Database>, std::string> Database::open(
+    const config::StoreSettings& settings) {
+  // applied_at is the only wall-clock read in the store; it is informational.
+  static const SystemClock clock;
+  return open(settings, embedded_migrations(), clock);
+}
+
+Expected<std::unique_ptr<Database>, std::string> Database::open(
+    const config::StoreSettings& settings, std::vector<Migration> migrations, const Clock& clock) {
+  const std::string& path = settings.path;
+  // The writer and the readers are separate connections, which must see the same file.
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) {
+    return unexpected("store.path must name a database file, not '" + path + "'");
+  }
+  if (settings.read_connections == 0)
+    return unexpected(std::string("store.read_connections must be at least 1"));
+  if (settings.max_batch == 0) return unexpected(std::string("store.max_batch must be at least 1"));
+
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) return unexpected("cannot create directory " + parent.string() + ": " + ec.message());
+  }
+
+  ConnectionOptions writer_options{
+      .busy_timeout_ms = settings.busy_timeout_ms, .create = true, .wal = true};
+  auto writer = Connection::open(path, writer_options);
+  if (!writer) return unexpected(writer.error());
+  auto report = Migrator(std::move(migrations)).run(**writer, clock.now_seconds());
+  if (!report) return unexpected("database " + path + ": " + report.error());
+
+  std::vector<std::unique_ptr<Connection>> readers;
+  ConnectionOptions reader_options{.busy_timeout_ms = settings.busy_timeout_ms, .query_only = true};
+  for (std::uint32_t i = 0; i < settings.read_connections; ++i) {
+    auto reader = Connection::open(path, reader_options);
+    if (!reader) return unexpected(reader.error());
+    readers.push_back(std::move(*reader));
+  }
+  return std::unique_ptr<Database>(new Database(settings, std::move(*writer), std::move(readers)));
+}
+
+Database::Database(const config::StoreSettings& settings, std::unique_ptr<Connection> writer,
+                   std::vector<std::unique_ptr<Connection>> readers)
+    : window_(settings.group_commit_window_us),
+      max_batch_(settings.max_batch),
+      writer_conn_(std::move(writer)),
+      readers_(std::move(readers)) {
+  for (auto& reader : readers_) free_readers_.push_back(reader.get());
+  writer_ = std::thread([this] { writer_loop(); });
+  writer_id_ = writer_.get_id();
+}
+
+Database::~Database() { close(); }
+
+void Database::write(WriteFn fn, DoneFn done) {
+  std::unique_lock lock(queue_mu_);
+  if (closing_) {
+    lock.unlock();
+    if (done) done(StoreStatus::closed);
+    return;
+  }
+  queue_.push_back(PendingWrite{std::move(fn), std::move(done)});
+  // Wake the writer when it waits for a first write, or when it gathers and the batch has just
+  // become full; any other notify would only cost the producers a futex call.
+  const bool wake = queue_.size() == 1 || queue_.size() == max_batch_;
+  lock.unlock();
+  if (wake) queue_cv_.notify_one();
+}
+
+StoreStatus Database::write_sync(WriteFn fn) {
+  if (std::this_thread::get_id() == writer_id_) return StoreStatus::io_error;  // would deadlock
+  std::promise<StoreStatus> committed;
+  auto result = committed.get_future();
+  write(std::move(fn), [&committed](StoreStatus status) { committed.set_value(status); });
+  return result.get();
+}
+
+void Database::writer_loop() {
+  std::vector<PendingWrite> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [this] { return !queue_.empty() || closing_; });
+      if (queue_.empty()) return;  // closing, and everything queued has been committed
+      // Group commit: one fsync serves every write that arrives within the window.
+      if (window_.count() > 0 && !closing_ && queue_.size() < max_batch_) {
+        queue_cv_.wait_for(lock, window_,
+                           [this] { return closing_ || queue_.size() >= max_batch_; });
+      }
+      const std::size_t n = std::min(queue_.size(), max_batch_);
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    run_batch(batch);
+    batch.clear();
+  }
+}
+
+void Database::run_batch(std::vector<PendingWrite>& batch) {
+  Connection& conn = *writer_conn_;
+  std::vector<StoreStatus> results(batch.size(), StoreStatus::ok);
+  std::size_t next = 0;
+  while (next < batch.size()) {
+    const std::size_t first = next;
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    auto tx = Transaction::begin(conn, Transaction::Mode::immediate);
+    if (!tx) {
+      fill(results, first, results.size(), batch_failure(tx.error()));
+      commit_failures_.fetch_add(1, std::memory_order_relaxed);
+      break;
+    }
+    bool lost = false;
+    for (; next < batch.size() && !lost; ++next) {
+      results[next] = run_op(conn, batch[next].fn);
+      if (!conn.in_transaction()) {
+        // SQLite rolled the whole transaction back (I/O error, disk full): the earlier writes of
+        // this transaction are gone too. The rest of the batch gets a new transaction.
+        const StoreStatus status = batch_failure(results[next]);
+        fill(results, first, next + 1, status);
+        commit_failures_.fetch_add(1, std::memory_order_relaxed);
+        lost = true;
+      }
+    }
+    if (lost) continue;
+    if (const StoreStatus committed = tx->commit(); committed != StoreStatus::ok) {
+      for (std::size_t i = first; i < next; ++i) {
+        if (results[i] == StoreStatus::ok) results[i] = batch_failure(committed);
+      }
+      commit_failures_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  ops_.fetch_add(batch.size(), std::memory_order_relaxed);
+  if (batch.size() > largest_batch_.load(std::memory_order_relaxed)) {
+    largest_batch_.store(batch.size(), std::memory_order_relaxed);
+  }
+  // Only now, with the batch durable, may anyone act on it (send a token, answer 201).
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].done) continue;
+    try {
+      batch[i].done(results[i]);
+    } catch (...) {  // a throwing callback is a bug; it must not stop the writer
+    }
+  }
+}
+
+bool Database::healthy() {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (closing_) return false;
+  }
+  return read([](Connection& conn) {
+    auto stmt = conn.prepare("SELECT 1");
+    return stmt.step() && stmt.column_int64(0) == 1;
+  });
+}
+
+void Database::close() {
+  std::lock_guard close_lock(close_mu_);
+  {
+    std::lock_guard lock(queue_mu_);
+    closing_ = true;
+  }
+  queue_cv_.notify_all();
+  // From a DoneFn the writer cannot join itself; it exits once the queue drains and the
+  // destructor (on another thread) joins it.
+  if (writer_.joinable() && std::this_thread::get_id() != writer_id_) writer_.join();
+}
+
+Database::WriteStats Database::stats() const {
+  return WriteStats{.batches = batches_.load(std::memory_order_relaxed),
+                    .ops = ops_.load(std::memory_order_relaxed),
+                    .commit_failures = commit_failures_.load(std::memory_order_relaxed),
+                    .largest_batch = largest_batch_.load(std::memory_order_relaxed)};
+}
+
+Database::ReaderLease::ReaderLease(Database& db) : db_(db) {
+  std::unique_lock lock(db_.readers_mu_);
+  db_.readers_cv_.wait(lock, [this] { return !db_.free_readers_.empty(); });
+  conn_ = db_.free_readers_.back();
+  db_.free_readers_.pop_back();
+}
+
+Database::ReaderLease::~ReaderLease() {
+  // A read left inside BEGIN would pin its snapshot and stall WAL checkpoints.
+  if (conn_->in_transaction()) conn_->exec("ROLLBACK");
+  {
+    std::lock_guard lock(db_.readers_mu_);
+    db_.free_readers_.push_back(conn_);
+  }
+  db_.readers_cv_.notify_one();
+}
+
+}  // namespace sa::store

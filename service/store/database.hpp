@@ -1,0 +1,129 @@
+// The SQLite database behind every store. One writer thread owns the only writing connection
+// and group-commits queued writes (one transaction, one SAVEPOINT per write, one fsync per
+// batch); a pool of query_only connections serves reads, which never wait for the writer (WAL).
+// Opening creates the file and applies migrations. Handlers never see this class: they use the
+// store interfaces (key_store.hpp, ...) built on write() and read().
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "config/config.hpp"
+#include "store/connection.hpp"
+#include "store/migrator.hpp"
+#include "store/status.hpp"
+#include "util/clock.hpp"
+#include "util/expected.hpp"
+
+namespace sa::store {
+
+class Database {
+ public:
+  // Runs on the writer thread inside the batch's transaction, under its own SAVEPOINT: returning
+  // anything but ok (or throwing, reported as io_error) undoes this write only.
+  using WriteFn = std::function<StoreStatus(Connection&)>;
+
+  struct WriteStats {
+    std::uint64_t batches = 0;  // transactions committed or attempted
+    std::uint64_t ops = 0;      // writes run
+    std::uint64_t commit_failures = 0;
+    std::uint64_t largest_batch = 0;
+  };
+
+  // Start-up only. Creates the parent directory and the file if missing, sets WAL,
+  // synchronous=FULL, foreign_keys and busy_timeout, applies the embedded migrations (applied_at
+  // from the system clock) and starts the writer. The error is a sentence for the operator.
+  static Expected<std::unique_ptr<Database>, std::string> open(
+      const config::StoreSettings& settings);
+  // As above with an explicit migration list and clock: for tests.
+  static Expected<std::unique_ptr<Database>, std::string> open(
+      const config::StoreSettings& settings, std::vector<Migration> migrations, const Clock& clock);
+
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();  // close(), then closes every connection; no read may be in progress
+
+  // Queues fn. done(status) is called exactly once, on the writer thread, after the batch holding
+  // fn has been committed durably (or failed); see DoneFn for what it may do. After close(),
+  // done(closed) is called at once on the caller's thread.
+  void write(WriteFn fn, DoneFn done);
+  // write() and wait for the commit: for start-up and the CLI. Must not be called from a WriteFn
+  // or a DoneFn (it would wait for itself; it returns io_error instead).
+  StoreStatus write_sync(WriteFn fn);
+
+  // Runs fn on a pooled read connection, waiting only for a free connection, never for the
+  // writer. fn sees the last committed state; statements must not outlive fn.
+  template <class Fn>
+  std::invoke_result_t<Fn&, Connection&> read(Fn&& fn) {
+    ReaderLease lease(*this);
+    return fn(lease.connection());
+  }
+
+  // SELECT 1 on a read connection; false after close().
+  bool healthy();
+
+  // Stops accepting writes, commits what is queued (calling each done), and joins the writer.
+  // Reads keep working until the Database is destroyed. Idempotent.
+  void close();
+
+  WriteStats stats() const;
+
+ private:
+  struct PendingWrite {
+    WriteFn fn;
+    DoneFn done;
+  };
+
+  class ReaderLease {
+   public:
+    explicit ReaderLease(Database& db);  // blocks until a read connection is free
+    ReaderLease(const ReaderLease&) = delete;
+    ReaderLease& operator=(const ReaderLease&) = delete;
+    ~ReaderLease();
+    Connection& connection() { return *conn_; }
+
+   private:
+    Database& db_;
+    Connection* conn_;
+  };
+
+  Database(const config::StoreSettings& settings, std::unique_ptr<Connection> writer,
+           std::vector<std::unique_ptr<Connection>> readers);
+  void writer_loop();
+  void run_batch(std::vector<PendingWrite>& batch);
+
+  const std::chrono::microseconds window_;
+  const std::size_t max_batch_;
+
+  std::unique_ptr<Connection> writer_conn_;
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<PendingWrite> queue_;
+  bool closing_ = false;
+  std::mutex close_mu_;
+  std::thread writer_;
+  std::thread::id writer_id_;
+
+  std::vector<std::unique_ptr<Connection>> readers_;
+  std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
+  std::vector<Connection*> free_readers_;
+
+  // Written by the writer thread only.
+  std::atomic<std::uint64_t> batches_{0};
+  std::atomic<std::uint64_t> ops_{0};
+  std::atomic<std::uint64_t> commit_failures_{0};
+  std::atomic<std::uint64_t> largest_batch_{0};
+};
+
+}  // namespace sa::store

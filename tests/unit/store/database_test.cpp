@@ -1,0 +1,315 @@
+#include "store/database.hpp"
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <future>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "unit/store/store_test_support.hpp"
+
+namespace sa::store {
+namespace {
+
+using test::query_int;
+
+const Migration items{1, "items", "CREATE TABLE items(id INTEGER PRIMARY KEY, v TEXT NOT NULL);"};
+
+std::unique_ptr<Database> open_db(const config::StoreSettings& settings) {
+  auto db = Database::open(settings, {items}, FakeClock(1));
+  if (!db) FAIL(db.error());
+  return std::move(*db);
+}
+
+Database::WriteFn insert(std::int64_t id) {
+  return [id](Connection& conn) {
+    return conn.prepare("INSERT INTO items(id, v) VALUES (?, 'x')").bind(1, id).run();
+  };
+}
+
+// Holds the writer thread inside a write op until released, so the test decides what is queued
+// behind it. The op owns what it touches, so the gate may die while the op is still returning.
+class WriterGate {
+ public:
+  explicit WriterGate(Database& db) {
+    auto entered = std::make_shared<std::promise<void>>();
+    auto has_entered = entered->get_future();
+    db.write(
+        [entered, released = released_](Connection&) {
+          entered->set_value();
+          released.wait();
+          return StoreStatus::ok;
+        },
+        nullptr);
+    has_entered.wait();
+  }
+  void release() { release_.set_value(); }
+
+ private:
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+};
+
+// Counts DoneFn calls down to zero.
+class Countdown {
+ public:
+  explicit Countdown(int n) : remaining_(n) {}
+  void arrive() {
+    if (remaining_.fetch_sub(1) == 1) all_.set_value();
+  }
+  void wait() { done_.wait(); }
+
+ private:
+  std::atomic<int> remaining_;
+  std::promise<void> all_;
+  std::future<void> done_ = all_.get_future();
+};
+
+TEST_CASE("connections run with WAL, synchronous=FULL, foreign keys and the busy timeout",
+          "[store][database]") {
+  test::TempDir dir;
+  auto settings = test::settings_in(dir);
+  settings.busy_timeout_ms = 1234;
+  auto db = open_db(settings);
+  auto pragmas = [](Connection& conn) {
+    return std::vector<std::int64_t>{
+        query_int(conn, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"),
+        query_int(conn, "PRAGMA synchronous"), query_int(conn, "PRAGMA foreign_keys"),
+        query_int(conn, "PRAGMA busy_timeout"), query_int(conn, "PRAGMA query_only")};
+  };
+  std::vector<std::int64_t> writer;
+  REQUIRE(db->write_sync([&](Connection& conn) {
+    writer = pragmas(conn);
+    return StoreStatus::ok;
+  }) == StoreStatus::ok);
+  CHECK(writer == std::vector<std::int64_t>{1, 2, 1, 1234, 0});  // synchronous: 2 = FULL
+  CHECK(db->read(pragmas) == std::vector<std::int64_t>{1, 2, 1, 1234, 1});
+  CHECK(db->healthy());
+}
+
+TEST_CASE("concurrent writes are all committed and each done fires once, after the commit",
+          "[store][database]") {
+  test::TempDir dir;
+  const auto settings = test::settings_in(dir);
+  auto db = open_db(settings);
+  auto outside = test::observer(settings.path);  // used on the writer thread only, in DoneFns
+
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 50;
+  constexpr int kWrites = kThreads * kPerThread;
+  std::vector<std::atomic<int>> done_calls(kWrites);
+  std::vector<std::atomic<StoreStatus>> statuses(kWrites);
+  std::atomic<int> visible_when_done{0};
+  Countdown all_done(kWrites);
+
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = t * kPerThread; i < (t + 1) * kPerThread; ++i) {
+        db->write(insert(i), [&, i](StoreStatus status) {
+          statuses[i] = status;
+          {
+            auto stmt = outside->prepare("SELECT COUNT(*) FROM items WHERE id = ?");
+            if (stmt.bind(1, std::int64_t{i}).step() && stmt.column_int64(0) == 1) {
+              ++visible_when_done;
+            }
+          }  // released before arrive(): the test may tear `outside` down right after
+          ++done_calls[i];
+          all_done.arrive();
+        });
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  all_done.wait();
+
+  CHECK(visible_when_done == kWrites);
+  for (int i = 0; i < kWrites; ++i) {
+    CHECK(done_calls[i] == 1);
+    CHECK(statuses[i] == StoreStatus::ok);
+  }
+  CHECK(query_int(*test::observer(settings.path), "SELECT COUNT(*) FROM items") == kWrites);
+  CHECK(db->stats().ops == kWrites);
+  CHECK(db->stats().commit_failures == 0);
+}
+
+TEST_CASE("writes queued while the writer is busy share one transaction", "[store][database]") {
+  test::TempDir dir;
+  auto settings = test::settings_in(dir);
+  const int max_batch = GENERATE(512, 64);
+  settings.max_batch = static_cast<std::uint32_t>(max_batch);
+  auto db = open_db(settings);
+
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 20;
+  Countdown all_done(kThreads * kPerThread);
+  WriterGate gate(*db);
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        db->write(insert(t * kPerThread + i), [&](StoreStatus) { all_done.arrive(); });
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  gate.release();
+  all_done.wait();
+
+  const auto stats = db->stats();
+  CHECK(stats.ops == 1 + kThreads * kPerThread);
+  if (max_batch == 512) {
+    CHECK(stats.batches == 2);  // the gate alone, then everything queued behind it
+    CHECK(stats.largest_batch == kThreads * kPerThread);
+  } else {
+    CHECK(stats.batches == 1 + 3);  // 64 + 64 + 32
+    CHECK(stats.largest_batch == 64);
+  }
+}
+
+TEST_CASE("a failing write in a batch leaves the others committed", "[store][database]") {
+  test::TempDir dir;
+  const auto settings = test::settings_in(dir);
+  auto db = open_db(settings);
+
+  std::vector<std::pair<std::string, Database::WriteFn>> ops = {
+      {"ok", insert(1)},
+      {"not_found",
+       [](Connection& conn) {
+         insert(2)(conn);
+         return StoreStatus::not_found;
+       }},
+      {"throws",
+       [](Connection& conn) -> StoreStatus {
+         insert(3)(conn);
+         throw std::runtime_error("bug");
+       }},
+      {"duplicate", insert(1)},
+      {"bad SQL",
+       [](Connection& conn) { return conn.prepare("INSERT INTO nowhere VALUES (1)").run(); }},
+      {"ok too", insert(4)},
+  };
+  std::vector<StoreStatus> statuses(ops.size(), StoreStatus::closed);
+  Countdown all_done(static_cast<int>(ops.size()));
+  {
+    WriterGate gate(*db);
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      db->write(ops[i].second, [&, i](StoreStatus status) {
+        statuses[i] = status;
+        all_done.arrive();
+      });
+    }
+    gate.release();
+  }
+  all_done.wait();
+
+  CHECK(db->stats().largest_batch == ops.size());  // they really shared a transaction
+  CHECK(statuses == std::vector<StoreStatus>{StoreStatus::ok, StoreStatus::not_found,
+                                             StoreStatus::io_error, StoreStatus::conflict,
+                                             StoreStatus::io_error, StoreStatus::ok});
+  auto conn = test::observer(settings.path);
+  CHECK(query_int(*conn, "SELECT group_concat(id, '') FROM (SELECT id FROM items ORDER BY id)") ==
+        14);
+}
+
+TEST_CASE("write_sync returns once the write is committed", "[store][database]") {
+  test::TempDir dir;
+  const auto settings = test::settings_in(dir);
+  auto db = open_db(settings);
+  REQUIRE(db->write_sync(insert(7)) == StoreStatus::ok);
+  CHECK(query_int(*test::observer(settings.path), "SELECT COUNT(*) FROM items") == 1);
+  CHECK(db->write_sync(insert(7)) == StoreStatus::conflict);
+}
+
+TEST_CASE("close commits what is queued and refuses later writes", "[store][database]") {
+  test::TempDir dir;
+  const auto settings = test::settings_in(dir);
+  auto db = open_db(settings);
+
+  constexpr int kQueued = 100;
+  std::vector<StoreStatus> statuses(kQueued, StoreStatus::closed);
+  auto gate = std::make_unique<WriterGate>(*db);
+  for (int i = 0; i < kQueued; ++i) {
+    db->write(insert(i), [&statuses, i](StoreStatus status) { statuses[i] = status; });
+  }
+  auto closing = std::async(std::launch::async, [&] { db->close(); });
+  // healthy() turns false as soon as close() has stopped accepting writes; the writer is still
+  // held by the gate, so all 100 writes are pending at that moment.
+  while (db->healthy()) std::this_thread::yield();
+  gate->release();
+  closing.get();
+
+  CHECK(statuses == std::vector<StoreStatus>(kQueued, StoreStatus::ok));
+  CHECK(query_int(*test::observer(settings.path), "SELECT COUNT(*) FROM items") == kQueued);
+
+  StoreStatus late = StoreStatus::ok;
+  db->write(insert(1000), [&late](StoreStatus status) { late = status; });
+  CHECK(late == StoreStatus::closed);
+  CHECK(db->write_sync(insert(1001)) == StoreStatus::closed);
+  CHECK_FALSE(db->healthy());
+  CHECK(db->read([](Connection& conn) { return query_int(conn, "SELECT COUNT(*) FROM items"); }) ==
+        kQueued);
+  db->close();  // idempotent
+}
+
+TEST_CASE("reads do not wait for an open write transaction", "[store][database]") {
+  test::TempDir dir;
+  const auto settings = test::settings_in(dir);
+  auto db = open_db(settings);
+  std::promise<void> inserted;
+  std::promise<void> release;
+  auto released = release.get_future();
+  db->write(
+      [&](Connection& conn) {
+        const StoreStatus status = insert(1)(conn);
+        inserted.set_value();
+        released.wait();
+        return status;
+      },
+      nullptr);
+  inserted.get_future().wait();
+
+  auto count = std::async(std::launch::async, [&] {
+    return db->read([](Connection& conn) { return query_int(conn, "SELECT COUNT(*) FROM items"); });
+  });
+  // A generous bound that only matters if reads do block; then the test fails instead of hanging.
+  const bool answered = count.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  release.set_value();
+  REQUIRE(answered);
+  CHECK(count.get() == 0);  // the uncommitted row is invisible
+
+  REQUIRE(db->write_sync([](Connection&) { return StoreStatus::ok; }) == StoreStatus::ok);
+  CHECK(db->read([](Connection& conn) { return query_int(conn, "SELECT COUNT(*) FROM items"); }) ==
+        1);
+}
+
+TEST_CASE("a read connection refuses writes", "[store][database]") {
+  test::TempDir dir;
+  auto db = open_db(test::settings_in(dir));
+  CHECK(db->read([](Connection& conn) { return conn.exec("INSERT INTO items VALUES (1, 'x')"); }) ==
+        StoreStatus::io_error);
+}
+
+TEST_CASE("open refuses settings it cannot honour", "[store][database]") {
+  test::TempDir dir;
+  auto settings = test::settings_in(dir);
+  SECTION("an in-memory database") {
+    settings.path = ":memory:";
+    CHECK_THAT(Database::open(settings).error(), Catch::Contains("must name a database file"));
+  }
+  SECTION("no read connections") {
+    settings.read_connections = 0;
+    CHECK_THAT(Database::open(settings).error(), Catch::Contains("read_connections"));
+  }
+  SECTION("a directory that cannot be created") {
+    settings.path = dir.file("test.db") + "/under/a/file.db";
+    REQUIRE(Database::open(test::settings_in(dir)));  // creates test.db as a file
+    CHECK_THAT(Database::open(settings).error(), Catch::Contains("cannot create directory"));
+  }
+}
+
+}  // namespace
+}  // namespace sa::store

@@ -1,0 +1,67 @@
+// Helpers for the store tests: a unique temporary directory removed afterwards, settings that
+// point into it, and a way to wait for an asynchronous write's DoneFn without sleeping.
+#pragma once
+
+#include <stdlib.h>  // mkdtemp
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <stdexcept>
+#include <string>
+
+#include "config/config.hpp"
+#include "store/connection.hpp"
+#include "store/status.hpp"
+
+namespace sa::store::test {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "sa-store-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline config::StoreSettings settings_in(const TempDir& dir, const std::string& name = "test.db") {
+  config::StoreSettings settings;
+  settings.path = dir.file(name);
+  settings.read_connections = 2;
+  return settings;
+}
+
+// Starts an asynchronous write with the given DoneFn and waits for its outcome.
+inline StoreStatus wait_for_done(const std::function<void(DoneFn)>& start) {
+  std::promise<StoreStatus> outcome;
+  auto result = outcome.get_future();
+  start([&outcome](StoreStatus status) { outcome.set_value(status); });
+  return result.get();
+}
+
+// An independent connection to the same file, outside any Database.
+inline std::unique_ptr<Connection> observer(const std::string& path) {
+  auto conn = Connection::open(path, ConnectionOptions{.query_only = true});
+  if (!conn) throw std::runtime_error(conn.error());
+  return std::move(*conn);
+}
+
+inline std::int64_t query_int(Connection& conn, const std::string& sql) {
+  auto stmt = conn.prepare(sql);
+  if (!stmt.step()) throw std::runtime_error("no row from " + sql + ": " + conn.last_error());
+  return stmt.column_int64(0);
+}
+
+}  // namespace sa::store::test
