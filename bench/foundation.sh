@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps --bench
-scripts/build release >/dev/null
+[ "${BENCH_NO_BUILD:-0}" = 1 ] || scripts/build release >/dev/null
 source bench/lib.sh
 
 work=$(mktemp -d /tmp/smart-auth-bench-XXXXXX)
@@ -18,6 +18,11 @@ ca="$work/svc/data/tls/ca.pem"
 mkdir -p "$work/www/.well-known"
 curl -sf --cacert "$ca" "$base/.well-known/smart-configuration" >"$work/www/.well-known/smart-configuration"
 curl -sf --cacert "$ca" "$base/.well-known/jwks.json" >"$work/www/.well-known/jwks.json"
+
+# nginx workers drop to an unprivileged user: let them read the documents and the key.
+chmod a+rx "$work" "$work/svc" "$work/svc/data" "$work/svc/data/tls"
+chmod -R a+rX "$work/www"
+chmod a+r "$work/svc/data/tls/server.pem" "$work/svc/data/tls/server-key.pem"
 
 # nginx with the same certificate, 2 workers (the service runs 2 I/O threads on 2 cores).
 nginx_port=$(( (SVC_PORT % 20000) + 30000 ))

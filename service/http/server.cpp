@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -72,16 +73,59 @@ std::string process_prefix() {
   return buf;
 }
 
+// Writes the status line, headers and body into one buffer for a single write: much cheaper
+// than Beast's serializer for the small responses this service sends. Header values come from
+// our own code; a CR or LF in one would split the response, so such a header is dropped.
+std::string serialize(const Response& res, bool keep_alive, bool head) {
+  std::string out;
+  out.reserve(192 + res.body.size() + res.headers.size() * 48);
+  out += "HTTP/1.1 ";
+  out += std::to_string(res.status);
+  out += ' ';
+  auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(res.status));
+  out.append(reason.data(), reason.size());
+  out += "\r\n";
+  for (const Header& h : res.headers) {
+    if (h.name.find_first_of("\r\n:") != std::string::npos ||
+        h.value.find_first_of("\r\n") != std::string::npos) {
+      continue;
+    }
+    out += h.name;
+    out += ": ";
+    out += h.value;
+    out += "\r\n";
+  }
+  out += "Content-Length: ";
+  out += std::to_string(res.body.size());
+  out += keep_alive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n";
+  if (!head) out += res.body;
+  return out;
+}
+
 }  // namespace
 
 struct Server::Impl {
   Impl(const config::ServerSettings& s, const Router& r, obs::Metrics& m)
-      : settings(s), router(r), metrics(m) {}
+      : settings(resolve_threads(s)), router(r), metrics(m) {
+    for (std::uint32_t i = 1; i < settings.threads; ++i) {
+      workers.push_back(std::make_unique<asio::io_context>(1));
+    }
+  }
+
+  static config::ServerSettings resolve_threads(config::ServerSettings s) {
+    if (s.threads == 0) s.threads = std::max(1u, std::thread::hardware_concurrency());
+    return s;
+  }
 
   config::ServerSettings settings;
   const Router& router;
   obs::Metrics& metrics;
-  asio::io_context ioc{static_cast<int>(std::max(1u, settings.threads))};
+  // One io_context per thread, each run by exactly one thread: a connection lives on one
+  // context for its whole life, so it needs no strand and the contexts share no locks.
+  // `ioc` also owns the acceptors, signals and timers.
+  asio::io_context ioc{1};
+  std::vector<std::unique_ptr<asio::io_context>> workers;
+  std::atomic<std::uint32_t> next_context{0};
   asio::ssl::context ssl_ctx{asio::ssl::context::tls_server};
   std::optional<tcp::acceptor> tls_acceptor;
   std::optional<tcp::acceptor> plain_acceptor;
@@ -107,6 +151,8 @@ struct Server::Impl {
   asio::awaitable<void> write_error(Stream& stream, int status, std::string_view code,
                                     std::string_view description, bool tls);
   asio::awaitable<Response> run_handler(Request& req);
+  asio::io_context& next_io_context();
+  void stop_all();
   void begin_shutdown();
   void on_session_end();
   std::uint64_t mark_idle(std::function<void()> closer);
@@ -147,6 +193,16 @@ void Server::Impl::unmark_idle(std::uint64_t id) {
   idle_closers.erase(id);
 }
 
+asio::io_context& Server::Impl::next_io_context() {
+  std::uint32_t i = next_context.fetch_add(1) % settings.threads;
+  return i == 0 ? ioc : *workers[i - 1];
+}
+
+void Server::Impl::stop_all() {
+  ioc.stop();
+  for (auto& w : workers) w->stop();
+}
+
 void Server::Impl::begin_shutdown() {
   if (stopping.exchange(true)) return;
   obs::log(obs::Level::info, "shutting down", {obs::num("open_connections", connections.load())});
@@ -160,26 +216,26 @@ void Server::Impl::begin_shutdown() {
     idle_closers.clear();
   }
   if (connections.load() == 0) {
-    ioc.stop();
+    stop_all();
     return;
   }
   grace_timer.expires_after(std::chrono::milliseconds(settings.shutdown_grace_ms));
   grace_timer.async_wait([this](boost::system::error_code) {
     obs::log(obs::Level::warn, "shutdown grace period over; dropping connections",
              {obs::num("open_connections", connections.load())});
-    ioc.stop();
+    stop_all();
   });
 }
 
 void Server::Impl::on_session_end() {
   if (connections.fetch_sub(1) == 1 && stopping.load()) {
-    asio::post(ioc, [this] { ioc.stop(); });
+    asio::post(ioc, [this] { stop_all(); });
   }
 }
 
 asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& acceptor, bool tls) {
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kNoThrow);
+    auto [ec, socket] = co_await acceptor.async_accept(next_io_context(), kNoThrow);
     if (stopping.load()) co_return;
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
@@ -366,21 +422,8 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Stream> stream, const 
 
     const bool again = keep_alive && !stopping.load();
     lowest.expires_after(std::chrono::milliseconds(limits.idle_timeout_ms));
-    boost::system::error_code wec;
-    if (req.method == Method::HEAD) {
-      bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(res.status), 11};
-      for (const Header& h : res.headers) out.insert(h.name, h.value);
-      out.content_length(res.body.size());
-      out.keep_alive(again);
-      std::tie(wec, std::ignore) = co_await bhttp::async_write(*stream, out, kNoThrow);
-    } else {
-      bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), 11};
-      for (const Header& h : res.headers) out.insert(h.name, h.value);
-      out.body() = std::move(res.body);
-      out.prepare_payload();
-      out.keep_alive(again);
-      std::tie(wec, std::ignore) = co_await bhttp::async_write(*stream, out, kNoThrow);
-    }
+    const std::string wire = serialize(res, again, req.method == Method::HEAD);
+    auto [wec, wn] = co_await asio::async_write(*stream, asio::buffer(wire), kNoThrow);
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     metrics.observe_request(req.route_name, method_name(req.method), res.status, seconds);
     obs::access({{"request_id", req.request_id},
@@ -397,9 +440,6 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Stream> stream, const 
 Server::Server(const config::ServerSettings& settings, const TlsMaterial& tls, const Router& router,
                obs::Metrics& metrics)
     : impl_(std::make_unique<Impl>(settings, router, metrics)) {
-  if (impl_->settings.threads == 0) {
-    impl_->settings.threads = std::max(1u, std::thread::hardware_concurrency());
-  }
   impl_->configure_tls(tls);
 }
 
@@ -457,8 +497,11 @@ void Server::run() {
     asio::co_spawn(impl.ioc, impl.accept_loop(*impl.plain_acceptor, false), asio::detached);
   }
   std::vector<std::thread> threads;
-  for (std::uint32_t i = 1; i < impl.settings.threads; ++i) {
-    threads.emplace_back([&impl] { impl.ioc.run(); });
+  for (auto& worker : impl.workers) {
+    threads.emplace_back([&context = *worker] {
+      auto guard = asio::make_work_guard(context);
+      context.run();
+    });
   }
   impl.ioc.run();
   for (auto& t : threads) t.join();
