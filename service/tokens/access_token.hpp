@@ -1,0 +1,69 @@
+// Issues signed JWT access tokens per RFC 9068 (ATFMT-1): header typ "at+jwt", alg and kid of
+// the KeyRing's current signer, claims iss, sub, aud, client_id, scope, iat, exp, jti, plus the
+// SMART launch context claims when given. It neither decides the scope nor records the token:
+// the grant does both (TokenStore).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+#include "crypto/random.hpp"
+#include "keys/key_ring.hpp"
+#include "util/clock.hpp"
+#include "util/expected.hpp"
+
+namespace sa::tokens {
+
+struct AccessTokenSettings {
+  std::string issuer;    // the server's public base URL
+  std::string audience;  // the FHIR base URL the token is for (RFC 9068 §2.2 aud)
+  config::AccessTokenAlg alg = config::AccessTokenAlg::ES256;
+};
+
+// SMART launch context carried in the token for the resource server; each optional.
+struct LaunchClaims {
+  std::optional<std::string> patient;
+  std::optional<std::string> encounter;
+  std::optional<std::string> fhir_user;  // claim name "fhirUser"
+};
+
+struct AccessTokenRequest {
+  std::string subject;  // the user; the client_id for client_credentials (RFC 9068 §2.2)
+  std::string client_id;
+  std::string scope;  // as granted, space-separated
+  std::int64_t lifetime_s = 300;
+  LaunchClaims context;
+};
+
+struct IssuedAccessToken {
+  std::string jwt;
+  std::string jti;
+  std::int64_t issued_at = 0;
+  std::int64_t expires_at = 0;
+  std::string scope;
+};
+
+// Random bytes in a jti: 128 bits, so ids are unguessable and never collide (ATFMT-2).
+inline constexpr std::size_t kJtiBytes = 16;
+
+class AccessTokenIssuer {
+ public:
+  AccessTokenIssuer(const keys::KeyRing& keys, AccessTokenSettings settings, const Clock& clock,
+                    crypto::Random& random);
+
+  // The error is a sentence for the log (no active key for the alg, signing failed, bad
+  // lifetime); a grant turns it into server_error.
+  [[nodiscard]] Expected<IssuedAccessToken, std::string> issue(
+      const AccessTokenRequest& request) const;
+
+ private:
+  const keys::KeyRing& keys_;
+  AccessTokenSettings settings_;
+  crypto::JwsAlg alg_;
+  const Clock& clock_;
+  crypto::Random& random_;
+};
+
+}  // namespace sa::tokens

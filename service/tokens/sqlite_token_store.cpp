@@ -1,0 +1,107 @@
+#include <utility>
+
+#include "tokens/token_store.hpp"
+
+namespace sa::tokens {
+namespace {
+
+using store::Connection;
+using store::Statement;
+using store::StoreStatus;
+
+// The Statement API binds optional integers only; a missing text binds NULL the same way.
+Statement& bind_optional_text(Statement& stmt, int index, const std::optional<std::string>& v) {
+  return v ? stmt.bind(index, std::string_view(*v))
+           : stmt.bind(index, std::optional<std::int64_t>());
+}
+
+// column_text() reads NULL as "": the query selects `<col> IS NULL` next to each optional text.
+std::optional<std::string> optional_text(const Statement& stmt, int value_col, int is_null_col) {
+  if (stmt.column_int64(is_null_col) != 0) return std::nullopt;
+  return stmt.column_text(value_col);
+}
+
+}  // namespace
+
+void SqliteTokenStore::record(AccessTokenRecord token, store::DoneFn done) {
+  db_.write(
+      [token = std::move(token)](Connection& conn) {
+        auto stmt = conn.prepare(
+            "INSERT INTO access_tokens(jti, client_id, subject, scope, issued_at, expires_at, "
+            "grant_id, revoked_at, context_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        stmt.bind(1, token.jti)
+            .bind(2, token.client_id)
+            .bind(3, token.subject)
+            .bind(4, token.scope)
+            .bind(5, token.issued_at)
+            .bind(6, token.expires_at);
+        bind_optional_text(stmt, 7, token.grant_id).bind(8, token.revoked_at);
+        return bind_optional_text(stmt, 9, token.context_json).run();
+      },
+      std::move(done));
+}
+
+Expected<AccessTokenRecord, StoreStatus> SqliteTokenStore::find(std::string_view jti) {
+  return db_.read([jti](Connection& conn) -> Expected<AccessTokenRecord, StoreStatus> {
+    auto stmt = conn.prepare(
+        "SELECT jti, client_id, subject, scope, issued_at, expires_at, grant_id, "
+        "grant_id IS NULL, revoked_at, context_json, context_json IS NULL "
+        "FROM access_tokens WHERE jti = ?");
+    stmt.bind(1, jti);
+    if (!stmt.step()) {
+      return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status());
+    }
+    return AccessTokenRecord{.jti = stmt.column_text(0),
+                             .client_id = stmt.column_text(1),
+                             .subject = stmt.column_text(2),
+                             .scope = stmt.column_text(3),
+                             .issued_at = stmt.column_int64(4),
+                             .expires_at = stmt.column_int64(5),
+                             .grant_id = optional_text(stmt, 6, 7),
+                             .revoked_at = stmt.column_optional_int64(8),
+                             .context_json = optional_text(stmt, 9, 10)};
+  });
+}
+
+void SqliteTokenStore::revoke(std::string jti, std::int64_t now, store::DoneFn done) {
+  db_.write(
+      [jti = std::move(jti), now](Connection& conn) {
+        auto status = conn.prepare(
+                              "UPDATE access_tokens SET revoked_at = ? "
+                              "WHERE jti = ? AND revoked_at IS NULL")
+                          .bind(1, now)
+                          .bind(2, jti)
+                          .run();
+        if (status != StoreStatus::ok || conn.changes() > 0) return status;
+        // Nothing changed: already revoked (ok, idempotent) or no such token.
+        auto exists = conn.prepare("SELECT 1 FROM access_tokens WHERE jti = ?");
+        exists.bind(1, jti);
+        if (exists.step()) return StoreStatus::ok;
+        return exists.status() == StoreStatus::ok ? StoreStatus::not_found : exists.status();
+      },
+      std::move(done));
+}
+
+void SqliteTokenStore::revoke_grant(std::string grant_id, std::int64_t now, store::DoneFn done) {
+  db_.write(
+      [grant_id = std::move(grant_id), now](Connection& conn) {
+        return conn
+            .prepare(
+                "UPDATE access_tokens SET revoked_at = ? "
+                "WHERE grant_id = ? AND revoked_at IS NULL")
+            .bind(1, now)
+            .bind(2, grant_id)
+            .run();
+      },
+      std::move(done));
+}
+
+void SqliteTokenStore::delete_expired(std::int64_t now, store::DoneFn done) {
+  db_.write(
+      [now](Connection& conn) {
+        return conn.prepare("DELETE FROM access_tokens WHERE expires_at <= ?").bind(1, now).run();
+      },
+      std::move(done));
+}
+
+}  // namespace sa::tokens

@@ -1,0 +1,62 @@
+// Storage of issued access tokens by jti (table access_tokens): what introspection, revocation
+// and code-reuse detection need. The token itself is never stored, only its id and metadata.
+// Grants and endpoints depend on this interface only; SqliteTokenStore is the one backend.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "store/database.hpp"
+#include "store/status.hpp"
+#include "util/expected.hpp"
+
+namespace sa::tokens {
+
+struct AccessTokenRecord {
+  std::string jti;
+  std::string client_id;
+  std::string subject;
+  std::string scope;  // as granted, space-separated
+  std::int64_t issued_at = 0;
+  std::int64_t expires_at = 0;
+  std::optional<std::string> grant_id;      // the authorization it came from; none for backends
+  std::optional<std::int64_t> revoked_at;   // set by revoke() / revoke_grant()
+  std::optional<std::string> context_json;  // launch context, JSON object text
+};
+
+class TokenStore {
+ public:
+  virtual ~TokenStore() = default;
+
+  // conflict if the jti is taken; constraint if the client does not exist.
+  virtual void record(AccessTokenRecord token, store::DoneFn done) = 0;
+  // not_found if no token has this jti (expired ones stay until delete_expired()).
+  virtual Expected<AccessTokenRecord, store::StoreStatus> find(std::string_view jti) = 0;
+  // Marks the token revoked at now; ok if it already was (the first time is kept), not_found if
+  // there is no such token.
+  virtual void revoke(std::string jti, std::int64_t now, store::DoneFn done) = 0;
+  // Revokes every not-yet-revoked token of the grant; ok even if there is none.
+  virtual void revoke_grant(std::string grant_id, std::int64_t now, store::DoneFn done) = 0;
+  // Deletes the tokens whose expires_at is at or before now.
+  virtual void delete_expired(std::int64_t now, store::DoneFn done) = 0;
+};
+
+// TokenStore over the SQLite Database: writes through the group-committing writer, find()
+// through the read pool.
+class SqliteTokenStore final : public TokenStore {
+ public:
+  explicit SqliteTokenStore(store::Database& db) : db_(db) {}
+
+  void record(AccessTokenRecord token, store::DoneFn done) override;
+  Expected<AccessTokenRecord, store::StoreStatus> find(std::string_view jti) override;
+  void revoke(std::string jti, std::int64_t now, store::DoneFn done) override;
+  void revoke_grant(std::string grant_id, std::int64_t now, store::DoneFn done) override;
+  void delete_expired(std::int64_t now, store::DoneFn done) override;
+
+ private:
+  store::Database& db_;
+};
+
+}  // namespace sa::tokens
