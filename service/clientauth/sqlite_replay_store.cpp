@@ -1,0 +1,40 @@
+#include <utility>
+
+#include "clientauth/replay_store.hpp"
+#include "crypto/hash.hpp"
+
+namespace sa::clientauth {
+
+void SqliteReplayStore::remember(std::string client_id, std::string_view jti,
+                                 std::int64_t expires_at, std::int64_t now, store::DoneFn done) {
+  db_.write(
+      [client_id = std::move(client_id), jti_hash = crypto::sha256_b64url(jti), expires_at,
+       now](store::Connection& conn) {
+        // An entry that has expired (but not yet been swept) no longer blocks the jti: the
+        // assertion that carried it can no longer be valid anyway.
+        auto status = conn.prepare(
+                              "INSERT INTO assertion_jtis(client_id, jti_hash, expires_at) "
+                              "VALUES (?, ?, ?) ON CONFLICT(client_id, jti_hash) DO UPDATE SET "
+                              "expires_at = excluded.expires_at "
+                              "WHERE assertion_jtis.expires_at <= ?")
+                          .bind(1, client_id)
+                          .bind(2, jti_hash)
+                          .bind(3, expires_at)
+                          .bind(4, now)
+                          .run();
+        if (status != store::StoreStatus::ok) return status;
+        // RFC 7523 §3 item 7: a jti seen before within its lifetime is a replay.
+        return conn.changes() == 0 ? store::StoreStatus::conflict : store::StoreStatus::ok;
+      },
+      std::move(done));
+}
+
+void SqliteReplayStore::delete_expired(std::int64_t now, store::DoneFn done) {
+  db_.write(
+      [now](store::Connection& conn) {
+        return conn.prepare("DELETE FROM assertion_jtis WHERE expires_at <= ?").bind(1, now).run();
+      },
+      std::move(done));
+}
+
+}  // namespace sa::clientauth

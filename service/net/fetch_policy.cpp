@@ -1,0 +1,121 @@
+#include "net/fetch_policy.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+#include "util/strings.hpp"
+
+namespace sa::net {
+namespace {
+
+AddressClass classify_v4(std::uint8_t a, std::uint8_t b) {
+  if (a == 0) return AddressClass::unspecified;          // RFC 1122 §3.2.1.3 "this network"
+  if (a == 127) return AddressClass::loopback;           // RFC 1122
+  if (a == 10) return AddressClass::private_;            // RFC 1918
+  if (a == 172 && (b & 0xF0) == 16) return AddressClass::private_;
+  if (a == 192 && b == 168) return AddressClass::private_;
+  if (a == 100 && (b & 0xC0) == 64) return AddressClass::private_;  // RFC 6598 shared space
+  if (a == 169 && b == 254) return AddressClass::link_local;        // RFC 3927 (cloud metadata)
+  if (a >= 224) return AddressClass::multicast;  // 224/4 multicast, 240/4 reserved, broadcast
+  return AddressClass::public_;
+}
+
+}  // namespace
+
+std::optional<Url> parse_url(std::string_view url) {
+  Url out;
+  std::string_view rest;
+  if (url.size() > 8 && iequals(url.substr(0, 8), "https://")) {
+    rest = url.substr(8);
+  } else if (url.size() > 7 && iequals(url.substr(0, 7), "http://")) {
+    out.https = false;
+    out.port = 80;
+    rest = url.substr(7);
+  } else {
+    return std::nullopt;
+  }
+  if (rest.find('#') != std::string_view::npos) return std::nullopt;
+  auto path_at = rest.find_first_of("/?");
+  std::string_view authority = rest.substr(0, path_at);
+  out.target = path_at == std::string_view::npos ? "/" : std::string(rest.substr(path_at));
+  if (out.target.front() == '?') out.target.insert(0, "/");
+  if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;
+
+  std::string_view port_text;
+  if (authority.front() == '[') {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    out.host = std::string(authority.substr(1, close - 1));
+    auto after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return std::nullopt;
+      port_text = after.substr(1);
+    }
+  } else {
+    auto colon = authority.rfind(':');
+    out.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+  }
+  if (out.host.empty()) return std::nullopt;
+  for (char c : out.host) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == ':';
+    if (!ok) return std::nullopt;
+  }
+  if (!port_text.empty() || (authority.back() == ':')) {
+    unsigned port = 0;
+    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0 ||
+        port > 65535) {
+      return std::nullopt;
+    }
+    out.port = static_cast<std::uint16_t>(port);
+  }
+  return out;
+}
+
+AddressClass classify_address(std::span<const std::uint8_t> b) {
+  if (b.size() == 4) return classify_v4(b[0], b[1]);
+  if (b.size() != 16) return AddressClass::unspecified;
+  bool first10_zero = true;
+  for (int i = 0; i < 10; ++i) first10_zero = first10_zero && b[i] == 0;
+  if (first10_zero && b[10] == 0xFF && b[11] == 0xFF) return classify_v4(b[12], b[13]);  // mapped
+  if (first10_zero && b[10] == 0 && b[11] == 0) {
+    bool rest_zero = b[12] == 0 && b[13] == 0 && b[14] == 0;
+    if (rest_zero && b[15] == 0) return AddressClass::unspecified;  // ::
+    if (rest_zero && b[15] == 1) return AddressClass::loopback;     // ::1
+    return AddressClass::unspecified;  // deprecated IPv4-compatible ::a.b.c.d: never fetch
+  }
+  if ((b[0] & 0xFE) == 0xFC) return AddressClass::private_;                  // fc00::/7 (RFC 4193)
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return AddressClass::link_local;  // fe80::/10
+  if (b[0] == 0xFF) return AddressClass::multicast;                           // ff00::/8
+  return AddressClass::public_;
+}
+
+std::optional<std::uint32_t> parse_max_age(std::string_view cache_control) {
+  std::optional<std::uint32_t> max_age;
+  for (auto directive : split(cache_control, ',')) {
+    directive = trim(directive);
+    // RFC 9111 §5.2.2.4/§5.2.2.5: neither may be reused without revalidation: treat as 0.
+    if (iequals(directive, "no-store") || iequals(directive, "no-cache")) return 0;
+    if (directive.size() > 8 && iequals(directive.substr(0, 8), "max-age=")) {
+      auto value = directive.substr(8);
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        value = value.substr(1, value.size() - 2);
+      }
+      std::uint64_t seconds = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+      if (ec == std::errc::result_out_of_range) {
+        seconds = std::numeric_limits<std::uint32_t>::max();
+      } else if (ec != std::errc{} || end != value.data() + value.size()) {
+        return 0;  // RFC 9111 §4.2.1: an invalid max-age is treated as stale
+      }
+      max_age = static_cast<std::uint32_t>(
+          std::min<std::uint64_t>(seconds, std::numeric_limits<std::uint32_t>::max()));
+    }
+  }
+  return max_age;
+}
+
+}  // namespace sa::net

@@ -1,0 +1,33 @@
+// The pure rules behind outbound fetches: which URLs we fetch, which resolved addresses we refuse
+// to connect to (the SSRF guard of issue 3), and how long a response may be cached. No sockets
+// here, so every rule is unit-tested without a network.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace sa::net {
+
+struct Url {
+  bool https = true;
+  std::string host;    // without brackets for IPv6 literals
+  std::uint16_t port = 443;
+  std::string target;  // path + query, at least "/"
+};
+
+// http(s)://host[:port][/path][?query]; no userinfo, no fragment, no other scheme.
+std::optional<Url> parse_url(std::string_view url);
+
+enum class AddressClass { public_, loopback, private_, link_local, unspecified, multicast };
+
+// bytes is 4 (IPv4) or 16 (IPv6) bytes in network order. IPv4-mapped IPv6 is classed as IPv4.
+AddressClass classify_address(std::span<const std::uint8_t> bytes);
+
+// Cache-Control (RFC 9111 §5.2.2): no-store / no-cache -> 0, max-age=N -> N, otherwise nullopt.
+std::optional<std::uint32_t> parse_max_age(std::string_view cache_control);
+
+}  // namespace sa::net

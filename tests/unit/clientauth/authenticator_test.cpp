@@ -1,0 +1,177 @@
+#include <catch2/catch.hpp>
+
+#include "clientauth/client_authenticator.hpp"
+#include "crypto/hash.hpp"
+#include "util/strings.hpp"
+#include "unit/clientauth/clientauth_test_support.hpp"
+
+namespace sa::clientauth {
+namespace {
+
+using namespace test;
+using Result = Expected<AuthenticatedClient, oauth::Error>;
+
+struct Fixture {
+  FakeClock clock{kNow};
+  FakeClientStore clients;
+  FakeReplayStore replay;
+  ManualFetch fetch;
+  config::ClientAuthSettings settings;
+  JwksResolver resolver{settings, clock, fetch.fn()};
+  ClientAuthenticator auth{{kTokenUrl, settings}, clients, resolver, replay, clock};
+  crypto::PKey key = crypto::generate_key(crypto::KeyType::EC_P384).value();
+
+  Fixture() {
+    add("basic-app", "client_secret_basic", "s3cret");
+    add("post-app", "client_secret_post", "p@ss word");
+    add("public-app", "none", "");
+    store::ClientRecord jwt{.client_id = "jwt-app", .token_endpoint_auth_method = "private_key_jwt"};
+    jwt.jwks_json = jwks_for(key, "k1");
+    clients.clients["jwt-app"] = jwt;
+  }
+  void add(const std::string& id, const std::string& method, const std::string& secret) {
+    store::ClientRecord c{.client_id = id, .token_endpoint_auth_method = method};
+    if (!secret.empty()) c.secret_hash = crypto::sha256_b64url(secret);
+    clients.clients[id] = c;
+  }
+  Result run(const std::string& body, const std::string& authorization = "") {
+    http::Request req;
+    req.method = http::Method::POST;
+    if (!authorization.empty()) req.headers.push_back({"Authorization", authorization});
+    auto form = oauth::Form::parse(body).value();
+    std::optional<Result> out;
+    auth.authenticate(req, form, [&](Result r) { out = std::move(r); });
+    REQUIRE(out);  // every path here completes synchronously with the fakes
+    return std::move(*out);
+  }
+  std::string assertion(const std::string& jti = "j1", std::int64_t exp = kNow + 300) {
+    return sign(key, crypto::JwsAlg::ES384, "k1", claims("jwt-app", exp, jti));
+  }
+  static std::string jwt_body(const std::string& assertion,
+                              std::string type = std::string(kJwtBearerAssertionType)) {
+    return "grant_type=client_credentials&client_assertion_type=" + url_encode(type) +
+           "&client_assertion=" + assertion;
+  }
+};
+
+std::string basic(const std::string& raw) { return "Basic " + base64_encode(raw); }
+
+TEST_CASE_METHOD(Fixture, "client_secret_basic authenticates with the registered secret",
+                 "[clientauth]") {
+  auto ok = run("grant_type=client_credentials", basic("basic-app:s3cret"));
+  REQUIRE(ok);
+  CHECK(ok->client.client_id == "basic-app");
+  CHECK(ok->method == "client_secret_basic");
+  auto bad = run("grant_type=client_credentials", basic("basic-app:wrong"));
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == oauth::ErrorCode::invalid_client);
+  CHECK(oauth::status_of(bad.error()) == 401);
+  CHECK(bad.error().challenge == oauth::Challenge::basic);
+}
+
+TEST_CASE("Basic credentials are form-decoded after base64 (RFC 6749 §2.3.1)", "[clientauth]") {
+  auto d = decode_basic("Basic " + base64_encode("my%3Aapp:p%40ss+w%25rd"));
+  REQUIRE(d);
+  CHECK(d->client_id == "my:app");
+  CHECK(d->secret == "p@ss w%rd");
+  CHECK(decode_basic("basic " + base64_encode("a:b")));
+  CHECK_FALSE(decode_basic("Basic !!!notbase64"));
+  CHECK_FALSE(decode_basic("Basic " + base64_encode("no-colon")));
+  CHECK_FALSE(decode_basic("Basic " + base64_encode(":secret")));
+  CHECK_FALSE(decode_basic("Basic " + base64_encode("a%zz:b")));
+  CHECK_FALSE(decode_basic("Bearer abc"));
+}
+
+TEST_CASE_METHOD(Fixture, "malformed Basic is invalid_client with a challenge", "[clientauth]") {
+  auto r = run("grant_type=client_credentials", "Basic %%%");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == oauth::ErrorCode::invalid_client);
+  CHECK(oauth::status_of(r.error()) == 401);
+}
+
+TEST_CASE_METHOD(Fixture, "client_secret_post and public clients", "[clientauth]") {
+  auto post = run("client_id=post-app&client_secret=p%40ss+word");
+  REQUIRE(post);
+  CHECK(post->method == "client_secret_post");
+  auto bad = run("client_id=post-app&client_secret=nope");
+  REQUIRE_FALSE(bad);
+  CHECK(oauth::status_of(bad.error()) == 400);  // body-based: 400 (CAUTH-11)
+  auto pub = run("client_id=public-app");
+  REQUIRE(pub);
+  CHECK(pub->method == "none");
+  CHECK_FALSE(run("client_id=nobody"));
+  CHECK_FALSE(run("grant_type=client_credentials"));
+}
+
+TEST_CASE_METHOD(Fixture, "a method other than the registered one is invalid_client",
+                 "[clientauth]") {
+  auto r = run("client_id=basic-app&client_secret=s3cret");  // registered for Basic
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == oauth::ErrorCode::invalid_client);
+  CHECK_FALSE(run("client_id=basic-app"));  // no secret at all
+  CHECK_FALSE(run("", basic("public-app:x")));
+  CHECK_FALSE(run("client_id=jwt-app"));
+}
+
+TEST_CASE_METHOD(Fixture, "two methods at once are invalid_request", "[clientauth]") {
+  auto r = run("client_id=basic-app&client_secret=s3cret", basic("basic-app:s3cret"));
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == oauth::ErrorCode::invalid_request);
+  auto both = run(jwt_body(assertion()) + "&client_secret=x&client_id=jwt-app");
+  REQUIRE_FALSE(both);
+  CHECK(both.error().code == oauth::ErrorCode::invalid_request);
+}
+
+TEST_CASE_METHOD(Fixture, "an expired secret no longer authenticates", "[clientauth]") {
+  clients.clients["basic-app"].secret_expires_at = kNow;
+  CHECK_FALSE(run("", basic("basic-app:s3cret")));
+  clients.clients["basic-app"].secret_expires_at = kNow + 1;
+  CHECK(run("", basic("basic-app:s3cret")));
+}
+
+TEST_CASE_METHOD(Fixture, "private_key_jwt authenticates once per jti", "[clientauth]") {
+  auto first = run(jwt_body(assertion("j1")));
+  REQUIRE(first);
+  CHECK(first->client.client_id == "jwt-app");
+  CHECK(first->method == "private_key_jwt");
+  auto again = run(jwt_body(assertion("j1")));
+  REQUIRE_FALSE(again);
+  CHECK(again.error().code == oauth::ErrorCode::invalid_client);
+  CHECK(again.error().internal.find("replayed") != std::string::npos);
+  CHECK(run(jwt_body(assertion("j2")) + "&client_id=jwt-app"));
+  CHECK_FALSE(run(jwt_body(assertion("j3")) + "&client_id=other"));
+}
+
+TEST_CASE_METHOD(Fixture, "a bad client_assertion_type is invalid_client with 400",
+                 "[clientauth]") {
+  auto r = run(jwt_body(assertion(), "not_an_assertion_type"));
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == oauth::ErrorCode::invalid_client);
+  CHECK(oauth::status_of(r.error()) == 400);
+  auto missing = run("client_assertion=" + assertion());
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == oauth::ErrorCode::invalid_request);
+}
+
+TEST_CASE_METHOD(Fixture, "assertion failures are invalid_client; store failures server_error",
+                 "[clientauth]") {
+  auto stranger = sign(key, crypto::JwsAlg::ES384, "k1", claims("not_a_valid_iss", kNow + 60));
+  auto r = run(jwt_body(stranger));
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == oauth::ErrorCode::invalid_client);
+  CHECK(run(jwt_body(assertion("j9", kNow - 3600))).error().code ==
+        oauth::ErrorCode::invalid_client);
+  clients.broken = true;
+  CHECK(run(jwt_body(assertion("j10"))).error().code == oauth::ErrorCode::server_error);
+  CHECK(run("", basic("basic-app:s3cret")).error().code == oauth::ErrorCode::server_error);
+}
+
+TEST_CASE_METHOD(Fixture, "descriptions and internals never carry the secret", "[clientauth]") {
+  auto r = run("", basic("basic-app:hunter2-secret"));
+  REQUIRE_FALSE(r);
+  CHECK(r.error().description.find("hunter2") == std::string::npos);
+  CHECK(r.error().internal.find("hunter2") == std::string::npos);
+}
+
+}  // namespace
+}  // namespace sa::clientauth

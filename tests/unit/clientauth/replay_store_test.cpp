@@ -1,0 +1,56 @@
+#include <catch2/catch.hpp>
+
+#include "clientauth/replay_store.hpp"
+#include "unit/store/store_test_support.hpp"
+
+namespace sa::clientauth {
+namespace {
+
+using store::StoreStatus;
+using store::test::wait_for_done;
+
+std::unique_ptr<store::Database> open_db(const store::test::TempDir& dir) {
+  auto db = store::Database::open(store::test::settings_in(dir));
+  if (!db) throw std::runtime_error(db.error());
+  return std::move(*db);
+}
+
+StoreStatus remember(ReplayStore& s, const std::string& client, const std::string& jti,
+                     std::int64_t expires_at, std::int64_t now) {
+  return wait_for_done([&](store::DoneFn done) { s.remember(client, jti, expires_at, now, done); });
+}
+
+TEST_CASE("a jti is accepted once per client, also after reopening the database",
+          "[clientauth][replay]") {
+  store::test::TempDir dir;
+  {
+    auto db = open_db(dir);
+    SqliteReplayStore replay(*db);
+    CHECK(remember(replay, "app", "jti-1", 1'000, 500) == StoreStatus::ok);
+    CHECK(remember(replay, "app", "jti-1", 1'000, 501) == StoreStatus::conflict);
+    CHECK(remember(replay, "other", "jti-1", 1'000, 501) == StoreStatus::ok);
+  }
+  auto db = open_db(dir);
+  SqliteReplayStore replay(*db);
+  CHECK(remember(replay, "app", "jti-1", 1'000, 600) == StoreStatus::conflict);
+  auto observer = store::test::observer(dir.file("test.db"));
+  CHECK(store::test::query_int(*observer, "SELECT count(*) FROM assertion_jtis WHERE "
+                                          "jti_hash = 'jti-1'") == 0);  // only hashes stored
+}
+
+TEST_CASE("expired entries neither block the jti nor survive the sweep", "[clientauth][replay]") {
+  store::test::TempDir dir;
+  auto db = open_db(dir);
+  SqliteReplayStore replay(*db);
+  REQUIRE(remember(replay, "app", "j", 1'000, 500) == StoreStatus::ok);
+  CHECK(remember(replay, "app", "j", 2'000, 1'000) == StoreStatus::ok);
+  CHECK(remember(replay, "app", "j", 2'000, 1'500) == StoreStatus::conflict);
+  REQUIRE(remember(replay, "app", "k", 1'200, 1'000) == StoreStatus::ok);
+  CHECK(wait_for_done([&](store::DoneFn d) { replay.delete_expired(1'200, d); }) ==
+        StoreStatus::ok);
+  auto observer = store::test::observer(dir.file("test.db"));
+  CHECK(store::test::query_int(*observer, "SELECT count(*) FROM assertion_jtis") == 1);
+}
+
+}  // namespace
+}  // namespace sa::clientauth

@@ -1,0 +1,91 @@
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <vector>
+
+#include "net/fetch_policy.hpp"
+
+namespace sa::net {
+namespace {
+
+AddressClass v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
+  std::array<std::uint8_t, 4> bytes{a, b, c, d};
+  return classify_address(bytes);
+}
+
+AddressClass v6(std::vector<std::uint8_t> prefix, std::uint8_t last = 0) {
+  std::array<std::uint8_t, 16> bytes{};
+  for (std::size_t i = 0; i < prefix.size(); ++i) bytes[i] = prefix[i];
+  bytes[15] = last;
+  return classify_address(bytes);
+}
+
+TEST_CASE("internal IPv4 ranges are classified so the fetcher can refuse them", "[net]") {
+  CHECK(v4(127, 0, 0, 1) == AddressClass::loopback);
+  CHECK(v4(127, 9, 9, 9) == AddressClass::loopback);
+  CHECK(v4(10, 0, 0, 1) == AddressClass::private_);
+  CHECK(v4(172, 16, 0, 1) == AddressClass::private_);
+  CHECK(v4(172, 31, 255, 255) == AddressClass::private_);
+  CHECK(v4(172, 32, 0, 1) == AddressClass::public_);
+  CHECK(v4(192, 168, 1, 1) == AddressClass::private_);
+  CHECK(v4(169, 254, 169, 254) == AddressClass::link_local);
+  CHECK(v4(0, 0, 0, 0) == AddressClass::unspecified);
+  CHECK(v4(224, 0, 0, 1) == AddressClass::multicast);
+  CHECK(v4(255, 255, 255, 255) == AddressClass::multicast);
+  CHECK(v4(93, 184, 216, 34) == AddressClass::public_);
+}
+
+TEST_CASE("internal IPv6 ranges, and IPv4-mapped addresses, are classified", "[net]") {
+  CHECK(v6({}, 1) == AddressClass::loopback);
+  CHECK(v6({}, 0) == AddressClass::unspecified);
+  CHECK(v6({0xfc}, 1) == AddressClass::private_);
+  CHECK(v6({0xfd, 0x12}, 1) == AddressClass::private_);
+  CHECK(v6({0xfe, 0x80}, 1) == AddressClass::link_local);
+  CHECK(v6({0xff, 0x02}, 1) == AddressClass::multicast);
+  CHECK(v6({0x20, 0x01, 0x0d, 0xb8}, 1) == AddressClass::public_);
+  CHECK(v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0}, 1) == AddressClass::private_);
+  CHECK(v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0}, 1) == AddressClass::loopback);
+}
+
+TEST_CASE("URLs are split into scheme, host, port and target", "[net]") {
+  auto u = parse_url("https://keys.example.org/.well-known/jwks.json?x=1");
+  REQUIRE(u);
+  CHECK(u->https);
+  CHECK(u->host == "keys.example.org");
+  CHECK(u->port == 443);
+  CHECK(u->target == "/.well-known/jwks.json?x=1");
+  auto p = parse_url("http://127.0.0.1:8080");
+  REQUIRE(p);
+  CHECK_FALSE(p->https);
+  CHECK(p->port == 8080);
+  CHECK(p->target == "/");
+  auto six = parse_url("https://[::1]:9443/jwks");
+  REQUIRE(six);
+  CHECK(six->host == "::1");
+  CHECK(six->port == 9443);
+}
+
+TEST_CASE("URLs we will not fetch are refused by the parser", "[net]") {
+  auto bad = GENERATE(as<std::string>{}, "", "ftp://example.org/", "https://", "https:///x",
+                      "https://user:pw@example.org/", "https://example.org/#frag",
+                      "https://example.org:0/", "https://example.org:99999/",
+                      "https://example.org:/", "https://exa mple.org/", "not a url",
+                      "https://[::1/");
+  CAPTURE(bad);
+  CHECK_FALSE(parse_url(bad));
+}
+
+TEST_CASE("Cache-Control max-age is read, and no-store or no-cache mean zero", "[net]") {
+  CHECK(parse_max_age("max-age=120") == 120u);
+  CHECK(parse_max_age("public, max-age=60, must-revalidate") == 60u);
+  CHECK(parse_max_age("Max-Age=\"30\"") == 30u);
+  CHECK(parse_max_age("no-store") == 0u);
+  CHECK(parse_max_age("max-age=600, no-cache") == 0u);
+  CHECK(parse_max_age("max-age=abc") == 0u);
+  CHECK(parse_max_age("max-age=99999999999") == 4294967295u);
+  CHECK_FALSE(parse_max_age("public"));
+  CHECK_FALSE(parse_max_age(""));
+}
+
+}  // namespace
+}  // namespace sa::net

@@ -1,0 +1,174 @@
+#include <catch2/catch.hpp>
+
+#include <stdlib.h>  // mkdtemp
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <future>
+
+#include "crypto/certs.hpp"
+#include "net/fetcher.hpp"
+#include "unit/net/test_http_server.hpp"
+
+namespace sa::net {
+namespace {
+
+using test::http_response;
+using test::TestHttpServer;
+
+FetchResult fetch(Fetcher& fetcher, const std::string& url) {
+  std::promise<FetchResult> promise;
+  auto future = promise.get_future();
+  fetcher.get(url, [&promise](FetchResult r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+FetcherSettings loopback_settings() {
+  return FetcherSettings{.timeout_ms = 2'000, .max_bytes = 1024, .allow_loopback = true};
+}
+
+std::string local_url(const TestHttpServer& server, const std::string& scheme = "http",
+                      const std::string& host = "127.0.0.1") {
+  return scheme + "://" + host + ":" + std::to_string(server.port()) + "/jwks";
+}
+
+TEST_CASE("a loopback fetch returns the body and the Cache-Control max-age", "[net][fetcher]") {
+  TestHttpServer server(http_response(200, R"({"keys":[]})",
+                                      "Content-Type: application/json\r\n"
+                                      "Cache-Control: public, max-age=120\r\n"));
+  Fetcher fetcher(loopback_settings());
+  auto r = fetch(fetcher, local_url(server));
+  CHECK(r.status == FetchStatus::ok);
+  CHECK(r.http_status == 200);
+  CHECK(r.body == R"({"keys":[]})");
+  CHECK(r.max_age == 120u);
+  CHECK(server.last_request().find("Accept: application/json\r\n") != std::string::npos);
+  CHECK(server.last_request().rfind("GET /jwks HTTP/1.1\r\n", 0) == 0);
+}
+
+TEST_CASE("no-store means the document may not be cached", "[net][fetcher]") {
+  TestHttpServer server(http_response(200, "{}", "Cache-Control: no-store\r\n"));
+  Fetcher fetcher(loopback_settings());
+  auto r = fetch(fetcher, local_url(server));
+  CHECK(r.status == FetchStatus::ok);
+  CHECK(r.max_age == 0u);
+}
+
+TEST_CASE("a status other than 200 is reported with the status", "[net][fetcher]") {
+  TestHttpServer server(http_response(404, "nope"));
+  Fetcher fetcher(loopback_settings());
+  auto r = fetch(fetcher, local_url(server));
+  CHECK(r.status == FetchStatus::http_status);
+  CHECK(r.http_status == 404);
+  CHECK(r.body.empty());
+}
+
+TEST_CASE("a body over the limit is refused while reading", "[net][fetcher]") {
+  TestHttpServer server(http_response(200, std::string(5000, 'x')));
+  Fetcher fetcher(loopback_settings());
+  CHECK(fetch(fetcher, local_url(server)).status == FetchStatus::too_large);
+}
+
+TEST_CASE("a server that never answers times out", "[net][fetcher]") {
+  TestHttpServer server("", TestHttpServer::Mode::hang);
+  auto settings = loopback_settings();
+  settings.timeout_ms = 200;
+  Fetcher fetcher(settings);
+  CHECK(fetch(fetcher, local_url(server)).status == FetchStatus::timeout);
+}
+
+TEST_CASE("loopback is refused unless allowed, by literal and by name", "[net][fetcher]") {
+  TestHttpServer server(http_response(200, "{}"));
+  Fetcher fetcher(FetcherSettings{.timeout_ms = 2'000});
+  CHECK(fetch(fetcher, local_url(server, "https")).status == FetchStatus::blocked_address);
+  CHECK(fetch(fetcher, local_url(server, "https", "localhost")).status ==
+        FetchStatus::blocked_address);
+  CHECK(fetch(fetcher, local_url(server, "https", "[::1]")).status ==
+        FetchStatus::blocked_address);
+  CHECK(fetcher.connect_attempts() == 0);
+  CHECK(server.connections() == 0);
+}
+
+TEST_CASE("private, link-local and unspecified literals are refused without connecting",
+          "[net][fetcher]") {
+  Fetcher fetcher(loopback_settings());  // allowing loopback never allows the rest
+  auto url = GENERATE(as<std::string>{}, "http://10.0.0.1/", "https://10.0.0.1/jwks",
+                      "https://192.168.1.20:8443/", "https://169.254.169.254/latest/meta-data",
+                      "https://[fe80::1]/", "https://[fd00::5]/", "https://0.0.0.0/",
+                      "https://[::ffff:10.1.2.3]/");
+  CAPTURE(url);
+  CHECK(fetch(fetcher, url).status == FetchStatus::blocked_address);
+  CHECK(fetcher.connect_attempts() == 0);
+}
+
+TEST_CASE("bad URLs, and plain http to a public host, are refused", "[net][fetcher]") {
+  Fetcher fetcher(loopback_settings());
+  auto url = GENERATE(as<std::string>{}, "ftp://example.org/", "jwks.json",
+                      "https://user@example.org/", "http://93.184.216.34/jwks");
+  CAPTURE(url);
+  CHECK(fetch(fetcher, url).status == FetchStatus::bad_url);
+  CHECK(fetcher.connect_attempts() == 0);
+}
+
+struct TlsFixture {
+  std::filesystem::path dir = [] {
+    std::string pattern = (std::filesystem::temp_directory_path() / "sa-net-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    return std::filesystem::path(pattern);
+  }();
+  crypto::OpenSslRandom random;
+  // OpenSSL checks validity against the real clock, so these certificates must be current.
+  std::int64_t now = static_cast<std::int64_t>(std::time(nullptr)) - 60;
+  crypto::CertAndKeyPem ca = crypto::generate_ca({}, random, now).value();
+  crypto::CertAndKeyPem leaf = crypto::generate_server_cert(ca, {}, random, now).value();
+  ~TlsFixture() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+  std::string write(const std::string& name, const std::string& pem) {
+    auto path = (dir / name).string();
+    std::ofstream(path) << pem;
+    return path;
+  }
+};
+
+TEST_CASE_METHOD(TlsFixture, "https verifies the certificate chain and the host name",
+                 "[net][fetcher]") {
+  TestHttpServer server(http_response(200, R"({"keys":[]})", "Cache-Control: max-age=5\r\n"),
+                        TestHttpServer::Mode::respond,
+                        test::TlsIdentity{leaf.cert_pem, leaf.key_pem});
+  auto settings = loopback_settings();
+  SECTION("trusted CA and matching name") {
+    settings.ca_file = write("ca.pem", ca.cert_pem);
+    Fetcher fetcher(settings);
+    auto r = fetch(fetcher, local_url(server, "https", "localhost"));
+    CHECK(r.status == FetchStatus::ok);
+    CHECK(r.max_age == 5u);
+    CHECK(fetch(fetcher, local_url(server, "https", "127.0.0.1")).status == FetchStatus::ok);
+  }
+  SECTION("an unknown CA fails the handshake") {
+    auto other = crypto::generate_ca({}, random, now).value();
+    settings.ca_file = write("other.pem", other.cert_pem);
+    Fetcher fetcher(settings);
+    CHECK(fetch(fetcher, local_url(server, "https", "localhost")).status ==
+          FetchStatus::tls_failed);
+  }
+}
+
+TEST_CASE("destroying the fetcher completes fetches in progress", "[net][fetcher]") {
+  TestHttpServer server("", TestHttpServer::Mode::hang);
+  std::promise<FetchResult> promise;
+  auto future = promise.get_future();
+  {
+    auto settings = loopback_settings();
+    settings.timeout_ms = 60'000;
+    Fetcher fetcher(settings);
+    fetcher.get(local_url(server), [&promise](FetchResult r) { promise.set_value(std::move(r)); });
+    while (server.connections() == 0) std::this_thread::yield();
+  }
+  CHECK(future.get().status == FetchStatus::shut_down);
+}
+
+}  // namespace
+}  // namespace sa::net
