@@ -12,6 +12,9 @@
 
 #include "app/routes.hpp"
 #include "app/tls_material.hpp"
+#include "clients/routes.hpp"
+#include "clients/sqlite_client_store.hpp"
+#include "clients/static_clients.hpp"
 #include "config/loader.hpp"
 #include "crypto/files.hpp"
 #include "http/server.hpp"
@@ -71,8 +74,14 @@ int serve(const config::Config& config, const std::string& ready_file) {
   keys::KeyRing key_ring(key_store, config.keys, clock);
   if (auto err = key_ring.load_or_create()) return fail(*err);
 
+  clients::SqliteClientStore client_store(**db);
+  if (auto err = clients::load_static_clients(config, client_store, clock)) return fail(*err);
+  crypto::OpenSslRandom random;
+
   obs::Metrics metrics;
   http::Router router({config.server.cors_allowed_origins});
+  // Before register_routes, which builds discovery from the routes already registered.
+  clients::register_registration_routes(router, {config, client_store, clock, random});
   Services services{config, **db, key_ring, metrics};
   register_routes(router, services);
 

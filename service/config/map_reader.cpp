@@ -198,6 +198,23 @@ void MapReader::section(std::string_view key, const std::function<void(MapReader
   nested.report_unknown_keys();
 }
 
+void MapReader::each(std::string_view key,
+                     const std::function<void(MapReader&, std::size_t)>& read) {
+  const Entry* entry = take(key);
+  if (entry == nullptr || entry->value.IsNull()) return;
+  const std::string path = path_of(key);
+  if (!entry->value.IsSequence()) {
+    context_.fail(path, "expected a list of mappings, got " + describe_kind(entry->value) +
+                            " (write [] for an empty list)");
+    return;
+  }
+  for (std::size_t i = 0; i < entry->value.size(); ++i) {
+    MapReader item(entry->value[i], path + "[" + std::to_string(i) + "]", context_);
+    read(item, i);
+    item.report_unknown_keys();
+  }
+}
+
 void MapReader::report_unknown_keys() {
   for (const Entry& entry : entries_) {
     if (entry.known) continue;

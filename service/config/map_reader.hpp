@@ -51,6 +51,9 @@ class MapReader {
   // A YAML sequence of scalars, each checked by `rule`; items are reported as key[i].
   void list(std::string_view key, std::vector<std::string>& out, const ScalarRule& rule);
   void section(std::string_view key, const std::function<void(MapReader&)>& read);
+  // A YAML sequence of mappings; `read` gets each item's reader (path key[i]) and index, and
+  // unknown keys are reported per item.
+  void each(std::string_view key, const std::function<void(MapReader&, std::size_t)>& read);
 
   // Reports every key the schema did not ask for. Call once, after the last read.
   void report_unknown_keys();

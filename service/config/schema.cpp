@@ -1,5 +1,11 @@
 #include "config/schema.hpp"
 
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include "util/strings.hpp"
+
 namespace sa::config {
 namespace {
 
@@ -92,6 +98,151 @@ void read_log(MapReader& in, LogSettings& out) {
   in.flag("audit", out.audit);
 }
 
+
+void read_registration(MapReader& in, const LoadContext& context, RegistrationSettings& out) {
+  in.scalar("mode", {"open, initial_access_token or closed",
+                     [&](const std::string& text) -> std::optional<std::string> {
+                       auto mode = parse_registration_mode(text);
+                       if (!mode) return mode.error();
+                       out.mode = *mode;
+                       return std::nullopt;
+                     }});
+  // RFC 7591 §3: an initial access token is a bearer secret; short ones can be guessed.
+  in.list("initial_access_tokens", out.initial_access_tokens,
+          {"tokens of at least 32 characters", [](const std::string& text) {
+             return text.size() >= 32 ? std::nullopt : std::optional<std::string>("");
+           }});
+  in.uint("client_secret_lifetime_s", out.client_secret_lifetime_s, {0, 366 * 86'400});
+  if (out.mode == RegistrationMode::initial_access_token && out.initial_access_tokens.empty()) {
+    context.fail(in.path_of("initial_access_tokens"),
+                 "must list at least one token when " + in.path_of("mode") +
+                     " is initial_access_token");
+  }
+}
+
+constexpr std::array<std::string_view, 4> kAuthMethods = {
+    "none", "client_secret_basic", "client_secret_post", "private_key_jwt"};
+
+ScalarRule one_of(std::string what, std::vector<std::string_view> allowed, std::string& out) {
+  return {what, [what, allowed = std::move(allowed), &out](const std::string& text) {
+            if (std::find(allowed.begin(), allowed.end(), text) == allowed.end()) {
+              return std::optional<std::string>("expected " + what);
+            }
+            out = text;
+            return std::optional<std::string>();
+          }};
+}
+
+bool has(const std::vector<std::string>& list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// The same rules as dynamic registration (RFC 7591 §2), checked here so --check-config catches
+// them; the JWKS document itself is checked when the clients are loaded at start.
+void check_static_client(MapReader& in, const LoadContext& context, const StaticClient& c) {
+  const std::string& method = c.token_endpoint_auth_method;
+  const bool symmetric = method == "client_secret_basic" || method == "client_secret_post";
+  const std::string method_is = " when token_endpoint_auth_method is " + method;
+  if (symmetric && c.client_secret.empty()) {
+    context.fail(in.path_of("client_secret"), "is required" + method_is);
+  } else if (!symmetric && !c.client_secret.empty()) {
+    context.fail(in.path_of("client_secret"), "must not be set" + method_is);
+  } else if (symmetric && c.client_secret.size() < 32) {
+    context.fail(in.path_of("client_secret"), "must be at least 32 characters");
+  }
+  if (method == "private_key_jwt") {
+    if (c.jwks.empty() && c.jwks_uri.empty()) {
+      context.fail(in.path_of("jwks"), "jwks or jwks_uri is required" + method_is);
+    } else if (!c.jwks.empty() && !c.jwks_uri.empty()) {
+      context.fail(in.path_of("jwks"), "must not be set together with jwks_uri");  // RFC 7591 §2
+    }
+  } else if (!c.jwks.empty() || !c.jwks_uri.empty()) {
+    context.fail(in.path_of(c.jwks.empty() ? "jwks_uri" : "jwks"), "must not be set" + method_is);
+  }
+  if (c.grant_types.empty()) context.fail(in.path_of("grant_types"), "must not be empty");
+  if (has(c.grant_types, "authorization_code") && c.redirect_uris.empty()) {
+    context.fail(in.path_of("redirect_uris"), "is required for the authorization_code grant");
+  }
+  // SMART Backend Services: client_credentials needs a confidential client.
+  if (has(c.grant_types, "client_credentials") && method == "none") {
+    context.fail(in.path_of("grant_types"), "client_credentials needs a confidential client" +
+                                                method_is);
+  }
+}
+
+void read_client(MapReader& in, const LoadContext& context, StaticClient& c) {
+  const std::size_t errors_before = context.errors.size();
+  in.scalar("client_id", {"a client id", [&](const std::string& text) {
+                            auto problem = check_client_id(text);
+                            if (!problem) c.client_id = text;
+                            return problem;
+                          }});
+  in.text("client_name", c.client_name, true);
+  in.scalar("token_endpoint_auth_method",
+            one_of("none, client_secret_basic, client_secret_post or private_key_jwt",
+                   {kAuthMethods.begin(), kAuthMethods.end()}, c.token_endpoint_auth_method));
+  in.text("client_secret", c.client_secret, true);
+  in.list("redirect_uris", c.redirect_uris,
+          {"absolute https:// URLs", [](const std::string& text) { return check_client_url(text); }});
+  in.list("grant_types", c.grant_types,
+          {"authorization_code, refresh_token or client_credentials", [](const std::string& text) {
+             const bool known = text == "authorization_code" || text == "refresh_token" ||
+                                text == "client_credentials";
+             return known ? std::nullopt : std::optional<std::string>("");
+           }});
+  in.scalar("scope", {"space-separated scope tokens", [&](const std::string& text) {
+                        for (std::string_view token : split(text, ' ')) {
+                          if (auto problem = check_scope_token(token)) return problem;
+                        }
+                        c.scope = text;
+                        return std::optional<std::string>();
+                      }});
+  in.text("jwks", c.jwks, true);
+  in.scalar("jwks_uri", {"an absolute https:// URL", [&](const std::string& text) {
+                           auto problem = check_client_url(text);
+                           if (!problem) c.jwks_uri = text;
+                           return problem;
+                         }});
+  in.scalar("launch_uri", {"an absolute https:// URL", [&](const std::string& text) {
+                             auto problem = check_client_url(text);
+                             if (!problem) c.launch_uri = text;
+                             return problem;
+                           }});
+  in.flag("pre_approved", c.pre_approved);
+  if (c.client_id.empty() && context.errors.size() == errors_before) {
+    context.fail(in.path_of("client_id"), "is required");
+  }
+  if (context.errors.size() == errors_before) check_static_client(in, context, c);
+}
+
+void read_clients(MapReader& in, const LoadContext& context, std::vector<StaticClient>& out) {
+  std::set<std::string> seen;
+  in.each("clients", [&](MapReader& item, std::size_t) {
+    StaticClient client;
+    read_client(item, context, client);
+    if (client.client_id.empty()) return;
+    if (!seen.insert(client.client_id).second) {
+      context.fail(item.path_of("client_id"), "duplicate client_id \"" + client.client_id + "\"");
+    }
+    out.push_back(std::move(client));
+  });
+}
+
+void read_client_auth(MapReader& in, const LoadContext& context, ClientAuthSettings& out) {
+  in.uint("assertion_max_lifetime_s", out.assertion_max_lifetime_s, {1, 3600});
+  in.uint("clock_skew_s", out.clock_skew_s, {0, 600});
+  in.uint("jwks_fetch_timeout_ms", out.jwks_fetch_timeout_ms, {1, 60'000});
+  in.uint("jwks_max_bytes", out.jwks_max_bytes, {1024, 1024 * 1024});
+  in.uint("jwks_default_cache_s", out.jwks_default_cache_s, {0, 86'400});
+  in.uint("jwks_max_cache_s", out.jwks_max_cache_s, {0, 7 * 86'400});
+  in.flag("jwks_allow_loopback", out.jwks_allow_loopback);
+  in.text("jwks_ca_file", out.jwks_ca_file, true);
+  if (out.jwks_default_cache_s > out.jwks_max_cache_s) {
+    context.fail(in.path_of("jwks_default_cache_s"),
+                 "must not exceed " + in.path_of("jwks_max_cache_s"));
+  }
+}
+
 }  // namespace
 
 void read_config(const YAML::Node& root, const LoadContext& context, Config& config) {
@@ -101,6 +252,13 @@ void read_config(const YAML::Node& root, const LoadContext& context, Config& con
   in.section("store", [&](MapReader& s) { read_store(s, config.store); });
   in.section("keys", [&](MapReader& s) { read_keys(s, config.keys); });
   in.section("smart", [&](MapReader& s) { read_smart(s, config.smart); });
+  in.section("registration",
+             [&](MapReader& s) { read_registration(s, context, config.registration); });
+  read_clients(in, context, config.clients);
+  in.section("client_auth", [&](MapReader& s) { read_client_auth(s, context, config.client_auth); });
+  in.section("tokens", [&](MapReader& s) {
+    s.uint("access_token_lifetime_s", config.tokens.access_token_lifetime_s, {1, 3600});
+  });
   in.section("log", [&](MapReader& s) { read_log(s, config.log); });
   in.report_unknown_keys();
 }

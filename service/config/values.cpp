@@ -193,6 +193,34 @@ std::optional<std::string> check_origin(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<std::string> check_client_url(std::string_view text) {
+  auto url = split_url(text);
+  if (!url) return url.error();
+  if (url->scheme == "http" && !is_loopback(url->authority.host)) {
+    return "must use https:// (http:// is allowed only for localhost, 127.0.0.1 and [::1])";
+  }
+  // RFC 6749 §3.1.2: the redirection endpoint URI MUST NOT include a fragment component.
+  if (url->after_authority.find('#') != std::string_view::npos) return "must not have a fragment";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_client_id(std::string_view text) {
+  if (text.empty()) return "expected a non-empty client id";
+  for (char c : text) {
+    const bool unreserved = is_alnum(c) || c == '-' ||
+                            c == '.' || c == '_' || c == '~';
+    if (!unreserved) return "expected only the characters A-Z a-z 0-9 - . _ ~";
+  }
+  return std::nullopt;
+}
+
+Expected<RegistrationMode, std::string> parse_registration_mode(std::string_view text) {
+  if (text == "open") return RegistrationMode::open;
+  if (text == "initial_access_token") return RegistrationMode::initial_access_token;
+  if (text == "closed") return RegistrationMode::closed;
+  return unexpected(std::string("expected open, initial_access_token or closed"));
+}
+
 std::optional<std::string> check_scope_token(std::string_view text) {
   if (text.empty()) return "expected a scope, not an empty string";
   for (char c : text) {

@@ -36,6 +36,13 @@ Expected<LogLevel, std::string> parse_log_level(std::string_view text);
 std::optional<std::string> check_base_url(std::string_view text);
 // A browser origin (RFC 6454): http(s)://host[:port] and nothing after it.
 std::optional<std::string> check_origin(std::string_view text);
+// A URL a client registers (redirect_uris, jwks_uri, launch_uri): absolute https:// (http://
+// only for a loopback host), no user info, no fragment (RFC 6749 §3.1.2).
+std::optional<std::string> check_client_url(std::string_view text);
+// A static client_id: non-empty, only the unreserved characters A-Z a-z 0-9 - . _ ~ (RFC 3986
+// §2.3), so HTTP Basic works without form-encoding (RFC 6749 §2.3.1).
+std::optional<std::string> check_client_id(std::string_view text);
+Expected<RegistrationMode, std::string> parse_registration_mode(std::string_view text);
 // One scope token (RFC 6749 §3.3: 1*NQCHAR).
 std::optional<std::string> check_scope_token(std::string_view text);
 

@@ -1,0 +1,172 @@
+#include "clients/client_configuration_endpoint.hpp"
+
+#include "clients/client_information.hpp"
+#include "clients/endpoint_support.hpp"
+#include "clients/metadata.hpp"
+#include "clients/secrets.hpp"
+#include "obs/log.hpp"
+
+namespace sa::clients {
+namespace {
+
+using oauth::ErrorCode;
+
+struct Authorized {
+  store::ClientRecord client;
+  std::string token;  // the presented registration access token, echoed per RFC 7592 §3
+};
+
+// RFC 7592 §3: a missing or invalid token, or an unknown client, is 401 invalid_token with the
+// same description, so the answer does not reveal which client ids exist.
+Expected<Authorized, oauth::Error> authorize(const RegistrationServices& s,
+                                             const http::Request& request) {
+  oauth::Error denied = oauth::make_error(ErrorCode::invalid_token,
+                                          "a valid registration access token is required");
+  denied.challenge = oauth::Challenge::bearer;
+  const auto client_id = request.path_param("client_id");
+  const auto token = bearer_token(request);
+  if (!client_id || !token) return unexpected(denied);
+  auto client = s.clients.find(*client_id);
+  if (!client) {
+    if (client.error() == store::StoreStatus::not_found) return unexpected(denied);
+    return unexpected(oauth::make_error(ErrorCode::server_error, "the client store failed",
+                                        std::string(to_string(client.error()))));
+  }
+  // Static clients have no registration access token (empty hash never matches).
+  if (client->is_static || !secret_matches(*token, client->registration_token_hash)) {
+    denied.internal = "registration access token rejected for " + std::string(*client_id);
+    return unexpected(denied);
+  }
+  return Authorized{std::move(*client), std::string(*token)};
+}
+
+IssuedFields issued_for(const RegistrationServices& s, const Authorized& a) {
+  IssuedFields issued{.client_id_issued_at = a.client.issued_at};
+  if (uses_client_secret(a.client.token_endpoint_auth_method)) {
+    issued.client_secret_expires_at = a.client.secret_expires_at;
+  }
+  issued.registration_access_token = a.token;
+  issued.registration_client_uri =
+      client_configuration_uri(s.config.server.public_base_url, a.client.client_id);
+  return issued;
+}
+
+void deny(const http::Request& request, const http::Responder& respond,
+          const oauth::Error& error) {
+  obs::audit("client_management_rejected",
+             {{"request_id", request.request_id},
+              {"client_id", std::string(request.path_param("client_id").value_or(""))},
+              {"error", std::string(to_string(error.code))},
+              {"reason", error.internal.empty() ? error.description : error.internal}});
+  respond(oauth::to_response(error));
+}
+
+// RFC 7592 §2.2: the body carries the current client_id, no server-assigned members, and a
+// client_secret only if it equals the current one.
+std::optional<oauth::Error> check_update_members(const ManagementMembers& m,
+                                                 const store::ClientRecord& client) {
+  if (!m.client_id || *m.client_id != client.client_id) {
+    return oauth::make_error(ErrorCode::invalid_request,
+                             "client_id must be present and equal the client's client_id");
+  }
+  if (!m.server_assigned.empty()) {
+    return oauth::make_error(ErrorCode::invalid_request,
+                             m.server_assigned.front() + " must not be sent in an update");
+  }
+  if (m.client_secret && !secret_matches(*m.client_secret, client.secret_hash)) {
+    return oauth::make_error(ErrorCode::invalid_request,
+                             "client_secret does not match the current secret");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+http::Handler read_client_endpoint(const RegistrationServices& s) {
+  return [s](const http::Request& request, http::Responder respond) {
+    auto authorized = authorize(s, request);
+    if (!authorized) return deny(request, respond, authorized.error());
+    // RFC 7592 §2.1: 200 with the current metadata; the secret exists only as a hash.
+    respond(no_store_json(200, client_information_json(authorized->client.client_id,
+                                                       authorized->client.metadata_json,
+                                                       issued_for(s, *authorized))));
+  };
+}
+
+http::Handler update_client_endpoint(const RegistrationServices& s) {
+  return [s](const http::Request& request, http::Responder respond) {
+    auto authorized = authorize(s, request);
+    if (!authorized) return deny(request, respond, authorized.error());
+    if (!has_json_content_type(request)) {
+      return deny(request, respond,
+                  oauth::make_error(ErrorCode::invalid_request,
+                                    "Content-Type must be application/json"));
+    }
+    auto parsed = parse_client_metadata(request.body);
+    if (!parsed) return deny(request, respond, parsed.error());
+    const store::ClientRecord& old = authorized->client;
+    if (auto err = check_update_members(parsed->management, old)) {
+      return deny(request, respond, *err);
+    }
+    // RFC 7592 §2.2: a full replacement; what the server issued stays as it was, except that a
+    // client becoming symmetric gets a secret and one leaving it loses its secret.
+    store::ClientRecord updated = record_from_metadata(old.client_id, parsed->metadata);
+    updated.issued_at = old.issued_at;
+    updated.registration_token_hash = old.registration_token_hash;
+    IssuedFields issued = issued_for(s, Authorized{updated, authorized->token});
+    if (uses_client_secret(updated.token_endpoint_auth_method)) {
+      updated.secret_hash = old.secret_hash;
+      updated.secret_expires_at = old.secret_expires_at;
+      if (updated.secret_hash.empty()) {
+        const std::uint32_t lifetime = s.config.registration.client_secret_lifetime_s;
+        const std::int64_t now = s.clock.now_seconds();
+        issued.client_secret = new_client_secret(s.random);
+        updated.secret_hash = hash_secret(*issued.client_secret);
+        updated.secret_expires_at = lifetime == 0 ? 0 : now + lifetime;
+      }
+      issued.client_secret_expires_at = updated.secret_expires_at;
+    }
+    std::string body = client_information_json(updated.client_id, updated.metadata_json, issued);
+    std::string client_id = updated.client_id;
+    s.clients.replace(std::move(updated), [respond, body = std::move(body),
+                                           client_id = std::move(client_id),
+                                           request_id = request.request_id](store::StoreStatus st) {
+      if (st != store::StoreStatus::ok) {
+        // not_found: deleted concurrently, so the token is no longer valid either.
+        oauth::Error error = oauth::make_error(ErrorCode::server_error, "the update failed");
+        if (st == store::StoreStatus::not_found) {
+          error = oauth::make_error(ErrorCode::invalid_token,
+                                    "a valid registration access token is required");
+          error.challenge = oauth::Challenge::bearer;
+        }
+        respond(oauth::to_response(error));
+        return;
+      }
+      obs::audit("client_updated", {{"request_id", request_id}, {"client_id", client_id}});
+      respond(no_store_json(200, body));
+    });
+  };
+}
+
+http::Handler delete_client_endpoint(const RegistrationServices& s) {
+  return [s](const http::Request& request, http::Responder respond) {
+    auto authorized = authorize(s, request);
+    if (!authorized) return deny(request, respond, authorized.error());
+    std::string client_id = authorized->client.client_id;
+    s.clients.remove(client_id, [respond, client_id, request_id = request.request_id](
+                                    store::StoreStatus st) {
+      if (st != store::StoreStatus::ok && st != store::StoreStatus::not_found) {
+        respond(oauth::to_response(
+            oauth::make_error(ErrorCode::server_error, "the client could not be deleted")));
+        return;
+      }
+      obs::audit("client_deleted", {{"request_id", request_id}, {"client_id", client_id}});
+      http::Response res;
+      res.status = 204;  // RFC 7592 §2.3: 204 No Content
+      res.set("Cache-Control", "no-store");
+      respond(std::move(res));
+    });
+  };
+}
+
+}  // namespace sa::clients

@@ -1,0 +1,34 @@
+// The registrar's routes: RFC 7591 registration and RFC 7592 client configuration, with their
+// paths as named constants. The app wires them with one call; start-up loads the static clients
+// from the YAML with load_static_clients() (static_clients.hpp).
+#pragma once
+
+#include <string_view>
+
+#include "config/config.hpp"
+#include "crypto/random.hpp"
+#include "http/router.hpp"
+#include "store/client_store.hpp"
+#include "util/clock.hpp"
+
+namespace sa::clients {
+
+namespace paths {
+inline constexpr std::string_view kRegister = "/auth/register";
+// registration_client_uri = public_base_url + kRegister + "/" + client_id (RFC 7592 §1).
+inline constexpr std::string_view kClientConfiguration = "/auth/register/{client_id}";
+}  // namespace paths
+
+// What the registrar endpoints need; every member must outlive the router.
+struct RegistrationServices {
+  const config::Config& config;
+  store::ClientStore& clients;
+  const Clock& clock;
+  crypto::Random& random;
+};
+
+// POST kRegister (advertised as registration_endpoint unless registration is closed) and
+// GET/PUT/DELETE kClientConfiguration.
+void register_registration_routes(http::Router& router, const RegistrationServices& services);
+
+}  // namespace sa::clients

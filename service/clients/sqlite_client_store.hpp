@@ -1,0 +1,24 @@
+// ClientStore over the SQLite Database (migrations/0002_clients.sql): writes go through the
+// group-committing writer, find() through the read pool. List columns are space-separated.
+#pragma once
+
+#include "store/client_store.hpp"
+#include "store/database.hpp"
+
+namespace sa::clients {
+
+class SqliteClientStore final : public store::ClientStore {
+ public:
+  explicit SqliteClientStore(store::Database& db) : db_(db) {}
+
+  Expected<store::ClientRecord, store::StoreStatus> find(std::string_view client_id) override;
+  void insert(store::ClientRecord client, store::DoneFn done) override;
+  void replace(store::ClientRecord client, store::DoneFn done) override;
+  void remove(std::string client_id, store::DoneFn done) override;
+  store::StoreStatus sync_static(const std::vector<store::ClientRecord>& clients) override;
+
+ private:
+  store::Database& db_;
+};
+
+}  // namespace sa::clients

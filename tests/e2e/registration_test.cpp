@@ -1,0 +1,250 @@
+// Dynamic client registration end to end (RFC 7591, RFC 7592, SPEC-CHECKLIST §3): each client
+// kind, every invalid-metadata case, management with the registration access token, static
+// clients from the YAML, and the three registration modes.
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include "e2e/running_service.hpp"
+#include "support/jose_check.hpp"
+
+using namespace sa::test;
+
+namespace {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// A fresh EC P-256 public JWK, built with OpenSSL directly (not the service's crypto/).
+std::string ec_public_jwk(const std::string& kid) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  REQUIRE(key != nullptr);
+  auto coordinate = [key](const char* name) {
+    BIGNUM* bn = nullptr;
+    REQUIRE(EVP_PKEY_get_bn_param(key, name, &bn) == 1);
+    std::string bytes(32, '\0');
+    BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(bytes.data()), 32);
+    BN_free(bn);
+    return b64url(bytes);
+  };
+  std::string jwk = R"({"kty":"EC","crv":"P-256","x":")" + coordinate(OSSL_PKEY_PARAM_EC_PUB_X) +
+                    R"(","y":")" + coordinate(OSSL_PKEY_PARAM_EC_PUB_Y) + R"(","kid":")" + kid +
+                    R"(","alg":"ES256"})";
+  EVP_PKEY_free(key);
+  return jwk;
+}
+
+HttpResponse post_json(HttpsClient& client, const std::string& body, Headers headers = {}) {
+  headers.emplace_back("Content-Type", "application/json");
+  return client.request("POST", "/auth/register", std::move(headers), body);
+}
+
+Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
+std::string member(const rapidjson::Document& doc, const char* name) {
+  REQUIRE(doc.HasMember(name));
+  REQUIRE(doc[name].IsString());
+  return doc[name].GetString();
+}
+
+std::string path_of(const std::string& uri) { return uri.substr(uri.find("/auth/register/")); }
+
+int count_rows(const std::filesystem::path& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  const int n = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return n;
+}
+
+const std::string kRedirect = R"("redirect_uris":["https://app.example.org/cb"])";
+
+}  // namespace
+
+TEST_CASE("each client kind registers and gets what RFC 7591 §3.2.1 promises", "[e2e][dcr]") {
+  RunningService svc;
+  const std::vector<std::pair<std::string, bool>> kinds = {
+      {R"({"token_endpoint_auth_method":"none",)" + kRedirect + "}", false},
+      {R"({"client_name":"Symmetric",)" + kRedirect + "}", true},
+      {R"({"token_endpoint_auth_method":"private_key_jwt","grant_types":["client_credentials"],)"
+       R"("scope":"system/*.rs","jwks":{"keys":[)" +
+           ec_public_jwk("k1") + "]}}",
+       false},
+      {R"({"grant_types":["client_credentials"],"scope":"system/*.rs",)"
+       R"("token_endpoint_auth_method":"client_secret_basic"})",
+       true},
+  };
+  for (const auto& [body, symmetric] : kinds) {
+    CAPTURE(body);
+    HttpResponse res = post_json(*svc.client, body);
+    INFO(res.body);
+    REQUIRE(res.status == 201);  // DCR-2
+    CHECK(res.header("Cache-Control") == "no-store");
+    auto doc = parse_json(res.body);
+    const std::string client_id = member(doc, "client_id");
+    CHECK(client_id.size() >= 22);
+    CHECK(doc.HasMember("client_id_issued_at"));
+    CHECK(doc.HasMember("grant_types"));
+    CHECK(doc.HasMember("token_endpoint_auth_method"));
+    CHECK(doc.HasMember("client_secret") == symmetric);
+    CHECK(doc.HasMember("client_secret_expires_at") == symmetric);
+    if (symmetric) CHECK(member(doc, "client_secret").size() >= 43);
+    const std::string uri = member(doc, "registration_client_uri");
+    CHECK(uri.starts_with("https://"));
+    CHECK(uri.ends_with("/auth/register/" + client_id));
+    // DCR-6: the token reads the registration back.
+    HttpResponse read =
+        svc.client->request("GET", path_of(uri), bearer(member(doc, "registration_access_token")));
+    CHECK(read.status == 200);
+    CHECK_FALSE(parse_json(read.body).HasMember("client_secret"));
+    CHECK(count_rows(svc.dir.path() / "data" / "smart-auth.db",
+                     "SELECT COUNT(*) FROM clients WHERE client_id = '" + client_id + "'") == 1);
+  }
+}
+
+TEST_CASE("every invalid metadata case is refused with its RFC 7591 §3.2.2 code", "[e2e][dcr]") {
+  RunningService svc;
+  const std::string pkjwt =
+      R"({"token_endpoint_auth_method":"private_key_jwt","grant_types":["client_credentials"],)";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{not json", "invalid_request"},
+      {"{}", "invalid_redirect_uri"},
+      {R"({"redirect_uris":["cb"]})", "invalid_redirect_uri"},
+      {R"({"redirect_uris":["https://a.example/cb#x"]})", "invalid_redirect_uri"},
+      {R"({"redirect_uris":["http://a.example/cb"]})", "invalid_redirect_uri"},
+      {R"({"grant_types":["password"],)" + kRedirect + "}", "invalid_client_metadata"},
+      {R"({"response_types":["token"],)" + kRedirect + "}", "invalid_client_metadata"},
+      {R"({"grant_types":["client_credentials"],"response_types":["code"]})",
+       "invalid_client_metadata"},
+      {pkjwt + R"("scope":"system/*.rs"})", "invalid_client_metadata"},
+      {pkjwt + R"("jwks":{"keys":[)" + ec_public_jwk("a") +
+           R"(]},"jwks_uri":"https://a.example/jwks"})",
+       "invalid_client_metadata"},
+      {pkjwt +
+           R"("jwks":{"keys":[{"kty":"EC","crv":"P-256","kid":"p","x":"AA","y":"AA","d":"AA"}]}})",
+       "invalid_client_metadata"},
+      {pkjwt + R"("jwks":{"keys":[{"kty":"oct","kid":"h","k":"AAAA"}]}})",
+       "invalid_client_metadata"},
+      {R"({"token_endpoint_auth_method":"none","grant_types":["client_credentials"]})",
+       "invalid_client_metadata"},
+      {R"({"client_name":42,)" + kRedirect + "}", "invalid_client_metadata"},
+  };
+  for (const auto& [body, code] : cases) {
+    CAPTURE(body);
+    HttpResponse res = post_json(*svc.client, body);
+    CHECK(res.status == 400);
+    auto doc = parse_json(res.body);
+    CHECK(member(doc, "error") == code);
+    CHECK_FALSE(member(doc, "error_description").empty());
+  }
+}
+
+TEST_CASE("a registration body that is not application/json is an invalid request", "[e2e][dcr]") {
+  RunningService svc;
+  HttpResponse res = svc.client->request(
+      "POST", "/auth/register", {{"Content-Type", "application/x-www-form-urlencoded"}},
+      R"({"token_endpoint_auth_method":"none",)" + kRedirect + "}");
+  CHECK(res.status == 400);
+  CHECK(member(parse_json(res.body), "error") == "invalid_request");
+}
+
+TEST_CASE("RFC 7592 reads, updates and deletes with the registration access token", "[e2e][dcr]") {
+  RunningService svc;
+  auto doc = parse_json(post_json(*svc.client, R"({"client_name":"One",)" + kRedirect + "}").body);
+  const std::string client_id = member(doc, "client_id");
+  const std::string token = member(doc, "registration_access_token");
+  const std::string path = path_of(member(doc, "registration_client_uri"));
+
+  SECTION("a wrong or missing token is 401 with a Bearer challenge") {
+    for (const Headers& h : {bearer("wrong"), Headers{}}) {
+      HttpResponse res = svc.client->request("GET", path, h);
+      CHECK(res.status == 401);
+      CHECK_THAT(res.header("WWW-Authenticate").value_or(""), Catch::StartsWith("Bearer"));
+    }
+    CHECK(svc.client->request("GET", "/auth/register/unknown", bearer(token)).status == 401);
+  }
+  SECTION("PUT replaces the metadata and keeps the secret") {
+    const std::string update = R"({"client_id":")" + client_id +
+                               R"(","client_name":"Two","redirect_uris":["https://b.example/cb"]})";
+    HttpResponse res = svc.client->request(
+        "PUT", path, {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}},
+        update);
+    INFO(res.body);
+    REQUIRE(res.status == 200);
+    auto updated = parse_json(res.body);
+    CHECK(member(updated, "client_name") == "Two");
+    CHECK_FALSE(updated.HasMember("client_secret"));
+    auto read = parse_json(svc.client->request("GET", path, bearer(token)).body);
+    CHECK(member(read, "client_name") == "Two");
+    CHECK(read["redirect_uris"][0].GetString() == std::string("https://b.example/cb"));
+  }
+  SECTION("PUT refuses a different client_id or server-assigned members") {
+    for (const std::string& bad :
+         {std::string(R"({"client_id":"other",)") + kRedirect + "}",
+          R"({"client_id":")" + client_id + R"(","client_id_issued_at":1,)" + kRedirect + "}",
+          R"({"client_id":")" + client_id + R"(","redirect_uris":["http://x.example/"]})"}) {
+      HttpResponse res = svc.client->request(
+          "PUT", path, {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}},
+          bad);
+      CHECK(res.status == 400);
+    }
+  }
+  SECTION("DELETE removes the client; its token then fails with 401") {
+    CHECK(svc.client->request("DELETE", path, bearer(token)).status == 204);
+    CHECK(svc.client->request("GET", path, bearer(token)).status == 401);
+    CHECK(count_rows(svc.dir.path() / "data" / "smart-auth.db",
+                     "SELECT COUNT(*) FROM clients WHERE client_id = '" + client_id + "'") == 0);
+  }
+}
+
+TEST_CASE("static clients from the YAML exist but cannot be managed", "[e2e][dcr]") {
+  RunningService svc({},
+                     "clients:\n"
+                     "  - client_id: ehr-portal\n"
+                     "    client_secret: 0123456789abcdef0123456789abcdef\n"
+                     "    redirect_uris: [https://portal.example.org/cb]\n"
+                     "    pre_approved: true\n");
+  CHECK(count_rows(svc.dir.path() / "data" / "smart-auth.db",
+                   "SELECT COUNT(*) FROM clients WHERE client_id = 'ehr-portal' AND is_static = 1 "
+                   "AND pre_approved = 1 AND secret_hash <> ''") == 1);
+  HttpResponse res = svc.client->request("GET", "/auth/register/ehr-portal", bearer("anything"));
+  CHECK(res.status == 401);
+}
+
+TEST_CASE("registration mode initial_access_token needs one of the configured tokens",
+          "[e2e][dcr]") {
+  const std::string token(40, 'T');
+  RunningService svc({},
+                     "registration:\n  mode: initial_access_token\n"
+                     "  initial_access_tokens: [\"" +
+                         token + "\"]\n");
+  const std::string body = R"({"token_endpoint_auth_method":"none",)" + kRedirect + "}";
+  for (const Headers& h : {Headers{}, bearer("wrong-token")}) {
+    HttpResponse res = post_json(*svc.client, body, h);
+    CHECK(res.status == 401);
+    CHECK(member(parse_json(res.body), "error") == "invalid_token");
+    CHECK_THAT(res.header("WWW-Authenticate").value_or(""), Catch::StartsWith("Bearer"));
+  }
+  CHECK(post_json(*svc.client, body, bearer(token)).status == 201);
+}
+
+TEST_CASE("registration mode closed refuses everyone and is not advertised", "[e2e][dcr]") {
+  RunningService svc({}, "registration:\n  mode: closed\n");
+  HttpResponse res =
+      post_json(*svc.client, R"({"token_endpoint_auth_method":"none",)" + kRedirect + "}");
+  CHECK(res.status == 403);
+  CHECK(member(parse_json(res.body), "error") == "access_denied");
+  auto discovery = parse_json(svc.client->get("/.well-known/smart-configuration").body);
+  CHECK_FALSE(discovery.HasMember("registration_endpoint"));
+}
+
+TEST_CASE("open registration is advertised in discovery", "[e2e][dcr]") {
+  RunningService svc;
+  auto discovery = parse_json(svc.client->get("/.well-known/smart-configuration").body);
+  CHECK(member(discovery, "registration_endpoint").ends_with("/auth/register"));
+}
