@@ -57,7 +57,8 @@ TEST_CASE("issuer appears in SMART discovery only with sso-openid-connect", "[di
 }
 
 TEST_CASE("PKCE methods are S256 only, never plain", "[discovery]") {  // DISC-8
-  auto doc = parse(smart::build_discovery({}, http::Router{}, {}).smart_configuration);
+  config::Config cfg;
+  auto doc = parse(smart::build_discovery(cfg, http::Router{}, {}).smart_configuration);
   REQUIRE(doc["code_challenge_methods_supported"].Size() == 1);
   REQUIRE(std::string(doc["code_challenge_methods_supported"][0].GetString()) == "S256");
 }
