@@ -10,11 +10,9 @@
 #include <filesystem>
 #include <optional>
 
+#include "app/components.hpp"
 #include "app/routes.hpp"
 #include "app/tls_material.hpp"
-#include "clients/routes.hpp"
-#include "clients/sqlite_client_store.hpp"
-#include "clients/static_clients.hpp"
 #include "config/loader.hpp"
 #include "crypto/files.hpp"
 #include "http/server.hpp"
@@ -67,30 +65,18 @@ int serve(const config::Config& config, const std::string& ready_file) {
   SystemClock clock;
   auto tls = prepare_tls(config, clock);
   if (!tls) return fail(tls.error());
+  auto built = Components::create(config, clock);
+  if (!built) return fail(built.error());
+  Components& components = **built;
 
-  auto db = store::Database::open(config.store);
-  if (!db) return fail(db.error());
-  store::SqliteKeyStore key_store(**db);
-  keys::KeyRing key_ring(key_store, config.keys, clock);
-  if (auto err = key_ring.load_or_create()) return fail(*err);
-
-  clients::SqliteClientStore client_store(**db);
-  if (auto err = clients::load_static_clients(config, client_store, clock)) return fail(*err);
-  crypto::OpenSslRandom random;
-
-  obs::Metrics metrics;
   http::Router router({config.server.cors_allowed_origins});
-  // Before register_routes, which builds discovery from the routes already registered.
-  clients::register_registration_routes(router, {config, client_store, clock, random});
-  Services services{config, **db, key_ring, metrics};
-  register_routes(router, services);
+  Endpoints endpoints = register_routes(router, components);
 
   try {
-    http::Server server(config.server, tls->material, router, metrics);
+    http::Server server(config.server, tls->material, router, components.metrics);
     const auto ports = server.bind();
-    server.every(std::chrono::seconds(config.keys.reload_interval_s), [&key_ring] {
-      if (auto err = key_ring.reload()) obs::log(obs::Level::error, *err);
-    });
+    server.every(std::chrono::seconds(config.keys.reload_interval_s),
+                 [&components] { components.housekeeping(); });
     if (config.server.plain_http.enabled) {
       obs::log(obs::Level::warn,
                "plain HTTP listener is ON: only safe behind a TLS-terminating proxy",
@@ -108,19 +94,23 @@ int serve(const config::Config& config, const std::string& ready_file) {
     std::fprintf(stderr,
                  "smart-auth listening on https://%s:%u (issuer %s)\n"
                  "  trust this CA: %s\n"
-                 "  discovery: %s/.well-known/smart-configuration\n",
+                 "  discovery: %s/.well-known/smart-configuration\n"
+                 "  FHIR base URL (aud): %s\n",
                  config.server.listen.host.c_str(), ports.https,
                  config.server.public_base_url.c_str(),
                  tls->ca_file.empty() ? "(configured certificate)" : tls->ca_file.c_str(),
-                 config.server.public_base_url.c_str());
+                 config.server.public_base_url.c_str(), config.smart.fhir_base_url.c_str());
     if (!ready_file.empty() && !write_ready_file(ready_file, ports, tls->ca_file)) {
       return fail("cannot write ready file " + ready_file);
     }
     server.run();
+    // The I/O threads have stopped but their contexts still exist: let pending store commits,
+    // fetches and worker tasks finish (their answers are dropped) before the server goes.
+    components.shutdown();
   } catch (const std::exception& e) {
+    components.shutdown();
     return fail(e.what());
   }
-  (*db)->close();
   obs::log(obs::Level::info, "stopped");
   return kOk;
 }

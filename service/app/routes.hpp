@@ -5,12 +5,12 @@
 
 #include <string_view>
 
-#include "config/config.hpp"
+#include <memory>
+#include <vector>
+
+#include "app/components.hpp"
 #include "http/router.hpp"
-#include "keys/key_ring.hpp"
-#include "obs/metrics.hpp"
-#include "smart/discovery.hpp"
-#include "store/database.hpp"
+#include "oauth/token_endpoint.hpp"
 
 namespace sa::app {
 
@@ -20,16 +20,17 @@ inline constexpr std::string_view kOpenIdConfiguration = "/.well-known/openid-co
 inline constexpr std::string_view kJwks = "/.well-known/jwks.json";
 inline constexpr std::string_view kHealth = "/healthz";
 inline constexpr std::string_view kMetrics = "/metrics";
+inline constexpr std::string_view kToken = "/auth/token";
+// Registration paths live with the registrar: clients/routes.hpp (kRegister,
+// kClientConfiguration).
 }  // namespace paths
 
-struct Services {
-  const config::Config& config;
-  store::Database& database;
-  keys::KeyRing& keys;
-  obs::Metrics& metrics;
+// Endpoint objects the routes call into; they must outlive the router.
+struct Endpoints {
+  std::unique_ptr<oauth::TokenEndpoint> token;
 };
 
-// Registers every route and returns the discovery documents built from them.
-void register_routes(http::Router& router, Services& services);
+// Registers every route, then discovery built from them. Returns the endpoint objects.
+Endpoints register_routes(http::Router& router, Components& components);
 
 }  // namespace sa::app

@@ -56,7 +56,7 @@ void JwksResolver::resolve(const store::ClientRecord& client, std::string_view k
   std::unique_lock lock(mu_);
   UriEntry& entry = uris_[client.jwks_uri];
   bool fresh = entry.keys && now < entry.expires_at;
-  bool recently = entry.last_attempt >= 0 && now - entry.last_attempt < kMinRefetchIntervalS;
+  bool recently = entry.last_attempt >= 0 && now - entry.last_attempt < settings_.jwks_min_refetch_interval_s;
   // SMART CCA: refetch on an unknown kid (key rotation), but at most once per interval so that
   // assertions with made-up kids cannot make us hammer the client's server.
   if (fresh && (has_kid(entry.keys, kid) || recently)) {

@@ -33,7 +33,6 @@ FetchFn fetch_with(net::Fetcher& fetcher);
 class JwksResolver {
  public:
   using DoneFn = std::function<void(KeySetResult)>;
-  static constexpr std::int64_t kMinRefetchIntervalS = 10;
 
   JwksResolver(const config::ClientAuthSettings& settings, const Clock& clock, FetchFn fetch);
 

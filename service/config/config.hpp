@@ -98,6 +98,9 @@ struct ClientAuthSettings {
   std::uint32_t jwks_max_bytes = 64 * 1024;
   std::uint32_t jwks_default_cache_s = 300;  // when the response has no Cache-Control max-age
   std::uint32_t jwks_max_cache_s = 86'400;
+  // An unknown kid triggers a refetch of a cached jwks_uri at most this often (rotation pick-up
+  // versus letting made-up kids hammer the client's server).
+  std::uint32_t jwks_min_refetch_interval_s = 10;
   // SSRF guard: jwks_uri resolving to loopback is refused unless this is on (then plain http on
   // loopback is allowed too). Private and link-local ranges are always refused.
   bool jwks_allow_loopback = false;

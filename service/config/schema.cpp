@@ -235,6 +235,7 @@ void read_client_auth(MapReader& in, const LoadContext& context, ClientAuthSetti
   in.uint("jwks_max_bytes", out.jwks_max_bytes, {1024, 1024 * 1024});
   in.uint("jwks_default_cache_s", out.jwks_default_cache_s, {0, 86'400});
   in.uint("jwks_max_cache_s", out.jwks_max_cache_s, {0, 7 * 86'400});
+  in.uint("jwks_min_refetch_interval_s", out.jwks_min_refetch_interval_s, {0, 3600});
   in.flag("jwks_allow_loopback", out.jwks_allow_loopback);
   in.text("jwks_ca_file", out.jwks_ca_file, true);
   if (out.jwks_default_cache_s > out.jwks_max_cache_s) {

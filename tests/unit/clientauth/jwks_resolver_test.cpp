@@ -83,7 +83,7 @@ TEST_CASE_METHOD(ResolverFixture, "an unknown kid refetches once, then not again
   resolve("nope");  // unknown kid within the interval: no fetch
   CHECK(fetch.urls.size() == 2);
   CHECK(results.size() == 3);
-  clock.advance(JwksResolver::kMinRefetchIntervalS);
+  clock.advance(config::ClientAuthSettings{}.jwks_min_refetch_interval_s);
   resolve("nope");
   CHECK(fetch.urls.size() == 3);
 }
@@ -96,7 +96,7 @@ TEST_CASE_METHOD(ResolverFixture, "fetch failures and bad documents are reported
   resolve("k1");  // just failed: no new fetch for the interval
   CHECK(fetch.urls.size() == 1);
   CHECK(results.back().error() == AssertionFailure::JwksUnavailable);
-  clock.advance(JwksResolver::kMinRefetchIntervalS);
+  clock.advance(config::ClientAuthSettings{}.jwks_min_refetch_interval_s);
   resolve("k1");
   fetch.respond("{not json");
   CHECK(results.back().error() == AssertionFailure::JwksInvalid);

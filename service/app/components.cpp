@@ -1,0 +1,66 @@
+#include "app/components.hpp"
+
+#include <thread>
+
+#include "clients/static_clients.hpp"
+#include "obs/log.hpp"
+#include "tokens/token_store.hpp"
+
+namespace sa::app {
+
+Expected<std::unique_ptr<Components>, std::string> Components::create(
+    const config::Config& config, const Clock& clock) {
+  std::unique_ptr<Components> c(new Components(config, clock));
+  auto db = store::Database::open(config.store);
+  if (!db) return unexpected(db.error());
+  c->database = std::move(db).value();
+  c->key_store = std::make_unique<store::SqliteKeyStore>(*c->database);
+  c->keys = std::make_unique<keys::KeyRing>(*c->key_store, config.keys, clock);
+  if (auto err = c->keys->load_or_create()) return unexpected(*err);
+
+  c->clients = std::make_unique<clients::SqliteClientStore>(*c->database);
+  if (auto err = clients::load_static_clients(config, *c->clients, clock)) {
+    return unexpected(*err);
+  }
+  c->tokens = std::make_unique<tokens::SqliteTokenStore>(*c->database);
+  c->issuer = std::make_unique<tokens::AccessTokenIssuer>(
+      *c->keys,
+      tokens::AccessTokenSettings{config.server.public_base_url, config.smart.fhir_base_url,
+                                  config.keys.access_token_alg},
+      clock, c->random);
+
+  // Signing after an asynchronous step (replay commit, jwks_uri fetch) runs here, never on the
+  // store's writer thread or the fetch thread.
+  c->workers = std::make_unique<WorkerPool>(std::max(1u, std::thread::hardware_concurrency()));
+  const auto& ca = config.client_auth;
+  try {
+    c->fetcher = std::make_unique<net::Fetcher>(net::FetcherSettings{
+        ca.jwks_fetch_timeout_ms, ca.jwks_max_bytes, ca.jwks_allow_loopback, ca.jwks_ca_file});
+  } catch (const std::exception& e) {
+    return unexpected("client_auth.jwks_ca_file: " + std::string(e.what()));
+  }
+  c->jwks = std::make_unique<clientauth::JwksResolver>(ca, clock,
+                                                       clientauth::fetch_with(*c->fetcher));
+  c->replay = std::make_unique<clientauth::SqliteReplayStore>(*c->database);
+  WorkerPool* workers = c->workers.get();
+  c->authenticator = std::make_unique<clientauth::ClientAuthenticator>(
+      clientauth::ClientAuthenticatorSettings{config.server.public_base_url + "/auth/token", ca},
+      *c->clients, *c->jwks, *c->replay, clock,
+      [workers](std::function<void()> task) { workers->post(std::move(task)); });
+  return c;
+}
+
+void Components::shutdown() {
+  fetcher.reset();    // pending fetches complete with shut_down
+  database->close();  // queued writes commit; their callbacks answer
+  workers->stop();    // queued work finishes; later posts run inline
+}
+
+void Components::housekeeping() {
+  if (auto err = keys->reload()) obs::log(obs::Level::error, *err);
+  const auto now = clock.now_seconds();
+  tokens->delete_expired(now, [](store::StoreStatus) {});
+  replay->delete_expired(now, [](store::StoreStatus) {});
+}
+
+}  // namespace sa::app

@@ -1,0 +1,56 @@
+// Everything the service is made of, built once at start-up from the config in dependency
+// order, and taken down in the one order that lets late callbacks finish: fetcher, then the
+// store's writer, then the worker pool (see shutdown()).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "clientauth/client_authenticator.hpp"
+#include "clientauth/jwks_resolver.hpp"
+#include "clientauth/replay_store.hpp"
+#include "clients/sqlite_client_store.hpp"
+#include "config/config.hpp"
+#include "crypto/random.hpp"
+#include "keys/key_ring.hpp"
+#include "net/fetcher.hpp"
+#include "obs/metrics.hpp"
+#include "store/database.hpp"
+#include "store/sqlite_key_store.hpp"
+#include "tokens/access_token.hpp"
+#include "tokens/token_store.hpp"
+#include "util/clock.hpp"
+#include "util/expected.hpp"
+#include "util/worker_pool.hpp"
+
+namespace sa::app {
+
+struct Components {
+  static Expected<std::unique_ptr<Components>, std::string> create(const config::Config& config,
+                                                                   const Clock& clock);
+  // After the server has stopped: lets in-flight work finish, then closes the store.
+  void shutdown();
+  // Periodic upkeep: key reload, expired tokens and assertion jtis.
+  void housekeeping();
+
+  const config::Config& config;
+  const Clock& clock;
+  crypto::OpenSslRandom random;
+  obs::Metrics metrics;
+  std::unique_ptr<store::Database> database;
+  std::unique_ptr<store::SqliteKeyStore> key_store;
+  std::unique_ptr<keys::KeyRing> keys;
+  std::unique_ptr<clients::SqliteClientStore> clients;
+  std::unique_ptr<tokens::SqliteTokenStore> tokens;
+  std::unique_ptr<tokens::AccessTokenIssuer> issuer;
+  std::unique_ptr<WorkerPool> workers;
+  std::unique_ptr<net::Fetcher> fetcher;
+  std::unique_ptr<clientauth::JwksResolver> jwks;
+  std::unique_ptr<clientauth::SqliteReplayStore> replay;
+  std::unique_ptr<clientauth::ClientAuthenticator> authenticator;
+
+ private:
+  Components(const config::Config& c, const Clock& k) : config(c), clock(k) {}
+};
+
+}  // namespace sa::app

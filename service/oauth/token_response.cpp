@@ -1,0 +1,36 @@
+#include "oauth/token_response.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace sa::oauth {
+
+http::Response token_response(const TokenResponse& body) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("access_token");
+  w.String(body.access_token.c_str(), static_cast<rapidjson::SizeType>(body.access_token.size()));
+  w.Key("token_type");
+  w.String("Bearer");
+  w.Key("expires_in");  // TOKEN-6: a JSON number
+  w.Int64(body.expires_in);
+  w.Key("scope");
+  w.String(body.scope.c_str(), static_cast<rapidjson::SizeType>(body.scope.size()));
+  if (body.refresh_token) {
+    w.Key("refresh_token");
+    w.String(body.refresh_token->c_str(),
+             static_cast<rapidjson::SizeType>(body.refresh_token->size()));
+  }
+  if (body.id_token) {
+    w.Key("id_token");
+    w.String(body.id_token->c_str(), static_cast<rapidjson::SizeType>(body.id_token->size()));
+  }
+  w.EndObject();
+  http::Response res = http::Response::json(200, std::string(buf.GetString(), buf.GetSize()));
+  res.set("Cache-Control", "no-store");  // TOKEN-7, RFC 6749 §5.1
+  res.set("Pragma", "no-cache");
+  return res;
+}
+
+}  // namespace sa::oauth

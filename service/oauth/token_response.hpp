@@ -1,0 +1,24 @@
+// The successful token response body (RFC 6749 §5.1, SMART App Launch 2.2 §"Access token
+// response"): access_token, token_type Bearer, numeric expires_in, scope, and the optional
+// members later grants add. Always Cache-Control: no-store and Pragma: no-cache.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "http/message.hpp"
+
+namespace sa::oauth {
+
+struct TokenResponse {
+  std::string access_token;
+  std::int64_t expires_in = 0;
+  std::string scope;
+  std::optional<std::string> refresh_token;
+  std::optional<std::string> id_token;
+};
+
+http::Response token_response(const TokenResponse& body);
+
+}  // namespace sa::oauth

@@ -1,0 +1,464 @@
+// SMART Backend Services end to end: clients registered over RFC 7591, then
+// grant_type=client_credentials with client_secret_basic/_post and private_key_jwt (inline
+// JWKS and a jwks_uri on a local HTTPS server); every failure case; the issued token checked by
+// an independent OpenSSL verifier using only the JWKS.
+#include <signal.h>
+
+#include <chrono>
+#include <random>
+
+#include "e2e/running_service.hpp"
+#include "support/jose_check.hpp"
+#include "support/local_https_server.hpp"
+#include "support/test_keys.hpp"
+
+using namespace sa::test;
+
+namespace {
+
+const std::string kAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+const std::string kTokenUrl = "https://localhost:8443/auth/token";  // default public_base_url
+
+std::string enc(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string form(std::initializer_list<std::pair<std::string, std::string>> params) {
+  std::string out;
+  for (const auto& [k, v] : params) {
+    if (!out.empty()) out += '&';
+    out += enc(k) + '=' + enc(v);
+  }
+  return out;
+}
+
+std::int64_t now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string fresh_jti() {
+  static std::mt19937_64 rng(std::random_device{}());
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+struct AssertionSpec {
+  std::string iss, sub, aud = kTokenUrl, jti = fresh_jti(), alg, kid, jku;
+  std::int64_t exp = now() + 300;
+  bool with_exp = true;
+};
+
+std::string make_assertion(const TestKey& key, AssertionSpec spec) {
+  if (spec.alg.empty()) spec.alg = key.alg;
+  if (spec.kid.empty()) spec.kid = key.kid;
+  std::string header = R"({"alg":")" + spec.alg + R"(","kid":")" + spec.kid + R"(","typ":"JWT")";
+  if (!spec.jku.empty()) header += R"(,"jku":")" + spec.jku + "\"";
+  header += "}";
+  std::string payload = R"({"iss":")" + spec.iss + R"(","sub":")" + spec.sub + R"(","aud":")" +
+                        spec.aud + R"(")";
+  if (!spec.jti.empty()) payload += R"(,"jti":")" + spec.jti + "\"";
+  if (spec.with_exp) payload += R"(,"exp":)" + std::to_string(spec.exp);
+  payload += "}";
+  return sign_jws_with_pem(key.private_pem, spec.alg[0] == 'H' ? "RS256" : spec.alg, header,
+                           payload);
+}
+
+struct Registered {
+  std::string client_id, client_secret;
+};
+
+Registered register_client(HttpsClient& client, const std::string& metadata) {
+  auto res = client.request("POST", "/auth/register", {{"Content-Type", "application/json"}},
+                            metadata);
+  INFO(res.body);
+  REQUIRE(res.status == 201);
+  auto doc = parse_json(res.body);
+  Registered r{doc["client_id"].GetString(), ""};
+  if (doc.HasMember("client_secret")) r.client_secret = doc["client_secret"].GetString();
+  return r;
+}
+
+std::string basic(const Registered& r) {
+  std::string raw = enc(r.client_id) + ":" + enc(r.client_secret);
+  static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int val = 0, bits = -6;
+  for (unsigned char c : raw) {
+    val = (val << 8) + c;
+    bits += 8;
+    while (bits >= 0) {
+      out.push_back(tbl[(val >> bits) & 0x3F]);
+      bits -= 6;
+    }
+  }
+  if (bits > -6) out.push_back(tbl[((val << 8) >> (bits + 8)) & 0x3F]);
+  while (out.size() % 4) out.push_back('=');
+  return "Basic " + out;
+}
+
+std::string error_of(const HttpResponse& res) {
+  auto doc = parse_json(res.body);
+  return doc["error"].GetString();
+}
+
+HttpResponse token_with_assertion(HttpsClient& client, const std::string& assertion,
+                                  const std::string& scope = "system/*.rs") {
+  return client.post_form("/auth/token",
+                          form({{"grant_type", "client_credentials"},
+                                {"scope", scope},
+                                {"client_assertion_type", kAssertionType},
+                                {"client_assertion", assertion}}));
+}
+
+const std::string kSecretClient =
+    R"({"client_name":"bulk export","grant_types":["client_credentials"],)"
+    R"("token_endpoint_auth_method":"client_secret_basic","scope":"system/*.rs"})";
+
+std::string jwt_client(const std::string& jwks_member, const std::string& scope = "system/*.rs") {
+  return R"({"client_name":"backend","grant_types":["client_credentials"],)"
+         R"("token_endpoint_auth_method":"private_key_jwt","scope":")" +
+         scope + R"(",)" + jwks_member + "}";
+}
+
+}  // namespace
+
+TEST_CASE("a client_secret_basic client gets a system token that verifies with only the JWKS",
+          "[backend]") {  // BACKEND-1, BACKEND-5, TOKEN-7, ATFMT-1
+  RunningService svc;
+  auto client = register_client(*svc.client, kSecretClient);
+  auto res = svc.client->post_form(
+      "/auth/token", form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+      {{"Authorization", basic(client)}});
+  INFO(res.body);
+  REQUIRE(res.status == 200);
+  REQUIRE(res.header("Cache-Control") == "no-store");
+  REQUIRE(res.header("Pragma") == "no-cache");
+  auto doc = parse_json(res.body);
+  REQUIRE(std::string(doc["token_type"].GetString()) == "Bearer");
+  REQUIRE(doc["expires_in"].IsInt64());
+  REQUIRE(doc["expires_in"].GetInt64() <= 300);
+  REQUIRE(std::string(doc["scope"].GetString()) == "system/*.rs");
+  REQUIRE_FALSE(doc.HasMember("refresh_token"));  // BACKEND-6
+
+  std::string token = doc["access_token"].GetString();
+  auto jwks = svc.client->get("/.well-known/jwks.json").body;
+  auto jwk = find_jwk_for(token, jwks);
+  REQUIRE(jwk);
+  REQUIRE(verify_jws_with_jwk(token, *jwk) == "");
+  auto header = parse_json(jws_part_json(token, 0));
+  REQUIRE(std::string(header["typ"].GetString()) == "at+jwt");  // RFC 9068 §2.1
+  REQUIRE(std::string(header["alg"].GetString()) == "ES256");
+  auto claims = parse_json(jws_part_json(token, 1));
+  REQUIRE(std::string(claims["iss"].GetString()) == "https://localhost:8443");
+  REQUIRE(std::string(claims["sub"].GetString()) == client.client_id);
+  REQUIRE(std::string(claims["client_id"].GetString()) == client.client_id);
+  REQUIRE(std::string(claims["aud"].GetString()) == "https://localhost:8443/fhir");
+  REQUIRE(std::string(claims["scope"].GetString()) == "system/*.rs");
+  REQUIRE(claims["exp"].GetInt64() - claims["iat"].GetInt64() == doc["expires_in"].GetInt64());
+  REQUIRE(claims.HasMember("jti"));
+}
+
+TEST_CASE("client_secret_post is accepted for a client registered with it", "[backend]") {
+  RunningService svc;
+  auto client = register_client(
+      *svc.client, R"({"grant_types":["client_credentials"],)"
+                   R"("token_endpoint_auth_method":"client_secret_post","scope":"system/*.read"})");
+  auto res = svc.client->post_form("/auth/token", form({{"grant_type", "client_credentials"},
+                                                        {"scope", "system/Patient.read"},
+                                                        {"client_id", client.client_id},
+                                                        {"client_secret", client.client_secret}}));
+  INFO(res.body);
+  REQUIRE(res.status == 200);
+  REQUIRE(std::string(parse_json(res.body)["scope"].GetString()) == "system/Patient.read");
+}
+
+TEST_CASE("the token is signed RS256 when keys.access_token_alg says so", "[backend]") {
+  RunningService svc({}, "keys:\n  access_token_alg: RS256\n");
+  auto client = register_client(*svc.client, kSecretClient);
+  auto res = svc.client->post_form(
+      "/auth/token", form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+      {{"Authorization", basic(client)}});
+  REQUIRE(res.status == 200);
+  std::string token = parse_json(res.body)["access_token"].GetString();
+  REQUIRE(std::string(parse_json(jws_part_json(token, 0))["alg"].GetString()) == "RS256");
+  auto jwk = find_jwk_for(token, svc.client->get("/.well-known/jwks.json").body);
+  REQUIRE(verify_jws_with_jwk(token, *jwk) == "");
+}
+
+TEST_CASE("RS384 and ES384 client assertions with an inline JWKS are accepted",
+          "[backend][assertion]") {  // CAUTH-4, CAUTH-9
+  RunningService svc;
+  for (const char* alg : {"RS384", "ES384", "ES256", "RS256"}) {
+    INFO(alg);
+    auto key = make_test_key(alg, std::string("k-") + alg);
+    auto client = register_client(*svc.client, jwt_client(R"("jwks":)" + jwks_of(key)));
+    auto res = token_with_assertion(
+        *svc.client, make_assertion(key, {.iss = client.client_id, .sub = client.client_id}));
+    INFO(res.body);
+    REQUIRE(res.status == 200);
+  }
+}
+
+TEST_CASE("every bad client assertion is refused with invalid_client",
+          "[backend][assertion]") {  // CAUTH-5..9, BACKEND-7, BACKEND-9
+  RunningService svc;
+  auto key = make_test_key("ES384", "good");
+  auto other = make_test_key("ES384", "good");  // same kid, a different key
+  auto rsa = make_test_key("RS384", "rsa");
+  auto client = register_client(*svc.client, jwt_client(R"("jwks":)" + jwks_of(key, rsa)));
+  const std::string id = client.client_id;
+
+  struct Case {
+    const char* name;
+    std::string assertion;
+  };
+  std::vector<Case> cases = {
+      {"wrong aud", make_assertion(key, {.iss = id, .sub = id, .aud = "https://evil/token"})},
+      {"expired", make_assertion(key, {.iss = id, .sub = id, .exp = now() - 120})},
+      {"exp too far ahead", make_assertion(key, {.iss = id, .sub = id, .exp = now() + 3600})},
+      {"no exp", make_assertion(key, {.iss = id, .sub = id, .with_exp = false})},
+      {"no jti", make_assertion(key, {.iss = id, .sub = id, .jti = ""})},
+      {"iss differs from sub", make_assertion(key, {.iss = "not_a_valid_iss", .sub = id})},
+      {"unknown client", make_assertion(key, {.iss = "nobody", .sub = "nobody"})},
+      {"signed by another key", make_assertion(other, {.iss = id, .sub = id})},
+      {"unknown kid", make_assertion(key, {.iss = id, .sub = id, .kid = "missing"})},
+      {"key type does not match alg", make_assertion(rsa, {.iss = id, .sub = id, .alg = "RS384",
+                                                           .kid = "good"})},
+      {"jku not registered", make_assertion(key, {.iss = id, .sub = id,
+                                                  .jku = "https://attacker.example/jwks"})},
+      {"not a JWT", "not.a.jwt"},
+  };
+  // alg none and HS256: unsigned or MAC'd tokens are never accepted for private_key_jwt.
+  std::string none_header = b64url(R"({"alg":"none","kid":"good","typ":"JWT"})");
+  std::string body = b64url(R"({"iss":")" + id + R"(","sub":")" + id + R"(","aud":")" + kTokenUrl +
+                            R"(","jti":"x1","exp":)" + std::to_string(now() + 200) + "}");
+  cases.push_back({"alg none", none_header + "." + body + "."});
+  std::string hs_header = b64url(R"({"alg":"HS256","kid":"good","typ":"JWT"})");
+  cases.push_back({"alg HS256", hs_header + "." + body + "." + b64url("mac")});
+
+  for (const auto& c : cases) {
+    INFO(c.name);
+    auto res = token_with_assertion(*svc.client, c.assertion);
+    INFO(res.body);
+    REQUIRE(res.status == 400);
+    REQUIRE(error_of(res) == "invalid_client");
+  }
+}
+
+TEST_CASE("an assertion's jti cannot be replayed, even after a restart",
+          "[backend][assertion]") {  // CAUTH-6
+  TempDir dir;
+  std::string config = test_config_yaml(dir.path());
+  auto key = make_test_key("ES384", "k1");
+  std::string assertion;
+  {
+    ServiceProcess svc(dir.path(), config);
+    REQUIRE(svc.wait_ready());
+    HttpsClient client(svc.https_port(), svc.ca_file().string());
+    auto reg = register_client(client, jwt_client(R"("jwks":)" + jwks_of(key)));
+    assertion = make_assertion(key, {.iss = reg.client_id, .sub = reg.client_id});
+    REQUIRE(token_with_assertion(client, assertion).status == 200);
+    auto replay = token_with_assertion(client, assertion);
+    REQUIRE(replay.status == 400);
+    REQUIRE(error_of(replay) == "invalid_client");
+    REQUIRE(svc.stop(SIGTERM).exit_code == 0);
+  }
+  ServiceProcess again(dir.path(), config);
+  REQUIRE(again.wait_ready());
+  HttpsClient client(again.https_port(), again.ca_file().string());
+  REQUIRE(token_with_assertion(client, assertion).status == 400);
+}
+
+TEST_CASE("a wrong or unknown Basic credential is 401 with a Basic challenge",
+          "[backend]") {  // TOKEN-3, TOKEN-10
+  RunningService svc;
+  auto client = register_client(*svc.client, kSecretClient);
+  for (auto creds : {Registered{client.client_id, "wrong-secret"},
+                     Registered{"BAD_CLIENT_ID", client.client_secret}}) {
+    auto res = svc.client->post_form(
+        "/auth/token", form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+        {{"Authorization", basic(creds)}});
+    REQUIRE(res.status == 401);
+    REQUIRE(error_of(res) == "invalid_client");
+    REQUIRE(res.header("WWW-Authenticate").value().rfind("Basic", 0) == 0);
+  }
+}
+
+TEST_CASE("a client authenticating with a method it did not register is refused",
+          "[backend]") {  // CAUTH-2
+  RunningService svc;
+  auto client = register_client(*svc.client, kSecretClient);  // registered for Basic
+  auto res = svc.client->post_form("/auth/token", form({{"grant_type", "client_credentials"},
+                                                        {"scope", "system/*.rs"},
+                                                        {"client_id", client.client_id},
+                                                        {"client_secret", client.client_secret}}));
+  REQUIRE(res.status == 400);
+  REQUIRE(error_of(res) == "invalid_client");
+}
+
+TEST_CASE("malformed token requests get the RFC 6749 error that names the problem",
+          "[backend][token]") {  // TOKEN-1, TOKEN-11, BACKEND-9
+  RunningService svc;
+  auto client = register_client(*svc.client, kSecretClient);
+  auto auth = std::vector<std::pair<std::string, std::string>>{{"Authorization", basic(client)}};
+  struct Case {
+    const char* name;
+    std::string body;
+    std::string content_type;
+    int status;
+    const char* error;
+  };
+  const std::string form_type = "application/x-www-form-urlencoded";
+  std::vector<Case> cases = {
+      {"no grant_type", form({{"scope", "system/*.rs"}}), form_type, 400, "invalid_request"},
+      {"unknown grant_type", form({{"grant_type", "not_a_grant_type"}}), form_type, 400,
+       "unsupported_grant_type"},
+      {"JSON body", R"({"grant_type":"client_credentials"})", "application/json", 400,
+       "invalid_request"},
+      {"repeated parameter", "grant_type=client_credentials&scope=system%2F*.rs&scope=x",
+       form_type, 400, "invalid_request"},
+      {"no scope", form({{"grant_type", "client_credentials"}}), form_type, 400, "invalid_scope"},
+      {"patient scope", form({{"grant_type", "client_credentials"}, {"scope", "patient/*.rs"}}),
+       form_type, 400, "invalid_scope"},
+      {"unknown action",
+       form({{"grant_type", "client_credentials"}, {"scope", "system/Patient.unknownAction"}}),
+       form_type, 400, "invalid_scope"},
+      {"unknown resource",
+       form({{"grant_type", "client_credentials"}, {"scope", "system/UnknownResource.read"}}),
+       form_type, 400, "invalid_scope"},
+      {"outside the client's scope",
+       form({{"grant_type", "client_credentials"}, {"scope", "system/*.cud"}}), form_type, 400,
+       "invalid_scope"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    auto headers = auth;
+    headers.emplace_back("Content-Type", c.content_type);
+    auto res = svc.client->request("POST", "/auth/token", headers, c.body);
+    INFO(res.body);
+    REQUIRE(res.status == c.status);
+    REQUIRE(error_of(res) == c.error);
+    REQUIRE(res.header("Cache-Control") == "no-store");  // TOKEN-7 on errors too
+    REQUIRE(res.header("Pragma") == "no-cache");
+  }
+  auto bad_type = svc.client->post_form(
+      "/auth/token", form({{"grant_type", "client_credentials"},
+                           {"scope", "system/*.rs"},
+                           {"client_assertion_type", "not_an_assertion_type"},
+                           {"client_assertion", "a.b.c"}}));
+  REQUIRE(bad_type.status == 400);  // g10 [0.5.0] requires exactly 400 here
+  REQUIRE(error_of(bad_type) == "invalid_client");
+}
+
+TEST_CASE("the granted scope is what was asked for, narrowed to the client's registration",
+          "[backend][scope]") {  // BACKEND-3, BACKEND-4
+  RunningService svc;
+  auto client = register_client(
+      *svc.client, R"({"grant_types":["client_credentials"],"token_endpoint_auth_method":)"
+                   R"("client_secret_basic","scope":"system/Observation.rs system/Patient.r"})");
+  auto res = svc.client->post_form(
+      "/auth/token", form({{"grant_type", "client_credentials"}, {"scope", "system/*.read"}}),
+      {{"Authorization", basic(client)}});
+  INFO(res.body);
+  REQUIRE(res.status == 200);
+  REQUIRE(std::string(parse_json(res.body)["scope"].GetString()) ==
+          "system/Observation.read system/Patient.r");
+}
+
+TEST_CASE("a client not registered for client_credentials is unauthorized_client", "[backend]") {
+  RunningService svc;
+  auto client = register_client(
+      *svc.client, R"({"redirect_uris":["https://app.example.org/cb"],)"
+                   R"("token_endpoint_auth_method":"client_secret_basic","scope":"system/*.rs"})");
+  auto res = svc.client->post_form(
+      "/auth/token", form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+      {{"Authorization", basic(client)}});
+  REQUIRE(res.status == 400);
+  REQUIRE(error_of(res) == "unauthorized_client");
+}
+
+TEST_CASE("keys from a jwks_uri on a local HTTPS server are used and rotation is picked up",
+          "[backend][jwks_uri]") {  // CAUTH-8, CAUTH-10, REG-2
+  TempDir keys_dir;
+  LocalHttpsServer jwks_server(keys_dir.path());
+  auto first = make_test_key("RS384", "first");
+  jwks_server.set_document(jwks_of(first), "max-age=300");
+  RunningService svc({}, "client_auth:\n  jwks_allow_loopback: true\n  jwks_ca_file: \"" +
+                             jwks_server.ca_file() + "\"\n  jwks_min_refetch_interval_s: 0\n");
+  auto client = register_client(
+      *svc.client, jwt_client(R"("jwks_uri":")" + jwks_server.url() + "\""));
+  const std::string id = client.client_id;
+
+  REQUIRE(token_with_assertion(*svc.client, make_assertion(first, {.iss = id, .sub = id}))
+              .status == 200);
+  REQUIRE(token_with_assertion(*svc.client, make_assertion(first, {.iss = id, .sub = id}))
+              .status == 200);
+  REQUIRE(jwks_server.requests() == 1);  // cached per Cache-Control
+
+  // jku equal to the registered jwks_uri is honoured.
+  auto with_jku = make_assertion(first, {.iss = id, .sub = id, .jku = jwks_server.url()});
+  REQUIRE(token_with_assertion(*svc.client, with_jku).status == 200);
+
+  // The client rotates: a new kid makes the service refetch once.
+  auto second = make_test_key("ES384", "second");
+  jwks_server.set_document(jwks_of(second), "max-age=300");
+  auto res = token_with_assertion(*svc.client, make_assertion(second, {.iss = id, .sub = id}));
+  INFO(res.body);
+  REQUIRE(res.status == 200);
+  REQUIRE(jwks_server.requests() == 2);
+  // The retired key is gone from the refetched set.
+  REQUIRE(token_with_assertion(*svc.client, make_assertion(first, {.iss = id, .sub = id}))
+              .status == 400);
+}
+
+TEST_CASE("a jwks_uri on loopback is refused unless loopback is allowed", "[backend][ssrf]") {
+  TempDir keys_dir;
+  LocalHttpsServer jwks_server(keys_dir.path());
+  auto key = make_test_key("ES384", "k");
+  jwks_server.set_document(jwks_of(key));
+  RunningService svc({}, "client_auth:\n  jwks_allow_loopback: false\n  jwks_ca_file: \"" +
+                             jwks_server.ca_file() + "\"\n");
+  auto client = register_client(
+      *svc.client, jwt_client(R"("jwks_uri":")" + jwks_server.url() + "\""));
+  auto res = token_with_assertion(
+      *svc.client, make_assertion(key, {.iss = client.client_id, .sub = client.client_id}));
+  REQUIRE(res.status == 400);
+  REQUIRE(error_of(res) == "invalid_client");
+  REQUIRE(jwks_server.requests() == 0);  // no connection was even attempted
+}
+
+TEST_CASE("discovery advertises client_credentials and the confidential client profiles",
+          "[backend][discovery]") {  // DISC-11, DISC-12
+  RunningService svc;
+  auto doc = parse_json(svc.client->get("/.well-known/smart-configuration").body);
+  REQUIRE(std::string(doc["token_endpoint"].GetString()) == kTokenUrl);
+  auto has = [&](const char* member, const char* value) {
+    for (const auto& v : doc[member].GetArray()) {
+      if (std::string(v.GetString()) == value) return true;
+    }
+    return false;
+  };
+  REQUIRE(has("grant_types_supported", "client_credentials"));
+  REQUIRE(has("capabilities", "client-confidential-symmetric"));
+  REQUIRE(has("capabilities", "client-confidential-asymmetric"));
+  REQUIRE(has("token_endpoint_auth_methods_supported", "private_key_jwt"));
+  REQUIRE(has("token_endpoint_auth_methods_supported", "client_secret_basic"));
+  REQUIRE(has("token_endpoint_auth_signing_alg_values_supported", "RS384"));
+  REQUIRE(has("token_endpoint_auth_signing_alg_values_supported", "ES384"));
+  REQUIRE(has("scopes_supported", "system/*.rs"));
+  REQUIRE_FALSE(has("capabilities", "client-public"));  // not until authorize works
+}
