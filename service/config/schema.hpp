@@ -1,5 +1,5 @@
 // Internal to the loader: the schema. Names every YAML key, its type and its limits, in one
-// place, and the checks that span several keys. The reference table in docs/config-reference.md
+// place, and the checks that span several keys. The reference tables in README.md ("Configuration")
 // mirrors this file.
 #pragma once
 

@@ -48,6 +48,20 @@ TEST_CASE("the shipped config passes --check-config", "[config]") {
   REQUIRE(out.status.exit_code == 0);
 }
 
+TEST_CASE("the container config passes --check-config once its URLs are given", "[config]") {
+  std::string source = std::getenv("SMART_AUTH_SOURCE_DIR");
+  const std::string config = source + "/docker/smart-auth.yaml";
+  ::unsetenv("SMART_AUTH_PUBLIC_URL");
+  auto missing = run_command({binary_path().string(), "--check-config", config});
+  REQUIRE(missing.status.exit_code == 2);
+  REQUIRE(missing.output.find("SMART_AUTH_PUBLIC_URL") != std::string::npos);
+  ::setenv("SMART_AUTH_PUBLIC_URL", "https://auth.example.org", 1);
+  ::setenv("SMART_AUTH_FHIR_BASE_URL", "https://ehr.example.org/fhir", 1);
+  auto ok = run_command({binary_path().string(), "--check-config", config});
+  INFO(ok.output);
+  REQUIRE(ok.status.exit_code == 0);
+}
+
 TEST_CASE("a secret given as ${ENV} that is not set is reported by key and variable",
           "[config]") {
   TempDir dir;
