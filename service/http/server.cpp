@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/wire.hpp"
 #include "obs/log.hpp"
 
 namespace sa::http {
@@ -71,35 +72,6 @@ std::string process_prefix() {
   char buf[9];
   std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x", bytes[0], bytes[1], bytes[2], bytes[3]);
   return buf;
-}
-
-// Writes the status line, headers and body into one buffer for a single write: much cheaper
-// than Beast's serializer for the small responses this service sends. Header values come from
-// our own code; a CR or LF in one would split the response, so such a header is dropped.
-std::string serialize(const Response& res, bool keep_alive, bool head) {
-  std::string out;
-  out.reserve(192 + res.body.size() + res.headers.size() * 48);
-  out += "HTTP/1.1 ";
-  out += std::to_string(res.status);
-  out += ' ';
-  auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(res.status));
-  out.append(reason.data(), reason.size());
-  out += "\r\n";
-  for (const Header& h : res.headers) {
-    if (h.name.find_first_of("\r\n:") != std::string::npos ||
-        h.value.find_first_of("\r\n") != std::string::npos) {
-      continue;
-    }
-    out += h.name;
-    out += ": ";
-    out += h.value;
-    out += "\r\n";
-  }
-  out += "Content-Length: ";
-  out += std::to_string(res.body.size());
-  out += keep_alive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n";
-  if (!head) out += res.body;
-  return out;
 }
 
 }  // namespace
@@ -422,7 +394,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Stream> stream, const 
 
     const bool again = keep_alive && !stopping.load();
     lowest.expires_after(std::chrono::milliseconds(limits.idle_timeout_ms));
-    const std::string wire = serialize(res, again, req.method == Method::HEAD);
+    const std::string wire = serialize_response(res, again, req.method == Method::HEAD);
     auto [wec, wn] = co_await asio::async_write(*stream, asio::buffer(wire), kNoThrow);
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     metrics.observe_request(req.route_name, method_name(req.method), res.status, seconds);
