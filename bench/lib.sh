@@ -2,7 +2,8 @@
 # Sourced, not run. Everything binds to 127.0.0.1 only.
 
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="$BENCH_ROOT/build/smart-auth"
+# SMART_AUTH_BIN picks another build (e.g. build-bench/smart-auth); default: scripts/build release.
+BIN="${SMART_AUTH_BIN:-$BENCH_ROOT/build/smart-auth}"
 
 # start_service DIR [EXTRA_YAML]: writes DIR/bench.yaml, starts the service, sets SVC_PID, SVC_PORT.
 start_service() {
@@ -15,6 +16,7 @@ server:
   public_base_url: "https://localhost:8443"
 store:
   path: "$dir/data/smart-auth.db"
+  group_commit_window_us: ${BENCH_COMMIT_WINDOW_US:-1000}
 log:
   level: warn
 $extra
@@ -36,12 +38,14 @@ stop_service() {
 
 peak_rss_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 
-# run_wrk URL [SCRIPT] -> prints "req/s p50_ms p99_ms"
+# run_wrk URL [SCRIPT] -> prints "req/s p50_ms p99_ms non2xx"; the full wrk output goes to
+# $WRK_LOG when that is set.
 run_wrk() {
   local url="$1" script="${2:-}" out
   local args=(-t2 -c"${WRK_CONNECTIONS:-32}" -d"${WRK_SECONDS:-10}s" --latency)
   [ -n "$script" ] && args+=(-s "$script")
   out=$(wrk "${args[@]}" "$url")
+  [ -n "${WRK_LOG:-}" ] && printf '%s\n' "$out" >>"$WRK_LOG"
   local rps p50 p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")

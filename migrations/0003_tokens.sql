@@ -11,8 +11,9 @@ CREATE TABLE access_tokens (
   grant_id     TEXT,     -- NULL for client_credentials
   revoked_at   INTEGER,  -- NULL = not revoked
   context_json TEXT      -- launch context (patient, encounter, ...) as JSON, NULL if none
-) STRICT;
+) STRICT, WITHOUT ROWID;  -- keyed by jti alone: one b-tree, not a rowid table plus a key index
 
 CREATE INDEX access_tokens_client_id ON access_tokens(client_id);
-CREATE INDEX access_tokens_grant_id ON access_tokens(grant_id);
+-- Only tokens that belong to a grant (not client_credentials) are ever looked up by grant.
+CREATE INDEX access_tokens_grant_id ON access_tokens(grant_id) WHERE grant_id IS NOT NULL;
 CREATE INDEX access_tokens_expires_at ON access_tokens(expires_at);

@@ -6,5 +6,5 @@ CREATE TABLE assertion_jtis (
   jti_hash   TEXT NOT NULL,
   expires_at INTEGER NOT NULL,
   PRIMARY KEY (client_id, jti_hash)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX assertion_jtis_expires_at ON assertion_jtis (expires_at);

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Token endpoint benchmark (issue 3): client_credentials over keep-alive TLS with wrk, for
+# client_secret_basic and for private_key_jwt with RS384 and ES384 assertions (pre-signed by
+# bench/make_assertions.cpp, each jti sent once). Store durable (the defaults: synchronous=FULL,
+# group commit). Peak RSS; and, while ES384 saturates the service, the latency a low-rate
+# client_secret_basic client sees.
+# Usage: bench/token.sh   (WRK_SECONDS, WRK_CONNECTIONS as in lib.sh; BENCH_RUNS, default 2;
+#   SMART_AUTH_BIN=path/to/smart-auth skips the build; BENCH_EXTRA_YAML adds config sections; PERF_DIR=dir records `perf record -g`
+#   of the service during each wrk run into dir/NAME-RUN.data)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps --bench
+if [ -z "${SMART_AUTH_BIN:-}" ] && [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+  scripts/build release >/dev/null
+fi
+source bench/lib.sh
+
+secs=${WRK_SECONDS:-10}
+runs=${BENCH_RUNS:-2}
+# Enough assertions for the run at well above the expected rate; the lua script reports a shortfall.
+rs_count=${RS384_ASSERTIONS:-$((4000 * secs))}
+es_count=${ES384_ASSERTIONS:-$((1500 * secs))}
+
+work=$(mktemp -d /tmp/smart-auth-bench-XXXXXX)
+trap 'stop_service; rm -rf "$work"' EXIT
+export WRK_LOG="$work/wrk.log" WRK_THREADS=2
+
+g++ -std=c++20 -O2 -o "$work/make_assertions" bench/make_assertions.cpp -lcrypto -pthread
+
+start_service "$work/svc" "${BENCH_EXTRA_YAML:-}"
+base="https://localhost:$SVC_PORT"
+ca="$work/svc/data/tls/ca.pem"
+aud="https://localhost:8443/auth/token"  # public_base_url (lib.sh) + /auth/token
+
+# register JSON -> the client information response (RFC 7591 §3.2.1)
+register() {
+  curl -sf --cacert "$ca" -H 'Content-Type: application/json' -d "$1" "$base/auth/register"
+}
+field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+basic_reg=$(register '{"token_endpoint_auth_method":"client_secret_basic",
+  "grant_types":["client_credentials"],"scope":"system/*.rs","client_name":"bench basic"}')
+basic_id=$(field client_id <<<"$basic_reg")
+basic_secret=$(field client_secret <<<"$basic_reg")
+# RFC 6749 §2.3.1: form-encode id and secret before base64 (both are base64url already).
+export BASIC_AUTH
+BASIC_AUTH=$(printf '%s:%s' "$basic_id" "$basic_secret" | base64 -w0)
+
+declare -A client_id
+for alg in RS384 ES384; do
+  kind=rsa; [ "$alg" = ES384 ] && kind=ec
+  jwks=$("$work/make_assertions" keygen "$kind" "$work/$alg.pem" "bench-$alg")
+  reg=$(register "{\"token_endpoint_auth_method\":\"private_key_jwt\",
+    \"grant_types\":[\"client_credentials\"],\"scope\":\"system/*.rs\",
+    \"client_name\":\"bench $alg\",\"jwks\":$jwks}")
+  client_id[$alg]=$(field client_id <<<"$reg")
+done
+
+# token_check CURL_ARGS... -> fails the bench, showing the answer, unless the token endpoint says 200
+token_check() {
+  local out
+  out=$(curl -s --cacert "$ca" -w '\n%{http_code}' "$@" "$base/auth/token")
+  [ "${out##*$'\n'}" = 200 ] || { echo "token request refused: $out" >&2; exit 1; }
+}
+form='grant_type=client_credentials&scope=system%2F*.rs'
+assertion_form="$form&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+
+# sign ALG COUNT -> $work/ALG.txt, fresh jtis and exp = now + 300; one more is spent on a check.
+sign() {
+  local t0=$(date +%s%N)
+  "$work/make_assertions" sign "$work/$1.pem" "$1" "bench-$1" "${client_id[$1]}" "$aud" \
+    "$(($2 + 1))" "$work/$1.all" "$(nproc)"
+  echo "  (signed $2 $1 assertions in $(( ($(date +%s%N) - t0) / 1000000 )) ms)" >&2
+  token_check -d "$assertion_form&client_assertion=$(head -1 "$work/$1.all")"
+  tail -n +2 "$work/$1.all" >"$work/$1.txt"
+}
+token_check -u "$basic_id:$basic_secret" -d "$form"
+
+perf_start() {
+  PERF_PID=
+  [ -n "${PERF_DIR:-}" ] || return 0
+  mkdir -p "$PERF_DIR"
+  perf record -g -o "$PERF_DIR/$1.data" -p "$SVC_PID" >/dev/null 2>&1 &
+  PERF_PID=$!
+}
+perf_stop() {
+  [ -n "$PERF_PID" ] || return 0
+  kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
+}
+
+# bench NAME RUN SCRIPT [ENV=VALUE...] -> one table row
+bench() {
+  local name="$1" run="$2" script="$3"
+  perf_start "$name-$run"
+  echo "== $name run $run" >>"$WRK_LOG"
+  read -r rps p50 p99 bad < <(run_wrk "$base/auth/token" "$script")
+  perf_stop
+  local errors replays
+  replays=$(sed -n "/== $name run $run/,\$p" "$WRK_LOG" | awk '/beyond the file/ {print $NF}')
+  errors=$(sed -n "/== $name run $run/,\$p" "$WRK_LOG" | awk '/Socket errors/ {sub(/.*errors: /, ""); print}')
+  printf '%-22s %3s %10s %8s %8s %8s  %s%s\n' "$name" "$run" "$rps" "$p50" "$p99" "$bad" \
+    "${errors:+socket errors: $errors }" "${replays:+replays: $replays}"
+}
+
+printf '%-22s %3s %10s %8s %8s %8s\n' "client auth" "run" "req/s" "p50 ms" "p99 ms" "non-2xx"
+for run in $(seq 1 "$runs"); do
+  bench client_secret_basic "$run" bench/token_basic.lua
+  sign RS384 "$rs_count"
+  ASSERTIONS="$work/RS384.txt" bench private_key_jwt_RS384 "$run" bench/token_assertion.lua
+  sign ES384 "$es_count"
+  ASSERTIONS="$work/ES384.txt" bench private_key_jwt_ES384 "$run" bench/token_assertion.lua
+done
+
+# Graceful degradation: ES384 saturates both cores; meanwhile one client_secret_basic client sends
+# 50 sequential requests on one keep-alive connection (curl, many URLs = one connection).
+sign ES384 "$es_count"
+ASSERTIONS="$work/ES384.txt" wrk -t2 -c"${WRK_CONNECTIONS:-32}" -d"${secs}s" --latency \
+  -s bench/token_assertion.lua "$base/auth/token" >"$work/es-bg.log" &
+wrk_bg=$!
+sleep 2
+urls=(); for _ in $(seq 1 50); do urls+=(-o /dev/null "$base/auth/token"); done
+curl -s --cacert "$ca" -u "$basic_id:$basic_secret" -d "$form" \
+  -w '%{http_code} %{time_total}\n' "${urls[@]}" >"$work/side.txt"
+wait "$wrk_bg"
+es_rps=$(awk '/Requests\/sec/ {print $2}' "$work/es-bg.log")
+sort -k2 -n "$work/side.txt" | awk -v es="$es_rps" '
+  { t[NR] = $2 * 1000; codes[$1]++ }
+  END { printf "under ES384 load (%s req/s): 50 sequential client_secret_basic requests: " \
+               "p50 %.2f ms, max %.2f ms, status:", es, t[int((NR + 1) / 2)], t[NR]
+        for (c in codes) printf " %s x%d", c, codes[c]; print "" }'
+
+echo "smart-auth peak RSS (VmHWM): $(peak_rss_kb "$SVC_PID") kB"
+[ -z "${BENCH_KEEP_LOG:-}" ] || cp "$WRK_LOG" "$BENCH_KEEP_LOG"
