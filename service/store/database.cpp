@@ -1,5 +1,9 @@
 #include "store/database.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <future>
@@ -59,6 +63,15 @@ Expected<std::unique_ptr<Database>, std::string> Database::open(
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
     if (ec) return unexpected("cannot create directory " + parent.string() + ": " + ec.message());
+  }
+
+  // The file holds private signing keys and token metadata: owner-only, before SQLite creates
+  // it (SQLite gives the -wal and -shm files the database file's permissions).
+  {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return unexpected("cannot create database file " + path);
+    ::fchmod(fd, 0600);
+    ::close(fd);
   }
 
   ConnectionOptions writer_options{

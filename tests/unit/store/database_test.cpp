@@ -313,3 +313,23 @@ TEST_CASE("open refuses settings it cannot honour", "[store][database]") {
 
 }  // namespace
 }  // namespace sa::store
+
+namespace sa::store {
+
+TEST_CASE("the database file is readable by its owner only: it holds private signing keys",
+          "[store][database][security]") {
+  test::TempDir dir;
+  auto settings = test::settings_in(dir);
+  auto db = open_db(settings);
+  REQUIRE(test::wait_for_done([&](DoneFn done) {
+            db->write(insert(1), std::move(done));
+          }) == StoreStatus::ok);
+  for (const std::string suffix : {"", "-wal"}) {
+    INFO(suffix);
+    auto perms = std::filesystem::status(settings.path + suffix).permissions();
+    REQUIRE((perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) ==
+            std::filesystem::perms::none);
+  }
+}
+
+}  // namespace sa::store
