@@ -94,9 +94,11 @@ struct Server::Impl {
   obs::Metrics& metrics;
   // One io_context per thread, each run by exactly one thread: a connection lives on one
   // context for its whole life, so it needs no strand and the contexts share no locks.
-  // `ioc` also owns the acceptors, signals and timers.
-  asio::io_context ioc{1};
+  // `ioc` also owns the acceptors, signals and timers. Declared after `workers` so it is
+  // destroyed first: an accept still queued on it at shutdown holds a socket that belongs to a
+  // worker context, which must outlive it.
   std::vector<std::unique_ptr<asio::io_context>> workers;
+  asio::io_context ioc{1};
   std::atomic<std::uint32_t> next_context{0};
   asio::ssl::context ssl_ctx{asio::ssl::context::tls_server};
   std::optional<tcp::acceptor> tls_acceptor;
