@@ -92,22 +92,9 @@ Registered register_client(HttpsClient& client, const std::string& metadata) {
   return r;
 }
 
+// RFC 6749 §2.3.1: id and secret are form-encoded before base64.
 std::string basic(const Registered& r) {
-  std::string raw = enc(r.client_id) + ":" + enc(r.client_secret);
-  static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, bits = -6;
-  for (unsigned char c : raw) {
-    val = (val << 8) + c;
-    bits += 8;
-    while (bits >= 0) {
-      out.push_back(tbl[(val >> bits) & 0x3F]);
-      bits -= 6;
-    }
-  }
-  if (bits > -6) out.push_back(tbl[((val << 8) >> (bits + 8)) & 0x3F]);
-  while (out.size() % 4) out.push_back('=');
-  return "Basic " + out;
+  return "Basic " + b64(enc(r.client_id) + ":" + enc(r.client_secret));
 }
 
 std::string error_of(const HttpResponse& res) {

@@ -83,19 +83,28 @@ rapidjson::Document parse(const std::string& text) {
 
 }  // namespace
 
-std::string b64url(const std::string& bytes) {
+namespace {
+std::string encode64(const std::string& bytes, const std::string& alphabet, bool pad) {
   std::string out;
   int val = 0, bits = -6;
   for (unsigned char c : bytes) {
     val = (val << 8) + c;
     bits += 8;
     while (bits >= 0) {
-      out.push_back(kAlphabet[(val >> bits) & 0x3F]);
+      out.push_back(alphabet[(val >> bits) & 0x3F]);
       bits -= 6;
     }
   }
-  if (bits > -6) out.push_back(kAlphabet[((val << 8) >> (bits + 8)) & 0x3F]);
+  if (bits > -6) out.push_back(alphabet[((val << 8) >> (bits + 8)) & 0x3F]);
+  while (pad && out.size() % 4) out.push_back('=');
   return out;
+}
+}  // namespace
+
+std::string b64url(const std::string& bytes) { return encode64(bytes, kAlphabet, false); }
+
+std::string b64(const std::string& bytes) {
+  return encode64(bytes, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", true);
 }
 
 std::optional<std::string> unb64url(const std::string& text) {

@@ -10,6 +10,7 @@
 namespace sa::test {
 
 std::string b64url(const std::string& bytes);
+std::string b64(const std::string& bytes);  // standard alphabet with padding (HTTP Basic)
 std::optional<std::string> unb64url(const std::string& text);
 
 // Verifies `compact` against the JWK (JSON object text) with the alg named in its header.
