@@ -18,7 +18,8 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
   c->keys = std::make_unique<keys::KeyRing>(*c->key_store, config.keys, clock);
   if (auto err = c->keys->load_or_create()) return unexpected(*err);
 
-  c->clients = std::make_unique<clients::SqliteClientStore>(*c->database);
+  c->client_rows = std::make_unique<clients::SqliteClientStore>(*c->database);
+  c->clients = std::make_unique<clients::CachedClientStore>(*c->client_rows, clock);
   if (auto err = clients::load_static_clients(config, *c->clients, clock)) {
     return unexpected(*err);
   }

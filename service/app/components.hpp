@@ -9,6 +9,7 @@
 #include "clientauth/client_authenticator.hpp"
 #include "clientauth/jwks_resolver.hpp"
 #include "clientauth/replay_store.hpp"
+#include "clients/cached_client_store.hpp"
 #include "clients/sqlite_client_store.hpp"
 #include "config/config.hpp"
 #include "crypto/random.hpp"
@@ -40,7 +41,8 @@ struct Components {
   std::unique_ptr<store::Database> database;
   std::unique_ptr<store::SqliteKeyStore> key_store;
   std::unique_ptr<keys::KeyRing> keys;
-  std::unique_ptr<clients::SqliteClientStore> clients;
+  std::unique_ptr<clients::SqliteClientStore> client_rows;
+  std::unique_ptr<clients::CachedClientStore> clients;  // what everything else uses
   std::unique_ptr<tokens::SqliteTokenStore> tokens;
   std::unique_ptr<tokens::AccessTokenIssuer> issuer;
   std::unique_ptr<WorkerPool> workers;
