@@ -84,6 +84,11 @@ Statement& Statement::bind(int index, std::optional<std::int64_t> value) {
   return *this;
 }
 
+Statement& Statement::bind_optional(int index, const std::optional<std::string>& text) {
+  if (text) return bind(index, std::string_view(*text));
+  return bind(index, std::optional<std::int64_t>());
+}
+
 bool Statement::step() {
   if (stmt_ == nullptr || status_ != StoreStatus::ok || done_) return false;
   const int rc = sqlite3_step(stmt_);
@@ -113,6 +118,11 @@ std::string Statement::column_text(int column) const {
 std::optional<std::int64_t> Statement::column_optional_int64(int column) const {
   if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
   return sqlite3_column_int64(stmt_, column);
+}
+
+std::optional<std::string> Statement::column_optional_text(int column) const {
+  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+  return column_text(column);
 }
 
 // ---- Connection ----

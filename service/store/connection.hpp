@@ -45,6 +45,7 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, std::optional<std::int64_t> value);  // nullopt binds NULL
+  Statement& bind_optional(int index, const std::optional<std::string>& text);  // nullopt: NULL
 
   // True while a row is available; false when done or on error.
   bool step();
@@ -56,6 +57,7 @@ class Statement {
   std::int64_t column_int64(int column) const;
   std::string column_text(int column) const;  // "" for NULL
   std::optional<std::int64_t> column_optional_int64(int column) const;
+  std::optional<std::string> column_optional_text(int column) const;  // nullopt for NULL
 
  private:
   friend class Connection;

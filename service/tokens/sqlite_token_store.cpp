@@ -3,25 +3,9 @@
 #include "tokens/token_store.hpp"
 
 namespace sa::tokens {
-namespace {
 
 using store::Connection;
-using store::Statement;
 using store::StoreStatus;
-
-// The Statement API binds optional integers only; a missing text binds NULL the same way.
-Statement& bind_optional_text(Statement& stmt, int index, const std::optional<std::string>& v) {
-  return v ? stmt.bind(index, std::string_view(*v))
-           : stmt.bind(index, std::optional<std::int64_t>());
-}
-
-// column_text() reads NULL as "": the query selects `<col> IS NULL` next to each optional text.
-std::optional<std::string> optional_text(const Statement& stmt, int value_col, int is_null_col) {
-  if (stmt.column_int64(is_null_col) != 0) return std::nullopt;
-  return stmt.column_text(value_col);
-}
-
-}  // namespace
 
 void SqliteTokenStore::record(AccessTokenRecord token, store::DoneFn done) {
   db_.write(
@@ -35,8 +19,10 @@ void SqliteTokenStore::record(AccessTokenRecord token, store::DoneFn done) {
             .bind(4, token.scope)
             .bind(5, token.issued_at)
             .bind(6, token.expires_at);
-        bind_optional_text(stmt, 7, token.grant_id).bind(8, token.revoked_at);
-        return bind_optional_text(stmt, 9, token.context_json).run();
+        return stmt.bind_optional(7, token.grant_id)
+            .bind(8, token.revoked_at)
+            .bind_optional(9, token.context_json)
+            .run();
       },
       std::move(done));
 }
@@ -44,9 +30,8 @@ void SqliteTokenStore::record(AccessTokenRecord token, store::DoneFn done) {
 Expected<AccessTokenRecord, StoreStatus> SqliteTokenStore::find(std::string_view jti) {
   return db_.read([jti](Connection& conn) -> Expected<AccessTokenRecord, StoreStatus> {
     auto stmt = conn.prepare(
-        "SELECT jti, client_id, subject, scope, issued_at, expires_at, grant_id, "
-        "grant_id IS NULL, revoked_at, context_json, context_json IS NULL "
-        "FROM access_tokens WHERE jti = ?");
+        "SELECT jti, client_id, subject, scope, issued_at, expires_at, grant_id, revoked_at, "
+        "context_json FROM access_tokens WHERE jti = ?");
     stmt.bind(1, jti);
     if (!stmt.step()) {
       return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status());
@@ -57,9 +42,9 @@ Expected<AccessTokenRecord, StoreStatus> SqliteTokenStore::find(std::string_view
                              .scope = stmt.column_text(3),
                              .issued_at = stmt.column_int64(4),
                              .expires_at = stmt.column_int64(5),
-                             .grant_id = optional_text(stmt, 6, 7),
-                             .revoked_at = stmt.column_optional_int64(8),
-                             .context_json = optional_text(stmt, 9, 10)};
+                             .grant_id = stmt.column_optional_text(6),
+                             .revoked_at = stmt.column_optional_int64(7),
+                             .context_json = stmt.column_optional_text(8)};
   });
 }
 
