@@ -18,7 +18,6 @@ std::vector<std::string_view> path_segments(std::string_view path) {
 
 struct Decoration {
   bool tls = false;
-  bool cors = false;
   bool cacheable = false;
   std::string origin;  // empty unless CORS applies and the origin is allowed
   std::string request_id;
@@ -56,6 +55,8 @@ std::string allow_header(std::vector<Method> methods) {
 
 }  // namespace
 
+void apply_default_headers(Response& response, bool tls) { decorate(response, {tls}); }
+
 Handler sync_handler(std::function<Response(const Request&)> fn) {
   return [fn = std::move(fn)](const Request& req, Responder done) { done(fn(req)); };
 }
@@ -83,14 +84,12 @@ void Router::add(Method method, std::string pattern, std::string name, Handler h
   routes_.push_back(std::move(route));
 }
 
-bool Router::matches(const Route& route, const std::vector<std::string_view>& segments,
-                     std::vector<std::pair<std::string, std::string>>* params) const {
+bool Router::matches(const Route& route, const std::vector<std::string_view>& segments) {
   if (route.segments.size() != segments.size()) return false;
   for (std::size_t i = 0; i < segments.size(); ++i) {
     const std::string& want = route.segments[i];
     if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
       if (segments[i].empty()) return false;
-      if (params) params->emplace_back(want.substr(1, want.size() - 2), std::string(segments[i]));
     } else if (want != segments[i]) {
       return false;
     }
@@ -112,14 +111,14 @@ void Router::dispatch(Request& req, Responder done) const {
   // HEAD is served by the GET handler; the server drops the body.
   const Method wanted = req.method == Method::HEAD ? Method::GET : req.method;
   for (const Route& route : routes_) {
-    if (!matches(route, segments, nullptr)) continue;
+    if (!matches(route, segments)) continue;
     allowed.push_back(route.method);
     if (route.method == Method::GET) allowed.push_back(Method::HEAD);
     cors_path = cors_path || route.options.cors;
     if (!found && route.method == wanted) found = &route;
   }
 
-  Decoration deco{req.tls, false, false, {}, req.request_id};
+  Decoration deco{req.tls, false, {}, req.request_id};
   auto origin = req.header("Origin");
   if (cors_path && origin && origin_allowed(*origin)) deco.origin = std::string(*origin);
 
@@ -157,9 +156,8 @@ void Router::dispatch(Request& req, Responder done) const {
       req.path_params.emplace_back(want.substr(1, want.size() - 2), std::string(segments[i]));
     }
   }
-  deco.cors = found->options.cors;
   deco.cacheable = found->options.cacheable;
-  if (!deco.cors) deco.origin.clear();
+  if (!found->options.cors) deco.origin.clear();
   Responder decorated([deco, done](Response res) {
     decorate(res, deco);
     done(std::move(res));

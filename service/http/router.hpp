@@ -31,6 +31,10 @@ struct RouterSettings {
 // A JSON error body {"error": code, "error_description": description} with the given status.
 Response error_response(int status, std::string_view code, std::string_view description);
 
+// The headers every response carries (HSTS over TLS, nosniff, no-referrer, no-store): for the
+// few answers the server writes itself before a request reaches the router (413, 431, 400).
+void apply_default_headers(Response& response, bool tls);
+
 class Router {
  public:
   explicit Router(RouterSettings settings = {});
@@ -52,8 +56,7 @@ class Router {
     Handler handler;
     RouteOptions options;
   };
-  bool matches(const Route& route, const std::vector<std::string_view>& segments,
-               std::vector<std::pair<std::string, std::string>>* params) const;
+  static bool matches(const Route& route, const std::vector<std::string_view>& segments);
   bool origin_allowed(std::string_view origin) const;
 
   RouterSettings settings_;

@@ -17,13 +17,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "crypto/random.hpp"
 #include "http/wire.hpp"
 #include "obs/log.hpp"
 
@@ -66,12 +66,10 @@ tcp::endpoint resolve(const config::Endpoint& ep) {
   return {address, ep.port};
 }
 
+// Request ids are <per-process random prefix>-<counter>: unique across restarts, cheap per request.
 std::string process_prefix() {
-  unsigned char bytes[4];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return "00000000";
-  char buf[9];
-  std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x", bytes[0], bytes[1], bytes[2], bytes[3]);
-  return buf;
+  crypto::OpenSslRandom random;
+  return crypto::random_token(random, 6);
 }
 
 }  // namespace
@@ -267,16 +265,10 @@ template <class Stream>
 asio::awaitable<void> Server::Impl::write_error(Stream& stream, int status, std::string_view code,
                                                 std::string_view description, bool tls) {
   Response res = error_response(status, code, description);
-  bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(status), 11};
-  for (const Header& h : res.headers) msg.insert(h.name, h.value);
-  if (tls) msg.set("Strict-Transport-Security", "max-age=31536000");
-  msg.set("X-Content-Type-Options", "nosniff");
-  msg.set("Cache-Control", "no-store");
-  msg.keep_alive(false);
-  msg.body() = std::move(res.body);
-  msg.prepare_payload();
+  apply_default_headers(res, tls);
+  const std::string wire = serialize_response(res, false, false);
   beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
-  co_await bhttp::async_write(stream, msg, kNoThrow);
+  co_await asio::async_write(stream, asio::buffer(wire), kNoThrow);
   metrics.observe_request("rejected", "-", status, 0);
 }
 
