@@ -1,6 +1,5 @@
 #include "obs/log.hpp"
 
-#include <openssl/sha.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -9,7 +8,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "util/base64url.hpp"
+#include "crypto/hash.hpp"
 
 namespace sa::obs {
 namespace {
@@ -138,9 +137,7 @@ void audit(std::string_view event, std::initializer_list<Field> fields) {
 }
 
 std::string fingerprint(std::string_view secret) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), digest);
-  return base64url_encode(std::string_view(reinterpret_cast<const char*>(digest), 8)).substr(0, 8);
+  return crypto::sha256_b64url(secret).substr(0, 8);
 }
 
 std::string render_fields(std::string_view message, std::initializer_list<Field> fields) {
