@@ -1,14 +1,11 @@
 // Dynamic client registration end to end (RFC 7591, RFC 7592, SPEC-CHECKLIST §3): each client
 // kind, every invalid-metadata case, management with the registration access token, static
 // clients from the YAML, and the three registration modes.
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/ec.h>
-#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "e2e/running_service.hpp"
 #include "support/jose_check.hpp"
+#include "support/test_keys.hpp"
 
 using namespace sa::test;
 
@@ -17,23 +14,7 @@ namespace {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // A fresh EC P-256 public JWK, built with OpenSSL directly (not the service's crypto/).
-std::string ec_public_jwk(const std::string& kid) {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  REQUIRE(key != nullptr);
-  auto coordinate = [key](const char* name) {
-    BIGNUM* bn = nullptr;
-    REQUIRE(EVP_PKEY_get_bn_param(key, name, &bn) == 1);
-    std::string bytes(32, '\0');
-    BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(bytes.data()), 32);
-    BN_free(bn);
-    return b64url(bytes);
-  };
-  std::string jwk = R"({"kty":"EC","crv":"P-256","x":")" + coordinate(OSSL_PKEY_PARAM_EC_PUB_X) +
-                    R"(","y":")" + coordinate(OSSL_PKEY_PARAM_EC_PUB_Y) + R"(","kid":")" + kid +
-                    R"(","alg":"ES256"})";
-  EVP_PKEY_free(key);
-  return jwk;
-}
+std::string ec_public_jwk(const std::string& kid) { return make_test_key("ES256", kid).public_jwk; }
 
 HttpResponse post_json(HttpsClient& client, const std::string& body, Headers headers = {}) {
   headers.emplace_back("Content-Type", "application/json");
