@@ -93,6 +93,9 @@ TEST_CASE("TLS 1.2 and 1.3 are accepted, TLS 1.1 is refused", "[limits][tls]") {
   RawTlsConnection tls11(svc.process.https_port(), svc.process.ca_file().string(),
                          TLS1_1_VERSION);
   REQUIRE_FALSE(tls11.handshake_ok());
+  // The refusal is the server's (a protocol_version alert), not our client declining to try.
+  INFO(tls11.handshake_error());
+  REQUIRE(tls11.handshake_error().find("protocol version") != std::string::npos);
 }
 
 TEST_CASE("connections over max_connections are closed at once; others are still served",
