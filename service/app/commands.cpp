@@ -19,7 +19,7 @@
 #include "keys/key_ring.hpp"
 #include "obs/log.hpp"
 #include "store/database.hpp"
-#include "store/sqlite_key_store.hpp"
+#include "keys/sqlite_key_store.hpp"
 
 namespace sa::app {
 namespace {
@@ -119,7 +119,7 @@ int rotate_keys(const config::Config& config) {
   SystemClock clock;
   auto db = store::Database::open(config.store);
   if (!db) return fail(db.error());
-  store::SqliteKeyStore key_store(**db);
+  keys::SqliteKeyStore key_store(**db);
   keys::KeyRing key_ring(key_store, config.keys, clock);
   if (auto err = key_ring.load_or_create()) return fail(*err);
   auto kids = key_ring.rotate();

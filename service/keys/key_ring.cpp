@@ -19,7 +19,7 @@ store::StoreStatus wait(const std::function<void(store::DoneFn)>& submit) {
   return future.get();
 }
 
-std::string state_fingerprint(const std::vector<store::SigningKeyRecord>& records) {
+std::string state_fingerprint(const std::vector<keys::SigningKeyRecord>& records) {
   std::string out;
   for (const auto& r : records) {
     out += r.kid + ':' + std::to_string(r.retire_at.value_or(-1)) + ':' +
@@ -37,11 +37,11 @@ std::shared_ptr<const SigningKey> KeySet::signer(crypto::JwsAlg alg) const {
   return nullptr;
 }
 
-KeyRing::KeyRing(store::KeyStore& store, const config::KeySettings& settings, const Clock& clock)
+KeyRing::KeyRing(keys::KeyStore& store, const config::KeySettings& settings, const Clock& clock)
     : store_(store), settings_(settings), clock_(clock) {}
 
 Expected<std::shared_ptr<const KeySet>, std::string> KeyRing::build(
-    const std::vector<store::SigningKeyRecord>& records) const {
+    const std::vector<keys::SigningKeyRecord>& records) const {
   auto set = std::make_shared<KeySet>();
   std::vector<crypto::PublishedKey> published;
   const std::int64_t now = clock_.now_seconds();
@@ -73,7 +73,7 @@ std::optional<std::string> KeyRing::add_new_key(crypto::JwsAlg alg) {
   auto kid = crypto::jwk_thumbprint(*key);  // RFC 7638 thumbprint as kid
   auto pem = crypto::private_key_to_pem(*key);
   if (!kid || !pem) return std::string("cannot serialise a new signing key");
-  store::SigningKeyRecord record{*kid, std::string(crypto::to_string(alg)), *pem,
+  keys::SigningKeyRecord record{*kid, std::string(crypto::to_string(alg)), *pem,
                                  clock_.now_seconds(), std::nullopt, std::nullopt};
   auto status = wait([&](store::DoneFn done) { store_.add_key(record, std::move(done)); });
   if (status != store::StoreStatus::ok) {

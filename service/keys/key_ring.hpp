@@ -14,7 +14,7 @@
 #include "config/config.hpp"
 #include "crypto/handles.hpp"
 #include "crypto/jws.hpp"
-#include "store/key_store.hpp"
+#include "keys/key_store.hpp"
 #include "util/clock.hpp"
 #include "util/expected.hpp"
 
@@ -37,7 +37,7 @@ struct KeySet {
 
 class KeyRing {
  public:
-  KeyRing(store::KeyStore& store, const config::KeySettings& settings, const Clock& clock);
+  KeyRing(keys::KeyStore& store, const config::KeySettings& settings, const Clock& clock);
 
   // Start-up: loads the stored keys and generates any missing active RS256/ES256 key.
   // Returns an error sentence for the operator.
@@ -54,9 +54,9 @@ class KeyRing {
  private:
   std::optional<std::string> add_new_key(crypto::JwsAlg alg);
   Expected<std::shared_ptr<const KeySet>, std::string> build(
-      const std::vector<store::SigningKeyRecord>& records) const;
+      const std::vector<keys::SigningKeyRecord>& records) const;
 
-  store::KeyStore& store_;
+  keys::KeyStore& store_;
   config::KeySettings settings_;
   const Clock& clock_;
   std::shared_ptr<const KeySet> current_;

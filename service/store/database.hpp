@@ -2,7 +2,7 @@
 // and group-commits queued writes (one transaction, one SAVEPOINT per write, one fsync per
 // batch); a pool of query_only connections serves reads, which never wait for the writer (WAL).
 // Opening creates the file and applies migrations. Handlers never see this class: they use the
-// store interfaces (key_store.hpp, ...) built on write() and read().
+// store interfaces in the domain folders (keys/key_store.hpp, tokens/token_store.hpp, ...) built on write() and read().
 #pragma once
 
 #include <atomic>

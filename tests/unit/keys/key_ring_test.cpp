@@ -8,7 +8,7 @@
 #include "crypto/jwk.hpp"
 #include "crypto/jws.hpp"
 #include "store/database.hpp"
-#include "store/sqlite_key_store.hpp"
+#include "keys/sqlite_key_store.hpp"
 #include "unit/store/store_test_support.hpp"
 
 using namespace sa;
@@ -20,7 +20,7 @@ struct Fixture {
   TempDir dir;
   FakeClock clock{1'700'000'000};
   std::unique_ptr<store::Database> db;
-  std::unique_ptr<store::SqliteKeyStore> key_store;
+  std::unique_ptr<keys::SqliteKeyStore> key_store;
   config::KeySettings settings;
 
   Fixture() { open(); }
@@ -30,7 +30,7 @@ struct Fixture {
     auto opened = store::Database::open(store::test::settings_in(dir));
     REQUIRE(opened.has_value());
     db = std::move(opened).value();
-    key_store = std::make_unique<store::SqliteKeyStore>(*db);
+    key_store = std::make_unique<keys::SqliteKeyStore>(*db);
   }
 };
 

@@ -7,14 +7,14 @@
 
 #include "crypto/jws.hpp"
 #include "crypto/keys.hpp"
-#include "store/sqlite_key_store.hpp"
+#include "keys/sqlite_key_store.hpp"
 #include "unit/tokens/token_test_support.hpp"
 
 namespace sa::tokens {
 namespace {
 
 struct IssuerFixture : test::TokenDatabase {
-  store::SqliteKeyStore key_store{*db};
+  keys::SqliteKeyStore key_store{*db};
   keys::KeyRing ring{key_store, config::KeySettings{}, clock};
   crypto::FakeRandom random{0};
 
@@ -129,7 +129,7 @@ TEST_CASE_METHOD(IssuerFixture, "a non-positive lifetime is refused", "[tokens][
 }
 
 TEST_CASE_METHOD(test::TokenDatabase, "without loaded keys nothing is issued", "[tokens][jwt]") {
-  store::SqliteKeyStore key_store{*db};
+  keys::SqliteKeyStore key_store{*db};
   keys::KeyRing ring{key_store, config::KeySettings{}, clock};  // load_or_create() not called
   crypto::FakeRandom random;
   AccessTokenIssuer issuer(ring, AccessTokenSettings{.issuer = "i", .audience = "a"}, clock,

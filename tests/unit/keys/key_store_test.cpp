@@ -1,12 +1,14 @@
 #include <catch2/catch.hpp>
 
-#include "store/sqlite_key_store.hpp"
+#include "keys/sqlite_key_store.hpp"
 #include "unit/store/store_test_support.hpp"
 
-namespace sa::store {
+namespace sa::keys {
 namespace {
 
-using test::wait_for_done;
+using namespace sa::store;
+
+using store::test::wait_for_done;
 
 SigningKeyRecord key(std::string kid, std::string alg, std::int64_t created_at) {
   return SigningKeyRecord{.kid = std::move(kid),
@@ -98,4 +100,4 @@ TEST_CASE_METHOD(KeyStoreFixture, "keys survive reopening the database", "[store
 }
 
 }  // namespace
-}  // namespace sa::store
+}  // namespace sa::keys

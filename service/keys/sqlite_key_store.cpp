@@ -1,8 +1,12 @@
-#include "store/sqlite_key_store.hpp"
+#include "keys/sqlite_key_store.hpp"
 
 #include <utility>
 
-namespace sa::store {
+namespace sa::keys {
+
+using store::Connection;
+using store::DoneFn;
+using store::StoreStatus;
 
 Expected<std::vector<SigningKeyRecord>, StoreStatus> SqliteKeyStore::list_keys() {
   return db_.read([](Connection& conn) -> Expected<std::vector<SigningKeyRecord>, StoreStatus> {
@@ -65,4 +69,4 @@ void SqliteKeyStore::delete_expired_keys(std::int64_t now, DoneFn done) {
       std::move(done));
 }
 
-}  // namespace sa::store
+}  // namespace sa::keys

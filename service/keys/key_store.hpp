@@ -11,7 +11,7 @@
 #include "store/status.hpp"
 #include "util/expected.hpp"
 
-namespace sa::store {
+namespace sa::keys {
 
 struct SigningKeyRecord {
   std::string kid;
@@ -27,14 +27,14 @@ class KeyStore {
   virtual ~KeyStore();
 
   // Every key, active and retired, oldest first.
-  virtual Expected<std::vector<SigningKeyRecord>, StoreStatus> list_keys() = 0;
+  virtual Expected<std::vector<SigningKeyRecord>, store::StoreStatus> list_keys() = 0;
   // conflict if the kid is taken; constraint if alg is not RS256 or ES256.
-  virtual void add_key(SigningKeyRecord key, DoneFn done) = 0;
+  virtual void add_key(SigningKeyRecord key, store::DoneFn done) = 0;
   // Marks every currently active key of alg retired (ok even if there was none).
   virtual void retire_keys(std::string alg, std::int64_t retire_at, std::int64_t expire_at,
-                           DoneFn done) = 0;
+                           store::DoneFn done) = 0;
   // Deletes the keys whose expire_at is at or before now.
-  virtual void delete_expired_keys(std::int64_t now, DoneFn done) = 0;
+  virtual void delete_expired_keys(std::int64_t now, store::DoneFn done) = 0;
 };
 
-}  // namespace sa::store
+}  // namespace sa::keys

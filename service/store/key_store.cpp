@@ -1,7 +1,0 @@
-#include "store/key_store.hpp"
-
-namespace sa::store {
-
-KeyStore::~KeyStore() = default;
-
-}  // namespace sa::store
