@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "app/paths.hpp"
 #include "clients/static_clients.hpp"
 #include "obs/log.hpp"
 #include "tokens/token_store.hpp"
@@ -14,7 +15,7 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
   auto db = store::Database::open(config.store);
   if (!db) return unexpected(db.error());
   c->database = std::move(db).value();
-  c->key_store = std::make_unique<store::SqliteKeyStore>(*c->database);
+  c->key_store = std::make_unique<keys::SqliteKeyStore>(*c->database);
   c->keys = std::make_unique<keys::KeyRing>(*c->key_store, config.keys, clock);
   if (auto err = c->keys->load_or_create()) return unexpected(*err);
 
@@ -45,7 +46,8 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
   c->replay = std::make_unique<clientauth::SqliteReplayStore>(*c->database);
   WorkerPool* workers = c->workers.get();
   c->authenticator = std::make_unique<clientauth::ClientAuthenticator>(
-      clientauth::ClientAuthenticatorSettings{config.server.public_base_url + "/auth/token", ca},
+      clientauth::ClientAuthenticatorSettings{
+          config.server.public_base_url + std::string(paths::kToken), ca},
       *c->clients, *c->jwks, *c->replay, clock,
       [workers](std::function<void()> task) { workers->post(std::move(task)); });
   return c;

@@ -17,7 +17,7 @@
 #include "net/fetcher.hpp"
 #include "obs/metrics.hpp"
 #include "store/database.hpp"
-#include "store/sqlite_key_store.hpp"
+#include "keys/sqlite_key_store.hpp"
 #include "tokens/access_token.hpp"
 #include "tokens/token_store.hpp"
 #include "util/clock.hpp"
@@ -39,7 +39,7 @@ struct Components {
   crypto::OpenSslRandom random;
   obs::Metrics metrics;
   std::unique_ptr<store::Database> database;
-  std::unique_ptr<store::SqliteKeyStore> key_store;
+  std::unique_ptr<keys::SqliteKeyStore> key_store;
   std::unique_ptr<keys::KeyRing> keys;
   std::unique_ptr<clients::SqliteClientStore> client_rows;
   std::unique_ptr<clients::CachedClientStore> clients;  // what everything else uses

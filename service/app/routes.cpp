@@ -24,7 +24,7 @@ Endpoints register_routes(http::Router& router, Components& c) {
   // Token endpoint and its grants.
   endpoints.token = std::make_unique<oauth::TokenEndpoint>(*c.authenticator, c.metrics);
   endpoints.token->add_grant(std::make_unique<oauth::ClientCredentialsGrant>(
-      c.config.tokens, *c.issuer, *c.tokens, c.metrics));
+      c.config.tokens, *c.issuer, *c.tokens));
   router.add(Method::POST, std::string(paths::kToken), "token", endpoints.token->handler(),
              {.cors = true, .discovery_field = "token_endpoint"});
   for (auto& grant : endpoints.token->grant_types()) features.grant_types.push_back(grant);

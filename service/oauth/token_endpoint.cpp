@@ -1,10 +1,18 @@
 #include "oauth/token_endpoint.hpp"
 
+#include <algorithm>
+
+#include "obs/log.hpp"
 #include "oauth/reply.hpp"
 
 namespace sa::oauth {
 namespace {
 constexpr std::string_view kEndpoint = "token";
+
+bool registered_for(const clientauth::AuthenticatedClient& client, std::string_view grant_type) {
+  const auto& grants = client.client.grant_types;
+  return std::find(grants.begin(), grants.end(), grant_type) != grants.end();
+}
 }  // namespace
 
 TokenEndpoint::TokenEndpoint(const clientauth::ClientAuthenticator& authenticator,
@@ -24,7 +32,7 @@ std::vector<std::string> TokenEndpoint::grant_types() const {
 
 void TokenEndpoint::handle(const http::Request& request, http::Responder done) const {
   auto fail = [&](const Error& e) { reply_error(done, e, kEndpoint, request.request_id, metrics_); };
-  // TOKEN-1: form-encoded POST only; a parameter sent twice is invalid_request (RFC 6749 §3.2).
+  // RFC 6749 §3.2: form-encoded POST; a parameter sent twice is invalid_request (§3.1).
   auto form = Form::from_request_body(request);
   if (!form) return fail(form.error());
   // RFC 6749 §2.3.1: secrets are never accepted in the query string.
@@ -36,7 +44,7 @@ void TokenEndpoint::handle(const http::Request& request, http::Responder done) c
   if (!grant_type) return fail(make_error(ErrorCode::invalid_request, "grant_type is required"));
   auto grant = grants_.find(*grant_type);
   if (grant == grants_.end()) {
-    // TOKEN-11: exactly 400 unsupported_grant_type.
+    // RFC 6749 §5.2: unsupported_grant_type.
     return fail(make_error(ErrorCode::unsupported_grant_type,
                            "grant_type " + std::string(*grant_type) + " is not supported"));
   }
@@ -45,13 +53,43 @@ void TokenEndpoint::handle(const http::Request& request, http::Responder done) c
       request, *form,
       [this, chosen, form = *form, done, request_id = request.request_id](
           Expected<clientauth::AuthenticatedClient, Error> client) mutable {
-        if (!client) {
-          reply_error(done, client.error(), kEndpoint, request_id, metrics_);
-          return;
-        }
-        TokenRequest token_request{std::move(form), std::move(client).value(), request_id};
-        chosen->handle(token_request, done);
+        if (!client) return reply_error(done, client.error(), kEndpoint, request_id, metrics_);
+        run_grant(*chosen, std::move(form), std::move(client).value(), std::move(request_id),
+                  std::move(done));
       });
+}
+
+void TokenEndpoint::run_grant(const Grant& grant, Form form,
+                              clientauth::AuthenticatedClient client, std::string request_id,
+                              http::Responder done) const {
+  // RFC 6749 §5.2 unauthorized_client: "The authenticated client is not authorized to use this
+  // authorization grant type." What the client registered decides, for every grant.
+  if (!registered_for(client, grant.grant_type())) {
+    return reply_error(done,
+                       make_error(ErrorCode::unauthorized_client,
+                                  "this client is not registered for " +
+                                      std::string(grant.grant_type())),
+                       kEndpoint, request_id, metrics_);
+  }
+  std::string client_id = client.client.client_id;
+  TokenRequest token_request{std::move(form), std::move(client), request_id};
+  grant.handle(token_request, [this, &grant, done = std::move(done), client_id = std::move(client_id),
+                               request_id](GrantResult result) {
+    reply(done, grant.grant_type(), client_id, request_id, result);
+  });
+}
+
+void TokenEndpoint::reply(const http::Responder& done, std::string_view grant_type,
+                          std::string_view client_id, std::string_view request_id,
+                          const GrantResult& result) const {
+  if (!result) return reply_error(done, result.error(), kEndpoint, request_id, metrics_);
+  count_token_issued(metrics_, grant_type);
+  obs::audit("token_issued", {{"grant_type", std::string(grant_type)},
+                              {"client_id", std::string(client_id)},
+                              {"jti", result->jti},
+                              {"scope", result->response.scope},
+                              {"request_id", std::string(request_id)}});
+  done(token_response(result->response));
 }
 
 http::Handler TokenEndpoint::handler() const {

@@ -1,6 +1,8 @@
 // POST /auth/token (RFC 6749 §3.2): parses the form, authenticates the client through the one
-// client-authentication module, and hands the request to the grant named by grant_type (an
-// exact-match table). Grants are added by later work without touching this file.
+// client-authentication module, checks the client is registered for the grant type, and hands
+// the request to the grant named by grant_type (an exact-match table). The endpoint alone
+// replies, counts and audits, for every grant; grants only return a result. Grants are added
+// by later work without touching this file.
 #pragma once
 
 #include <map>
@@ -26,6 +28,12 @@ class TokenEndpoint {
   http::Handler handler() const;
 
  private:
+  void run_grant(const Grant& grant, Form form, clientauth::AuthenticatedClient client,
+                 std::string request_id, http::Responder done) const;
+  void reply(const http::Responder& done, std::string_view grant_type,
+             std::string_view client_id, std::string_view request_id,
+             const GrantResult& result) const;
+
   const clientauth::ClientAuthenticator& authenticator_;
   obs::Metrics& metrics_;
   std::map<std::string, std::unique_ptr<Grant>, std::less<>> grants_;

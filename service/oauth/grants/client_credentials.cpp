@@ -1,25 +1,16 @@
 #include "oauth/grants/client_credentials.hpp"
 
-#include <algorithm>
-
-#include "obs/log.hpp"
-#include "oauth/reply.hpp"
-#include "oauth/token_response.hpp"
 #include "scopes/grant.hpp"
 #include "scopes/scope.hpp"
 
 namespace sa::oauth {
 namespace {
 
-constexpr std::string_view kEndpoint = "token";
-
-// Requested scopes must all be system/ resource scopes (SMART Backend Services: "system/"
-// scopes; BDT expects invalid_scope for anything else).
+// Requested scopes must all be system/ resource scopes (SMART App Launch 2.2, Backend Services:
+// the client requests "system/" scopes; anything else is invalid_scope).
 Expected<std::vector<scopes::Scope>, Error> requested_scopes(const Form& form) {
   auto text = form.get("scope");
-  if (!text) {
-    return unexpected(make_error(ErrorCode::invalid_scope, "scope is required"));  // BACKEND-2
-  }
+  if (!text) return unexpected(make_error(ErrorCode::invalid_scope, "scope is required"));
   auto parsed = scopes::parse_scope_string(*text);
   if (!parsed) return unexpected(make_error(ErrorCode::invalid_scope, parsed.error().message()));
   for (const auto& s : *parsed) {
@@ -35,31 +26,31 @@ Expected<std::vector<scopes::Scope>, Error> requested_scopes(const Form& form) {
 
 ClientCredentialsGrant::ClientCredentialsGrant(const config::TokenSettings& settings,
                                                const tokens::AccessTokenIssuer& issuer,
-                                               tokens::TokenStore& tokens, obs::Metrics& metrics)
-    : settings_(settings), issuer_(issuer), tokens_(tokens), metrics_(metrics) {}
+                                               tokens::TokenStore& tokens)
+    : settings_(settings), issuer_(issuer), tokens_(tokens) {}
 
-void ClientCredentialsGrant::handle(const TokenRequest& request, http::Responder done) const {
+void ClientCredentialsGrant::handle(const TokenRequest& request, GrantDone done) const {
   const auto& client = request.client.client;
-  auto fail = [&](const Error& e) { reply_error(done, e, kEndpoint, request.request_id, metrics_); };
-
-  const auto& grants = client.grant_types;
-  if (std::find(grants.begin(), grants.end(), "client_credentials") == grants.end()) {
-    return fail(make_error(ErrorCode::unauthorized_client,
-                           "this client is not registered for client_credentials"));
-  }
-  // Only confidential clients may use this grant (RFC 6749 §4.4; SMART Backend Services).
+  // RFC 6749 §4.4: "The client credentials grant type MUST only be used by confidential clients."
   if (request.client.method == "none") {
-    return fail(make_error(ErrorCode::unauthorized_client,
-                           "client_credentials needs a confidential client"));
+    return done(unexpected(make_error(ErrorCode::unauthorized_client,
+                                      "client_credentials needs a confidential client")));
   }
   auto requested = requested_scopes(request.form);
-  if (!requested) return fail(requested.error());
+  if (!requested) return done(unexpected(requested.error()));
+  // The registered scope was validated when it was stored: failing to parse it now is our fault,
+  // not the client's (server_error), and must not read as "not allowed".
   auto ceiling = scopes::parse_scope_string(client.scope);
-  // BACKEND-3: granted = requested ∩ what the client was registered for.
-  auto granted = ceiling ? scopes::grant(*requested, *ceiling) : std::vector<scopes::Scope>{};
+  if (!ceiling) {
+    return done(unexpected(make_error(ErrorCode::server_error, "cannot read the client's scope",
+                                      "registered scope of " + client.client_id +
+                                          " does not parse: " + ceiling.error().message())));
+  }
+  // SMART App Launch 2.2, Backend Services: granted = requested ∩ what the EHR pre-authorized.
+  auto granted = scopes::grant(*requested, *ceiling);
   if (granted.empty()) {
-    return fail(make_error(ErrorCode::invalid_scope,
-                           "none of the requested scopes is allowed for this client"));
+    return done(unexpected(make_error(ErrorCode::invalid_scope,
+                                      "none of the requested scopes is allowed for this client")));
   }
 
   tokens::AccessTokenRequest token_request;
@@ -69,7 +60,8 @@ void ClientCredentialsGrant::handle(const TokenRequest& request, http::Responder
   token_request.lifetime_s = settings_.access_token_lifetime_s;
   auto issued = issuer_.issue(token_request);
   if (!issued) {
-    return fail(make_error(ErrorCode::server_error, "cannot issue a token", issued.error()));
+    return done(unexpected(make_error(ErrorCode::server_error, "cannot issue a token",
+                                      issued.error())));
   }
 
   tokens::AccessTokenRecord record;
@@ -81,26 +73,17 @@ void ClientCredentialsGrant::handle(const TokenRequest& request, http::Responder
   record.expires_at = issued->expires_at;
   // The response waits for the record's commit: a token is never in a client's hands before
   // introspection and revocation can find it.
-  tokens_.record(record, [done, issued = std::move(issued).value(), client_id = client.client_id,
-                          request_id = request.request_id, this](store::StoreStatus status) {
+  tokens_.record(record, [done, issued = std::move(issued).value()](store::StoreStatus status) {
     if (status != store::StoreStatus::ok) {
-      reply_error(done,
-                  make_error(ErrorCode::server_error, "cannot record the token",
-                             std::string(store::to_string(status))),
-                  kEndpoint, request_id, metrics_);
-      return;
+      return done(unexpected(make_error(ErrorCode::server_error, "cannot record the token",
+                                        std::string(store::to_string(status)))));
     }
-    count_token_issued(metrics_, "client_credentials");
-    obs::audit("token_issued", {{"grant_type", "client_credentials"},
-                                {"client_id", client_id},
-                                {"jti", issued.jti},
-                                {"scope", issued.scope},
-                                {"request_id", request_id}});
-    TokenResponse body;
-    body.access_token = issued.jwt;
-    body.expires_in = issued.expires_at - issued.issued_at;
-    body.scope = issued.scope;
-    done(token_response(body));
+    Granted granted;
+    granted.jti = issued.jti;
+    granted.response.access_token = issued.jwt;
+    granted.response.expires_in = issued.expires_at - issued.issued_at;
+    granted.response.scope = issued.scope;
+    done(std::move(granted));
   });
 }
 

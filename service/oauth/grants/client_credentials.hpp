@@ -4,28 +4,24 @@
 #pragma once
 
 #include "config/config.hpp"
-#include "obs/metrics.hpp"
 #include "oauth/grants/grant.hpp"
 #include "tokens/access_token.hpp"
 #include "tokens/token_store.hpp"
-#include "util/clock.hpp"
 
 namespace sa::oauth {
 
 class ClientCredentialsGrant final : public Grant {
  public:
   ClientCredentialsGrant(const config::TokenSettings& settings,
-                         const tokens::AccessTokenIssuer& issuer, tokens::TokenStore& tokens,
-                         obs::Metrics& metrics);
+                         const tokens::AccessTokenIssuer& issuer, tokens::TokenStore& tokens);
 
   std::string_view grant_type() const override { return "client_credentials"; }
-  void handle(const TokenRequest& request, http::Responder done) const override;
+  void handle(const TokenRequest& request, GrantDone done) const override;
 
  private:
   config::TokenSettings settings_;
   const tokens::AccessTokenIssuer& issuer_;
   tokens::TokenStore& tokens_;
-  obs::Metrics& metrics_;
 };
 
 }  // namespace sa::oauth

@@ -1,14 +1,19 @@
-// One grant type of the token endpoint (RFC 6749 §4). The endpoint has already parsed the form
-// and authenticated the client; a grant checks its own parameters, issues, and answers through
-// the responder. One grant per file; the endpoint dispatches by exact grant_type match.
+// One grant type of the token endpoint (RFC 6749 §4). The endpoint has already parsed the form,
+// authenticated the client and checked that the client is registered for this grant type; a
+// grant checks its own parameters, issues and records what it issues, and hands back either the
+// token response or an oauth::Error. A grant never replies, counts or logs: the endpoint does
+// that in one place for every grant. One grant per file; dispatch is by exact grant_type match.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "clientauth/client_authenticator.hpp"
-#include "http/message.hpp"
+#include "oauth/errors.hpp"
 #include "oauth/form.hpp"
+#include "oauth/token_response.hpp"
+#include "util/expected.hpp"
 
 namespace sa::oauth {
 
@@ -18,11 +23,21 @@ struct TokenRequest {
   std::string request_id;
 };
 
+// What a grant issued: the response body, and the access token's jti for the audit line.
+struct Granted {
+  TokenResponse response;
+  std::string jti;
+};
+
+using GrantResult = Expected<Granted, Error>;
+// Called exactly once, from any thread.
+using GrantDone = std::function<void(GrantResult)>;
+
 class Grant {
  public:
   virtual ~Grant() = default;
   virtual std::string_view grant_type() const = 0;
-  virtual void handle(const TokenRequest& request, http::Responder done) const = 0;
+  virtual void handle(const TokenRequest& request, GrantDone done) const = 0;
 };
 
 }  // namespace sa::oauth

@@ -1,0 +1,19 @@
+// The paths of the service's own routes, as named constants: routes.cpp registers each once, and
+// anything that needs an endpoint's URL (the assertion audience, discovery) builds it from here.
+// Registration paths live with the registrar: clients/routes.hpp (kRegister, kClientConfiguration).
+#pragma once
+
+#include <string_view>
+
+namespace sa::app {
+
+namespace paths {
+inline constexpr std::string_view kSmartConfiguration = "/.well-known/smart-configuration";
+inline constexpr std::string_view kOpenIdConfiguration = "/.well-known/openid-configuration";
+inline constexpr std::string_view kJwks = "/.well-known/jwks.json";
+inline constexpr std::string_view kHealth = "/healthz";
+inline constexpr std::string_view kMetrics = "/metrics";
+inline constexpr std::string_view kToken = "/auth/token";
+}  // namespace paths
+
+}  // namespace sa::app

@@ -1,0 +1,96 @@
+#include "oauth/grants/client_credentials.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "unit/oauth/oauth_test_support.hpp"
+
+namespace sa::oauth {
+namespace {
+
+struct Fixture : test::Issuing {
+  test::FakeTokenStore tokens;
+  ClientCredentialsGrant grant{config::TokenSettings{}, issuer, tokens};
+
+  GrantResult run(const std::string& body, std::string registered_scope = "system/*.rs",
+                  std::string method = "private_key_jwt") {
+    store::ClientRecord client{.client_id = "backend",
+                               .token_endpoint_auth_method = method};
+    client.scope = std::move(registered_scope);
+    client.grant_types = {"client_credentials"};
+    TokenRequest request{Form::parse(body).value(), {client, method}, "req-1"};
+    std::optional<GrantResult> out;
+    grant.handle(request, [&](GrantResult r) { out = std::move(r); });
+    REQUIRE(out);
+    return std::move(*out);
+  }
+};
+
+TEST_CASE_METHOD(Fixture, "client_credentials grants the requested system scopes the client holds",
+                 "[oauth][client_credentials]") {
+  // BACKEND-3: granted = requested ∩ registered, and the record is what was handed out.
+  auto result = run("grant_type=client_credentials&scope=system/Patient.rs+system/Observation.r",
+                    "system/Patient.rs system/Observation.rs");
+  REQUIRE(result);
+  CHECK(result->response.scope == "system/Patient.rs system/Observation.r");
+  CHECK(result->response.expires_in == config::TokenSettings{}.access_token_lifetime_s);
+  CHECK_FALSE(result->response.refresh_token);  // BACKEND-5: no refresh token
+  REQUIRE(tokens.recorded.size() == 1);
+  CHECK(tokens.recorded[0].jti == result->jti);
+  CHECK(tokens.recorded[0].subject == "backend");
+  CHECK(tokens.recorded[0].scope == result->response.scope);
+}
+
+TEST_CASE_METHOD(Fixture, "client_credentials grants only system/ scopes",
+                 "[oauth][client_credentials]") {
+  // BACKEND-2
+  auto scope = GENERATE("patient/*.rs", "user/Patient.rs", "openid", "launch", "offline_access",
+                        "system/*.rs patient/*.rs");
+  auto result = run("grant_type=client_credentials&scope=" + std::string(scope),
+                    "system/*.rs patient/*.rs user/*.rs openid launch offline_access");
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code == ErrorCode::invalid_scope);
+  CHECK(tokens.recorded.empty());
+}
+
+TEST_CASE_METHOD(Fixture, "client_credentials without a scope is invalid_scope",
+                 "[oauth][client_credentials]") {
+  auto result = run("grant_type=client_credentials");
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code == ErrorCode::invalid_scope);
+}
+
+TEST_CASE_METHOD(Fixture, "scopes outside the registration leave nothing to grant: invalid_scope",
+                 "[oauth][client_credentials]") {
+  auto result = run("grant_type=client_credentials&scope=system/Patient.cud", "system/*.rs");
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code == ErrorCode::invalid_scope);
+}
+
+TEST_CASE_METHOD(Fixture, "an unreadable registered scope is a server_error, not 'not allowed'",
+                 "[oauth][client_credentials]") {
+  // The registered scope was validated when stored; failing to read it is the server's fault.
+  auto result = run("grant_type=client_credentials&scope=system/Patient.rs", "system/Patient.rs \"");
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code == ErrorCode::server_error);
+  CHECK(result.error().internal.find("backend") != std::string::npos);
+  CHECK(tokens.recorded.empty());
+}
+
+TEST_CASE_METHOD(Fixture, "a public client cannot use client_credentials",
+                 "[oauth][client_credentials]") {
+  auto result = run("grant_type=client_credentials&scope=system/Patient.rs", "system/*.rs", "none");
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code == ErrorCode::unauthorized_client);
+}
+
+TEST_CASE_METHOD(Fixture, "a token that cannot be recorded is never handed out",
+                 "[oauth][client_credentials]") {
+  tokens.answer = store::StoreStatus::io_error;
+  auto result = run("grant_type=client_credentials&scope=system/Patient.rs");
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code == ErrorCode::server_error);
+  CHECK(result.error().description.find("eyJ") == std::string::npos);
+}
+
+}  // namespace
+}  // namespace sa::oauth

@@ -1,0 +1,145 @@
+#include "oauth/token_endpoint.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "crypto/hash.hpp"
+#include "unit/oauth/oauth_test_support.hpp"
+#include "util/base64url.hpp"
+
+namespace sa::oauth {
+namespace {
+
+using clientauth::test::FakeClientStore;
+using clientauth::test::FakeReplayStore;
+using clientauth::test::kTokenUrl;
+using clientauth::test::ManualFetch;
+
+// A grant that answers whatever the test sets, and counts its calls.
+class ScriptedGrant final : public Grant {
+ public:
+  std::string_view grant_type() const override { return "urn:test:scripted"; }
+  void handle(const TokenRequest& request, GrantDone done) const override {
+    ++calls;
+    last_client = request.client.client.client_id;
+    done(answer);
+  }
+  GrantResult answer = Granted{TokenResponse{.access_token = "at", .expires_in = 60,
+                                             .scope = "system/Patient.rs"},
+                               "jti-1"};
+  mutable int calls = 0;
+  mutable std::string last_client;
+};
+
+struct Fixture {
+  FakeClock clock{clientauth::test::kNow};
+  FakeClientStore clients;
+  FakeReplayStore replay;
+  ManualFetch fetch;
+  config::ClientAuthSettings settings;
+  clientauth::JwksResolver resolver{settings, clock, fetch.fn()};
+  clientauth::ClientAuthenticator auth{{kTokenUrl, settings}, clients, resolver, replay, clock};
+  obs::Metrics metrics;
+  TokenEndpoint endpoint{auth, metrics};
+  ScriptedGrant* grant = nullptr;
+
+  Fixture() {
+    auto owned = std::make_unique<ScriptedGrant>();
+    grant = owned.get();
+    endpoint.add_grant(std::move(owned));
+    add_client("registered", {"urn:test:scripted"});
+    add_client("other-grant", {"client_credentials"});
+  }
+  void add_client(const std::string& id, std::vector<std::string> grants) {
+    store::ClientRecord c{.client_id = id, .token_endpoint_auth_method = "client_secret_basic"};
+    c.secret_hash = crypto::sha256_b64url("secret-of-" + id);
+    c.grant_types = std::move(grants);
+    clients.clients[id] = c;
+  }
+  http::Response post(const std::string& body, const std::string& client_id = "registered",
+                       const std::string& query = "", std::string secret = "") {
+    if (secret.empty()) secret = "secret-of-" + client_id;
+    http::Request req;
+    req.method = http::Method::POST;
+    req.path = "/auth/token";
+    req.query = query;
+    req.body = body;
+    req.request_id = "req-1";
+    req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+    if (!client_id.empty()) {
+      req.headers.push_back(
+          {"Authorization", "Basic " + base64_encode(client_id + ":" + secret)});
+    }
+    std::optional<http::Response> out;
+    endpoint.handle(req, http::Responder([&](http::Response r) { out = std::move(r); }));
+    REQUIRE(out);
+    return std::move(*out);
+  }
+  bool counted(const std::string& line) const {
+    return metrics.render().find(line) != std::string::npos;
+  }
+};
+
+TEST_CASE_METHOD(Fixture, "the token endpoint answers a grant's success with the token response",
+                 "[oauth][token]") {
+  auto res = post("grant_type=urn:test:scripted");
+  CHECK(res.status == 200);
+  CHECK(res.body.find(R"("access_token":"at")") != std::string::npos);
+  CHECK(res.body.find(R"("token_type":"Bearer")") != std::string::npos);  // TOKEN-5
+  CHECK(res.body.find(R"("expires_in":60)") != std::string::npos);        // TOKEN-6
+  CHECK(grant->calls == 1);
+  CHECK(grant->last_client == "registered");
+  CHECK(counted(R"(smart_auth_tokens_issued_total{grant_type="urn:test:scripted"} 1)"));
+}
+
+TEST_CASE_METHOD(Fixture, "a grant's error leaves through the one error mapping and is counted",
+                 "[oauth][token]") {
+  grant->answer = unexpected(make_error(ErrorCode::invalid_grant, "no such code", "internal"));
+  auto res = post("grant_type=urn:test:scripted");
+  CHECK(res.status == 400);
+  CHECK(res.body.find(R"("error":"invalid_grant")") != std::string::npos);
+  CHECK(res.body.find("internal") == std::string::npos);  // the internal reason stays in the log
+  CHECK(counted(R"(smart_auth_oauth_errors_total{endpoint="token",error="invalid_grant"} 1)"));
+  CHECK_FALSE(counted("smart_auth_tokens_issued_total{"));
+}
+
+TEST_CASE_METHOD(Fixture, "a client not registered for the grant type is unauthorized_client",
+                 "[oauth][token]") {
+  // RFC 6749 §5.2; checked by the endpoint for every grant, before the grant runs.
+  auto res = post("grant_type=urn:test:scripted", "other-grant");
+  CHECK(res.status == 400);
+  CHECK(res.body.find(R"("error":"unauthorized_client")") != std::string::npos);
+  CHECK(grant->calls == 0);
+}
+
+TEST_CASE_METHOD(Fixture, "an unknown grant_type is unsupported_grant_type", "[oauth][token]") {
+  // TOKEN-11
+  auto res = post("grant_type=password&username=a&password=b");
+  CHECK(res.status == 400);
+  CHECK(res.body.find(R"("error":"unsupported_grant_type")") != std::string::npos);
+  CHECK(grant->calls == 0);
+}
+
+TEST_CASE_METHOD(Fixture, "a request without grant_type is invalid_request", "[oauth][token]") {
+  auto res = post("scope=system/Patient.rs");
+  CHECK(res.status == 400);
+  CHECK(res.body.find(R"("error":"invalid_request")") != std::string::npos);
+}
+
+TEST_CASE_METHOD(Fixture, "parameters in the URL are refused", "[oauth][token]") {
+  auto res = post("grant_type=urn:test:scripted", "registered", "client_secret=x");
+  CHECK(res.status == 400);
+  CHECK(res.body.find(R"("error":"invalid_request")") != std::string::npos);
+  CHECK(grant->calls == 0);
+}
+
+TEST_CASE_METHOD(Fixture, "a client that fails authentication never reaches the grant",
+                 "[oauth][token]") {
+  auto res = post("grant_type=urn:test:scripted", "registered", "", "a wrong secret");
+  CHECK(res.status == 401);  // RFC 6749 §5.2: Basic was used, so 401 with a challenge
+  CHECK(res.header("WWW-Authenticate"));
+  CHECK(res.body.find(R"("error":"invalid_client")") != std::string::npos);
+  CHECK(grant->calls == 0);
+}
+
+}  // namespace
+}  // namespace sa::oauth
