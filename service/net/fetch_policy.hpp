@@ -22,7 +22,8 @@ struct Url {
 // http(s)://host[:port][/path][?query]; no userinfo, no fragment, no other scheme.
 std::optional<Url> parse_url(std::string_view url);
 
-enum class AddressClass { public_, loopback, private_, link_local, unspecified, multicast };
+// global: may be fetched; loopback: only when configured; not_global: never.
+enum class AddressClass { global, loopback, not_global };
 
 // bytes is 4 (IPv4) or 16 (IPv6) bytes in network order. IPv4-mapped IPv6 is classed as IPv4.
 AddressClass classify_address(std::span<const std::uint8_t> bytes);
