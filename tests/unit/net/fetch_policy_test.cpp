@@ -35,16 +35,18 @@ TEST_CASE("internal IPv4 ranges are classified so the fetcher can refuse them", 
   CHECK(v4(93, 184, 216, 34) == AddressClass::global);
 }
 
-TEST_CASE("internal IPv6 ranges, and IPv4-mapped addresses, are classified", "[net]") {
+TEST_CASE("internal IPv6 ranges, and IPv4-mapped addresses, are refused", "[net]") {
   CHECK(v6({}, 1) == AddressClass::loopback);
   CHECK(v6({}, 0) == AddressClass::not_global);
   CHECK(v6({0xfc}, 1) == AddressClass::not_global);
   CHECK(v6({0xfd, 0x12}, 1) == AddressClass::not_global);
   CHECK(v6({0xfe, 0x80}, 1) == AddressClass::not_global);
   CHECK(v6({0xff, 0x02}, 1) == AddressClass::not_global);
-  CHECK(v6({0x20, 0x01, 0x0d, 0xb8}, 1) == AddressClass::global);
+  CHECK(v6({0x20, 0x01, 0x0d, 0xb8}, 1) == AddressClass::not_global);  // RFC 3849 documentation
+  CHECK(v6({0x2a, 0x00, 0x14, 0x50}, 1) == AddressClass::global);
   CHECK(v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0}, 1) == AddressClass::not_global);
-  CHECK(v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0}, 1) == AddressClass::loopback);
+  // Only ::1 and 127.0.0.0/8 count as loopback: a mapped 127.0.0.1 is simply refused.
+  CHECK(v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0}, 1) == AddressClass::not_global);
 }
 
 TEST_CASE("URLs are split into scheme, host, port and target", "[net]") {
