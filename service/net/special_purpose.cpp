@@ -13,7 +13,7 @@ namespace {
 using R = Reachability;
 
 // Transcribed from https://www.iana.org/assignments/iana-ipv4-special-registry and
-// https://www.iana.org/assignments/iana-ipv6-special-registry (RFC 6890 §2.2.2 and §2.2.3 define
+// https://www.iana.org/assignments/iana-ipv6-special-registry (RFC 6890 §2.2.1 defines
 // the columns; RFC 8190 updated the IPv6 one). Keep the registry order so a diff against the
 // registry reads row by row; tests/unit/net/special_purpose_test.cpp holds an independent copy.
 constexpr std::array kBlocks = {
