@@ -4,24 +4,10 @@
 #include <charconv>
 #include <limits>
 
+#include "net/special_purpose.hpp"
 #include "util/strings.hpp"
 
 namespace sa::net {
-namespace {
-
-AddressClass classify_v4(std::uint8_t a, std::uint8_t b) {
-  if (a == 0) return AddressClass::unspecified;          // RFC 1122 §3.2.1.3 "this network"
-  if (a == 127) return AddressClass::loopback;           // RFC 1122
-  if (a == 10) return AddressClass::private_;            // RFC 1918
-  if (a == 172 && (b & 0xF0) == 16) return AddressClass::private_;
-  if (a == 192 && b == 168) return AddressClass::private_;
-  if (a == 100 && (b & 0xC0) == 64) return AddressClass::private_;  // RFC 6598 shared space
-  if (a == 169 && b == 254) return AddressClass::link_local;        // RFC 3927 (cloud metadata)
-  if (a >= 224) return AddressClass::multicast;  // 224/4 multicast, 240/4 reserved, broadcast
-  return AddressClass::public_;
-}
-
-}  // namespace
 
 std::optional<Url> parse_url(std::string_view url) {
   Url out;
@@ -76,21 +62,24 @@ std::optional<Url> parse_url(std::string_view url) {
 }
 
 AddressClass classify_address(std::span<const std::uint8_t> b) {
-  if (b.size() == 4) return classify_v4(b[0], b[1]);
-  if (b.size() != 16) return AddressClass::unspecified;
-  bool first10_zero = true;
-  for (int i = 0; i < 10; ++i) first10_zero = first10_zero && b[i] == 0;
-  if (first10_zero && b[10] == 0xFF && b[11] == 0xFF) return classify_v4(b[12], b[13]);  // mapped
-  if (first10_zero && b[10] == 0 && b[11] == 0) {
-    bool rest_zero = b[12] == 0 && b[13] == 0 && b[14] == 0;
-    if (rest_zero && b[15] == 0) return AddressClass::unspecified;  // ::
-    if (rest_zero && b[15] == 1) return AddressClass::loopback;     // ::1
-    return AddressClass::unspecified;  // deprecated IPv4-compatible ::a.b.c.d: never fetch
+  if (b.size() != 4 && b.size() != 16) return AddressClass::not_global;
+  // RFC 1122 §3.2.1.3 (127.0.0.0/8) and RFC 4291 §2.5.3 (::1): the only addresses the
+  // allow-loopback setting may open. IPv4-mapped ::ffff:127.0.0.1 is not among them.
+  if (b.size() == 4 && b[0] == 127) return AddressClass::loopback;
+  bool v6_loopback = b.size() == 16 && b[15] == 1 &&
+                     std::all_of(b.begin(), b.end() - 1, [](std::uint8_t x) { return x == 0; });
+  if (v6_loopback) return AddressClass::loopback;
+  // RFC 4291 §2.4 and the IANA IPv6 Address Space registry: only 2000::/3 is global unicast; the
+  // rest is unallocated, reserved, or addresses that embed IPv4 (mapped, compatible, NAT64's
+  // 64:ff9b::/96). We refuse them all rather than reason about the IPv4 address inside.
+  if (b.size() == 16 && (b[0] & 0xE0) != 0x20) return AddressClass::not_global;
+  // RFC 6890 §2.2: fetch only what the Special-Purpose Address Registries call globally
+  // reachable; the most specific block decides (2001:3::/32 AMT inside 2001::/23 is reachable).
+  const SpecialPurposeBlock* block = find_special_purpose_block(b);
+  if (block != nullptr && block->globally_reachable != Reachability::yes) {
+    return AddressClass::not_global;
   }
-  if ((b[0] & 0xFE) == 0xFC) return AddressClass::private_;                  // fc00::/7 (RFC 4193)
-  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return AddressClass::link_local;  // fe80::/10
-  if (b[0] == 0xFF) return AddressClass::multicast;                           // ff00::/8
-  return AddressClass::public_;
+  return AddressClass::global;
 }
 
 std::optional<std::uint32_t> parse_max_age(std::string_view cache_control) {

@@ -22,9 +22,12 @@ struct Url {
 // http(s)://host[:port][/path][?query]; no userinfo, no fragment, no other scheme.
 std::optional<Url> parse_url(std::string_view url);
 
-enum class AddressClass { public_, loopback, private_, link_local, unspecified, multicast };
+// global: may be fetched; loopback: only when configured; not_global: never.
+enum class AddressClass { global, loopback, not_global };
 
-// bytes is 4 (IPv4) or 16 (IPv6) bytes in network order. IPv4-mapped IPv6 is classed as IPv4.
+// bytes is 4 (IPv4) or 16 (IPv6) bytes in network order. global only if the IANA Special-Purpose
+// Address Registries call it globally reachable and, for IPv6, it lies in 2000::/3; loopback for
+// 127.0.0.0/8 and ::1 alone. IPv6 forms that embed IPv4 (mapped, compatible, NAT64) are refused.
 AddressClass classify_address(std::span<const std::uint8_t> bytes);
 
 // Cache-Control (RFC 9111 §5.2.2): no-store / no-cache -> 0, max-age=N -> N, otherwise nullopt.

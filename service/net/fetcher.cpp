@@ -155,7 +155,7 @@ asio::awaitable<FetchResult> Fetcher::Impl::fetch(Op& op) {
     auto cls = class_of(ep.address());
     if (cls == AddressClass::loopback && settings.allow_loopback) continue;
     all_loopback = false;
-    if (cls != AddressClass::public_) co_return fail(FetchStatus::blocked_address);
+    if (cls != AddressClass::global) co_return fail(FetchStatus::blocked_address);
   }
   if (!url->https && !all_loopback) co_return fail(FetchStatus::bad_url);  // http: loopback only
 

@@ -1,6 +1,6 @@
 // Asynchronous HTTPS GET for small JSON documents (client jwks_uri), on one dedicated thread that
-// is never one of the server's I/O threads. Verifies the certificate and host name, refuses
-// private, link-local, multicast and (unless allowed) loopback addresses before connecting, and
+// is never one of the server's I/O threads. Verifies the certificate and host name, refuses any
+// address that is not globally reachable (and, unless allowed, loopback) before connecting, and
 // bounds every fetch by a size limit and one overall timeout. No caching and no retries here.
 #pragma once
 
@@ -23,7 +23,7 @@ struct FetcherSettings {
 enum class FetchStatus {
   ok,
   bad_url,          // not http(s)://host[:port]/..., or http:// to a non-loopback host
-  blocked_address,  // a resolved address is private, link-local, multicast, unspecified, loopback
+  blocked_address,  // a resolved address is not globally reachable (see classify_address)
   resolve_failed,
   connect_failed,
   tls_failed,       // handshake or certificate / host name verification

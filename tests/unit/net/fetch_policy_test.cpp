@@ -23,28 +23,30 @@ AddressClass v6(std::vector<std::uint8_t> prefix, std::uint8_t last = 0) {
 TEST_CASE("internal IPv4 ranges are classified so the fetcher can refuse them", "[net]") {
   CHECK(v4(127, 0, 0, 1) == AddressClass::loopback);
   CHECK(v4(127, 9, 9, 9) == AddressClass::loopback);
-  CHECK(v4(10, 0, 0, 1) == AddressClass::private_);
-  CHECK(v4(172, 16, 0, 1) == AddressClass::private_);
-  CHECK(v4(172, 31, 255, 255) == AddressClass::private_);
-  CHECK(v4(172, 32, 0, 1) == AddressClass::public_);
-  CHECK(v4(192, 168, 1, 1) == AddressClass::private_);
-  CHECK(v4(169, 254, 169, 254) == AddressClass::link_local);
-  CHECK(v4(0, 0, 0, 0) == AddressClass::unspecified);
-  CHECK(v4(224, 0, 0, 1) == AddressClass::multicast);
-  CHECK(v4(255, 255, 255, 255) == AddressClass::multicast);
-  CHECK(v4(93, 184, 216, 34) == AddressClass::public_);
+  CHECK(v4(10, 0, 0, 1) == AddressClass::not_global);
+  CHECK(v4(172, 16, 0, 1) == AddressClass::not_global);
+  CHECK(v4(172, 31, 255, 255) == AddressClass::not_global);
+  CHECK(v4(172, 32, 0, 1) == AddressClass::global);
+  CHECK(v4(192, 168, 1, 1) == AddressClass::not_global);
+  CHECK(v4(169, 254, 169, 254) == AddressClass::not_global);
+  CHECK(v4(0, 0, 0, 0) == AddressClass::not_global);
+  CHECK(v4(224, 0, 0, 1) == AddressClass::not_global);
+  CHECK(v4(255, 255, 255, 255) == AddressClass::not_global);
+  CHECK(v4(93, 184, 216, 34) == AddressClass::global);
 }
 
-TEST_CASE("internal IPv6 ranges, and IPv4-mapped addresses, are classified", "[net]") {
+TEST_CASE("internal IPv6 ranges, and IPv4-mapped addresses, are refused", "[net]") {
   CHECK(v6({}, 1) == AddressClass::loopback);
-  CHECK(v6({}, 0) == AddressClass::unspecified);
-  CHECK(v6({0xfc}, 1) == AddressClass::private_);
-  CHECK(v6({0xfd, 0x12}, 1) == AddressClass::private_);
-  CHECK(v6({0xfe, 0x80}, 1) == AddressClass::link_local);
-  CHECK(v6({0xff, 0x02}, 1) == AddressClass::multicast);
-  CHECK(v6({0x20, 0x01, 0x0d, 0xb8}, 1) == AddressClass::public_);
-  CHECK(v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0}, 1) == AddressClass::private_);
-  CHECK(v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0}, 1) == AddressClass::loopback);
+  CHECK(v6({}, 0) == AddressClass::not_global);
+  CHECK(v6({0xfc}, 1) == AddressClass::not_global);
+  CHECK(v6({0xfd, 0x12}, 1) == AddressClass::not_global);
+  CHECK(v6({0xfe, 0x80}, 1) == AddressClass::not_global);
+  CHECK(v6({0xff, 0x02}, 1) == AddressClass::not_global);
+  CHECK(v6({0x20, 0x01, 0x0d, 0xb8}, 1) == AddressClass::not_global);  // RFC 3849 documentation
+  CHECK(v6({0x2a, 0x00, 0x14, 0x50}, 1) == AddressClass::global);
+  CHECK(v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0}, 1) == AddressClass::not_global);
+  // Only ::1 and 127.0.0.0/8 count as loopback: a mapped 127.0.0.1 is simply refused.
+  CHECK(v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0}, 1) == AddressClass::not_global);
 }
 
 TEST_CASE("URLs are split into scheme, host, port and target", "[net]") {

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <stdlib.h>  // mkdtemp
 
 #include <ctime>
@@ -152,6 +154,55 @@ TEST_CASE_METHOD(TlsFixture, "https verifies the certificate chain and the host 
     settings.ca_file = write("other.pem", other.cert_pem);
     Fetcher fetcher(settings);
     CHECK(fetch(fetcher, local_url(server, "https", "localhost")).status ==
+          FetchStatus::tls_failed);
+  }
+}
+
+// The fixture's leaf with its subjectAltName replaced by `san` and re-signed by the same CA: the
+// same key and chain, other names. generate_server_cert always adds localhost and 127.0.0.1.
+std::string leaf_naming(const TlsFixture& f, const char* san) {
+  auto cert = crypto::certificate_from_pem(f.leaf.cert_pem).value();
+  auto ca_cert = crypto::certificate_from_pem(f.ca.cert_pem).value();
+  auto ca_key = crypto::private_key_from_pem(f.ca.key_pem).value();
+  int at = X509_get_ext_by_NID(cert.get(), NID_subject_alt_name, -1);
+  REQUIRE(at >= 0);
+  crypto::CertExtension old{X509_delete_ext(cert.get(), at)};
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, ca_cert.get(), cert.get(), nullptr, nullptr, 0);
+  crypto::CertExtension names{X509V3_EXT_nconf_nid(nullptr, &ctx, NID_subject_alt_name, san)};
+  REQUIRE(names);
+  REQUIRE(X509_add_ext(cert.get(), names.get(), -1) == 1);
+  REQUIRE(X509_sign(cert.get(), ca_key.get(), EVP_sha256()) > 0);
+  crypto::Bio bio{BIO_new(BIO_s_mem())};
+  REQUIRE(PEM_write_bio_X509(bio.get(), cert.get()) == 1);
+  char* data = nullptr;
+  long size = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(size));
+}
+
+// CAUTH-8: the client's JWKS comes only from the host its jwks_uri names. RFC 6125 §6: a trusted
+// chain is not enough, the certificate must name the host (DNS-ID) or address (IP-ID) we asked
+// for. Each section fetches the name the certificate lacks and, as the control, the one it has.
+TEST_CASE_METHOD(TlsFixture, "a trusted certificate for another host name fails as tls_failed",
+                 "[net][fetcher]") {
+  auto settings = loopback_settings();
+  settings.ca_file = write("ca.pem", ca.cert_pem);
+  SECTION("a host name the certificate does not name") {
+    TestHttpServer server(
+        http_response(200, R"({"keys":[]})"), TestHttpServer::Mode::respond,
+        test::TlsIdentity{leaf_naming(*this, "DNS:keys.example.org,IP:127.0.0.1"), leaf.key_pem});
+    Fetcher fetcher(settings);
+    CHECK(fetch(fetcher, local_url(server, "https", "127.0.0.1")).status == FetchStatus::ok);
+    CHECK(fetch(fetcher, local_url(server, "https", "localhost")).status ==
+          FetchStatus::tls_failed);
+  }
+  SECTION("an IP address the certificate does not name") {
+    TestHttpServer server(http_response(200, R"({"keys":[]})"), TestHttpServer::Mode::respond,
+                          test::TlsIdentity{leaf_naming(*this, "DNS:localhost"), leaf.key_pem});
+    Fetcher fetcher(settings);
+    CHECK(fetch(fetcher, local_url(server, "https", "localhost")).status == FetchStatus::ok);
+    CHECK(fetch(fetcher, local_url(server, "https", "127.0.0.1")).status ==
           FetchStatus::tls_failed);
   }
 }
