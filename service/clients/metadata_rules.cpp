@@ -2,9 +2,9 @@
 #include <algorithm>
 #include <set>
 
-#include "clients/client_url.hpp"
 #include "clients/metadata.hpp"
 #include "crypto/jwks.hpp"
+#include "url/rules.hpp"
 
 namespace sa::clients {
 namespace {
@@ -58,7 +58,7 @@ std::optional<oauth::Error> check_redirect_uris(const ClientMetadata& m) {
                              "redirect_uris is required for the authorization_code grant");
   }
   for (std::size_t i = 0; i < m.redirect_uris.size(); ++i) {
-    if (auto problem = check_client_url(m.redirect_uris[i], {.allow_fragment = false})) {
+    if (auto problem = url::check_client_url(m.redirect_uris[i], url::ClientUrlUse::redirect_uri)) {
       return oauth::make_error(ErrorCode::invalid_redirect_uri,
                                "redirect_uris[" + std::to_string(i) + "] " + *problem);
     }
@@ -102,7 +102,9 @@ std::optional<oauth::Error> check_keys(const ClientMetadata& m) {
                         " is only used with token_endpoint_auth_method private_key_jwt");
   }
   if (!m.jwks_uri.empty()) {
-    if (auto problem = check_client_url(m.jwks_uri)) return bad_metadata("jwks_uri " + *problem);
+    if (auto problem = url::check_client_url(m.jwks_uri, url::ClientUrlUse::jwks_uri)) {
+      return bad_metadata("jwks_uri " + *problem);
+    }
   }
   if (!m.jwks.empty()) return check_jwks(m.jwks);
   return std::nullopt;
@@ -131,12 +133,15 @@ std::optional<oauth::Error> check_informational(const ClientMetadata& m) {
   struct Url {
     std::string_view name;
     const std::string& value;
+    url::ClientUrlUse use;
   };
-  for (Url u : {Url{"client_uri", m.client_uri}, Url{"logo_uri", m.logo_uri},
-                Url{"tos_uri", m.tos_uri}, Url{"policy_uri", m.policy_uri},
-                Url{"launch_uri", m.launch_uri}}) {
+  for (Url u : {Url{"client_uri", m.client_uri, url::ClientUrlUse::link},
+                Url{"logo_uri", m.logo_uri, url::ClientUrlUse::link},
+                Url{"tos_uri", m.tos_uri, url::ClientUrlUse::link},
+                Url{"policy_uri", m.policy_uri, url::ClientUrlUse::link},
+                Url{"launch_uri", m.launch_uri, url::ClientUrlUse::launch_uri}}) {
     if (u.value.empty()) continue;
-    if (auto problem = check_client_url(u.value)) {
+    if (auto problem = url::check_client_url(u.value, u.use)) {
       return bad_metadata(std::string(u.name) + " " + *problem);
     }
   }

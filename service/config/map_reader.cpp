@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "url/rules.hpp"
+
 namespace sa::config {
 namespace {
 
@@ -152,7 +154,7 @@ void MapReader::base_url(std::string_view key, std::string& out, bool allow_empt
   scalar(key,
          {"an absolute https:// URL", [&](const std::string& text) -> std::optional<std::string> {
             if (!(text.empty() && allow_empty)) {
-              if (auto problem = check_base_url(text)) return problem;
+              if (auto problem = url::check_base_url(text)) return problem;
             }
             out = text;
             return std::nullopt;

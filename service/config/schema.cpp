@@ -4,6 +4,7 @@
 #include <array>
 #include <set>
 
+#include "url/rules.hpp"
 #include "util/strings.hpp"
 
 namespace sa::config {
@@ -13,7 +14,7 @@ constexpr IntRange kPositive{1};
 
 ScalarRule origin_rule() {
   return {"origins like https://app.example.com",
-          [](const std::string& text) { return check_origin(text); }};
+          [](const std::string& text) { return url::check_origin(text); }};
 }
 ScalarRule scope_rule() {
   return {"scope strings", [](const std::string& text) { return check_scope_token(text); }};
@@ -182,8 +183,10 @@ void read_client(MapReader& in, const LoadContext& context, StaticClient& c) {
             one_of("none, client_secret_basic, client_secret_post or private_key_jwt",
                    {kAuthMethods.begin(), kAuthMethods.end()}, c.token_endpoint_auth_method));
   in.text("client_secret", c.client_secret, true);
-  in.list("redirect_uris", c.redirect_uris,
-          {"absolute https:// URLs", [](const std::string& text) { return check_client_url(text); }});
+  in.list("redirect_uris", c.redirect_uris, {"absolute https:// URLs", [](const std::string& text) {
+                                               return url::check_client_url(
+                                                   text, url::ClientUrlUse::redirect_uri);
+                                             }});
   in.list("grant_types", c.grant_types,
           {"authorization_code, refresh_token or client_credentials", [](const std::string& text) {
              const bool known = text == "authorization_code" || text == "refresh_token" ||
@@ -199,12 +202,13 @@ void read_client(MapReader& in, const LoadContext& context, StaticClient& c) {
                       }});
   in.text("jwks", c.jwks, true);
   in.scalar("jwks_uri", {"an absolute https:// URL", [&](const std::string& text) {
-                           auto problem = check_client_url(text);
+                           auto problem = url::check_client_url(text, url::ClientUrlUse::jwks_uri);
                            if (!problem) c.jwks_uri = text;
                            return problem;
                          }});
   in.scalar("launch_uri", {"an absolute https:// URL", [&](const std::string& text) {
-                             auto problem = check_client_url(text);
+                             auto problem =
+                                 url::check_client_url(text, url::ClientUrlUse::launch_uri);
                              if (!problem) c.launch_uri = text;
                              return problem;
                            }});

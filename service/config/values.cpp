@@ -80,40 +80,6 @@ Expected<HostPort, std::string> split_host_port(std::string_view text, bool port
   return out;
 }
 
-struct UrlParts {
-  std::string scheme;  // lower case
-  HostPort authority;
-  std::string_view after_authority;  // path, query and fragment as written
-};
-
-Expected<UrlParts, std::string> split_url(std::string_view text) {
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-      return unexpected(std::string("must not contain spaces or control characters"));
-    }
-  }
-  const std::size_t sep = text.find("://");
-  const std::string scheme = sep == std::string_view::npos ? "" : to_lower(text.substr(0, sep));
-  if (scheme != "https" && scheme != "http") {
-    return unexpected(std::string("expected an absolute https:// URL"));
-  }
-  const std::string_view rest = text.substr(sep + 3);
-  const std::size_t end = rest.find_first_of("/?#");
-  const std::string_view authority = rest.substr(0, end);
-  if (authority.find('@') != std::string_view::npos) {
-    return unexpected(std::string("must not contain user info"));
-  }
-  if (authority.empty()) return unexpected(std::string("expected an absolute URL with a host"));
-  auto host_port = split_host_port(authority, false);
-  if (!host_port) return unexpected("expected a URL whose host " + host_port.error());
-  return UrlParts{scheme, *host_port,
-                  end == std::string_view::npos ? std::string_view() : rest.substr(end)};
-}
-
-bool is_loopback(std::string_view host) {
-  return iequals(host, "localhost") || host == "127.0.0.1" || host == "[::1]";
-}
-
 }  // namespace
 
 std::string describe(IntRange range) {
@@ -167,41 +133,6 @@ Expected<LogLevel, std::string> parse_log_level(std::string_view text) {
     if (text == name) return level;
   }
   return unexpected(std::string("expected one of trace, debug, info, warn, error"));
-}
-
-std::optional<std::string> check_base_url(std::string_view text) {
-  auto url = split_url(text);
-  if (!url) return url.error();
-  // RFC 8414 §2: the issuer uses https and has no query or fragment.
-  if (url->scheme == "http" && !is_loopback(url->authority.host)) {
-    return "must use https:// (http:// is allowed only for localhost, 127.0.0.1 and [::1])";
-  }
-  if (url->after_authority.find_first_of("?#") != std::string_view::npos) {
-    return "must not have a query or fragment";
-  }
-  if (text.back() == '/') return "must not end with a slash";
-  return std::nullopt;
-}
-
-std::optional<std::string> check_origin(std::string_view text) {
-  if (text == "*") return "must be an origin; leave the list empty to allow any origin";
-  auto url = split_url(text);
-  if (!url) return "expected an origin like https://app.example.com";
-  if (!url->after_authority.empty()) {
-    return "expected an origin (scheme://host[:port]) with no path or trailing slash";
-  }
-  return std::nullopt;
-}
-
-std::optional<std::string> check_client_url(std::string_view text) {
-  auto url = split_url(text);
-  if (!url) return url.error();
-  if (url->scheme == "http" && !is_loopback(url->authority.host)) {
-    return "must use https:// (http:// is allowed only for localhost, 127.0.0.1 and [::1])";
-  }
-  // RFC 6749 §3.1.2: the redirection endpoint URI MUST NOT include a fragment component.
-  if (url->after_authority.find('#') != std::string_view::npos) return "must not have a fragment";
-  return std::nullopt;
 }
 
 std::optional<std::string> check_client_id(std::string_view text) {

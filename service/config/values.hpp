@@ -1,7 +1,7 @@
 // Parsers and checks for the kinds of scalar the config holds: bounded integers, strict
-// booleans, host:port, base URLs, CORS origins, scope tokens and the enums. Pure functions over
-// text with no YAML in sight. Each failure is a short phrase ("expected host:port", "must not end
-// with a slash"); the loader adds the key path and the offending value.
+// booleans, host:port, client ids, scope tokens and the enums (URLs are url/rules.hpp's). Pure
+// functions over text with no YAML in sight. Each failure is a short phrase ("expected host:port",
+// "must not end with a slash"); the loader adds the key path and the offending value.
 #pragma once
 
 #include <cstdint>
@@ -31,14 +31,6 @@ Expected<Endpoint, std::string> parse_endpoint(std::string_view text);
 Expected<AccessTokenAlg, std::string> parse_access_token_alg(std::string_view text);
 Expected<LogLevel, std::string> parse_log_level(std::string_view text);
 
-// An issuer-style base URL (RFC 8414 §2): absolute https:// (http:// only for a loopback host),
-// no query, no fragment, no trailing slash. nullopt when valid.
-std::optional<std::string> check_base_url(std::string_view text);
-// A browser origin (RFC 6454): http(s)://host[:port] and nothing after it.
-std::optional<std::string> check_origin(std::string_view text);
-// A URL a client registers (redirect_uris, jwks_uri, launch_uri): absolute https:// (http://
-// only for a loopback host), no user info, no fragment (RFC 6749 §3.1.2).
-std::optional<std::string> check_client_url(std::string_view text);
 // A static client_id: non-empty, only the unreserved characters A-Z a-z 0-9 - . _ ~ (RFC 3986
 // §2.3), so HTTP Basic works without form-encoding (RFC 6749 §2.3.1).
 std::optional<std::string> check_client_id(std::string_view text);

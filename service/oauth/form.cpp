@@ -1,25 +1,32 @@
 #include "oauth/form.hpp"
 
+#include <limits>
+
+#include "url/query.hpp"
 #include "util/strings.hpp"
 
 namespace sa::oauth {
 
 Expected<Form, Error> Form::parse(std::string_view encoded) {
+  // No OAuth request has more than a few dozen parameters; the body itself is already bounded by
+  // server.max_body_bytes in http/, so the length bound here is only the type's.
+  constexpr url::QueryLimits kLimits{.max_params = 64,
+                                     .max_length = std::numeric_limits<std::size_t>::max()};
+  auto params = url::parse_query(encoded, kLimits);
+  if (!params) {
+    const url::QueryError& error = params.error();
+    switch (error.failure) {
+      case url::QueryFailure::repeated_param:  // RFC 6749 §3.1/§3.2: at most once each
+      case url::QueryFailure::too_many_params:
+      case url::QueryFailure::too_long:
+        return unexpected(make_error(ErrorCode::invalid_request, url::describe(error)));
+      case url::QueryFailure::bad_percent_encoding:
+        return unexpected(make_error(ErrorCode::invalid_request, "malformed form encoding"));
+    }
+  }
   Form form;
-  if (encoded.empty()) return form;
-  for (std::string_view pair : split(encoded, '&')) {
-    if (pair.empty()) continue;
-    auto eq = pair.find('=');
-    std::string name, value;
-    if (!form_decode(pair.substr(0, eq), name) ||
-        (eq != std::string_view::npos && !form_decode(pair.substr(eq + 1), value))) {
-      return unexpected(make_error(ErrorCode::invalid_request, "malformed form encoding"));
-    }
-    if (form.values_.count(name)) {
-      // RFC 6749 §3.1/§3.2: request and response parameters MUST NOT be included more than once.
-      return unexpected(make_error(ErrorCode::invalid_request, "parameter " + name + " is repeated"));
-    }
-    form.values_.emplace(std::move(name), std::move(value));
+  for (url::QueryParam& param : *params) {
+    form.values_.emplace(std::move(param.name), std::move(param.value));
   }
   return form;
 }

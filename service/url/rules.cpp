@@ -1,0 +1,155 @@
+#include "url/rules.hpp"
+
+#include <algorithm>
+#include <boost/url.hpp>
+#include <cstdint>
+
+#include "util/expected.hpp"
+#include "util/strings.hpp"
+
+namespace sa::url {
+namespace {
+
+namespace urls = boost::urls;
+
+constexpr std::string_view kNeedsHttps =
+    "must use https:// (http:// is allowed only for localhost, 127.0.0.1 and [::1])";
+constexpr std::string_view kNotUrl = "is not a valid URL (RFC 3986)";
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// "https:" or "HTTP:" at the start: the text means to be a web URL even if it does not parse.
+bool starts_with_http_scheme(std::string_view text) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return false;
+  const std::string scheme = to_lower(text.substr(0, colon));
+  return scheme == "https" || scheme == "http";
+}
+
+// WHATWG URL's "ends in a number": browsers read "0x7f.1" or "127.000.000.001" as an IPv4
+// address, where RFC 3986 sees a name. Such a host is refused rather than guessed at.
+bool ends_in_a_number(std::string_view host) {
+  if (host.ends_with('.')) host.remove_suffix(1);
+  const std::size_t dot = host.rfind('.');
+  const std::string_view last = dot == std::string_view::npos ? host : host.substr(dot + 1);
+  if (last.empty()) return false;
+  if (last.size() > 1 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X')) return true;
+  return std::all_of(last.begin(), last.end(), is_digit);
+}
+
+// A DNS-style name: letters, digits, '-', '.', '_'. No percent-encoding and no sub-delims: RFC
+// 3986 §3.2.2 allows both in a reg-name, but browsers decode or reject them, so the host we check
+// would not be the host the browser visits.
+bool is_host_name(std::string_view host) {
+  if (host.empty() || ends_in_a_number(host)) return false;
+  return std::all_of(host.begin(), host.end(), [](char c) {
+    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_';
+  });
+}
+
+// RFC 8252 §7.3 and §8.3: the loopback interface, by name or IP literal.
+bool is_loopback(const urls::url_view& url) {
+  switch (url.host_type()) {
+    case urls::host_type::name:
+      return iequals(url.encoded_host(), "localhost");
+    case urls::host_type::ipv4:
+      return url.host_ipv4_address().to_uint() == 0x7F000001;  // 127.0.0.1
+    case urls::host_type::ipv6:
+      return url.host_ipv6_address().is_loopback();
+    case urls::host_type::none:
+    case urls::host_type::ipvfuture:
+      return false;
+  }
+  return false;
+}
+
+// An absolute http(s) URL with a usable host and port and no user info; the scheme-specific
+// https rule is left to the caller.
+Expected<urls::url_view, std::string> parse_web_url(std::string_view text) {
+  // RFC 3986 §2: a URI is printable ASCII; anything else must be percent-encoded.
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f) {
+      return unexpected(std::string("must not contain spaces, control or non-ASCII characters"));
+    }
+  }
+  auto parsed = urls::parse_uri(text);
+  if (!parsed) {
+    // Backslashes, '[' in a path, bad %-escapes: browsers "fix" these in different ways.
+    if (starts_with_http_scheme(text)) return unexpected(std::string(kNotUrl));
+    return unexpected(std::string("expected an absolute https:// URL"));
+  }
+  const urls::url_view url = *parsed;
+  if (url.scheme_id() != urls::scheme::https && url.scheme_id() != urls::scheme::http) {
+    return unexpected(std::string("expected an absolute https:// URL"));
+  }
+  // RFC 3986 §3.3: after an authority the path is empty or starts with '/'. Boost.URL 1.81 also
+  // takes "https://a:12ab/cb" as port 12 and path "ab/cb" (boostorg/url#636).
+  const std::string_view path = url.encoded_path();
+  if (url.has_authority() && !path.empty() && path.front() != '/') {
+    return unexpected(std::string(url.has_port() ? "has an invalid port" : kNotUrl));
+  }
+  // RFC 3986 §7.5, §7.6: user info carries passwords and makes a URL read as another host.
+  if (url.has_userinfo()) return unexpected(std::string("must not contain user info"));
+  if (!url.has_authority() || url.encoded_host().empty()) {
+    return unexpected(std::string("expected an absolute URL with a host"));
+  }
+  const bool host_ok =
+      url.host_type() == urls::host_type::ipv4 || url.host_type() == urls::host_type::ipv6 ||
+      (url.host_type() == urls::host_type::name && is_host_name(url.encoded_host()));
+  if (!host_ok) return unexpected(std::string("has an invalid host"));
+  if (url.has_port()) {
+    const std::string_view digits = url.port();  // RFC 3986 §3.2.3: digits only, maybe none
+    std::uint32_t port = 0;
+    for (char c : digits) {
+      port = port * 10 + static_cast<std::uint32_t>(c - '0');
+      if (port > 65535) return unexpected(std::string("has a port above 65535"));
+    }
+    if (digits.empty() || port == 0) return unexpected(std::string("has an invalid port"));
+  }
+  return url;
+}
+
+}  // namespace
+
+std::optional<std::string> check_client_url(std::string_view text, ClientUrlUse use) {
+  auto url = parse_web_url(text);
+  if (!url) return url.error();
+  // RFC 8252 §8.3 / RFC 6749 §3.1.2.1: plain http only to the loopback interface.
+  if (url->scheme_id() == urls::scheme::http && !is_loopback(*url)) return std::string(kNeedsHttps);
+  if (!url->has_fragment()) return std::nullopt;
+  switch (use) {
+    case ClientUrlUse::redirect_uri:  // RFC 6749 §3.1.2: MUST NOT include a fragment component.
+    case ClientUrlUse::jwks_uri:    // RFC 3986 §3.5: never sent to a server; net/ won't fetch it.
+    case ClientUrlUse::launch_uri:  // Built on like a redirect URI (iss and launch join its query).
+      return "must not have a fragment";
+    case ClientUrlUse::link:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_base_url(std::string_view text) {
+  auto url = parse_web_url(text);
+  if (!url) return url.error();
+  // RFC 8414 §2: the issuer uses https and has no query or fragment.
+  if (url->scheme_id() == urls::scheme::http && !is_loopback(*url)) return std::string(kNeedsHttps);
+  if (url->has_query() || url->has_fragment()) return "must not have a query or fragment";
+  // Endpoint paths are appended to it: "https://as/" would give "https://as//token".
+  if (text.back() == '/') return "must not end with a slash";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_origin(std::string_view text) {
+  if (text == "*") return "must be an origin; leave the list empty to allow any origin";
+  auto url = parse_web_url(text);
+  if (!url) return "expected an origin like https://app.example.com";
+  // RFC 6454 §6.2: an origin serializes as scheme "://" host [ ":" port ], nothing else.
+  if (!url->encoded_path().empty() || url->has_query() || url->has_fragment()) {
+    return "expected an origin (scheme://host[:port]) with no path or trailing slash";
+  }
+  return std::nullopt;
+}
+
+}  // namespace sa::url

@@ -1,0 +1,179 @@
+// The URL rules as one table of tricky URLs: what a client may register, what a base URL in the
+// config may be, what a CORS origin is. Each row is the phrase the caller puts after the key.
+#include "url/rules.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+namespace sa::url {
+namespace {
+
+const std::string kHttps =
+    "must use https:// (http:// is allowed only for localhost, 127.0.0.1 and [::1])";
+const std::string kAbsolute = "expected an absolute https:// URL";
+const std::string kNoHost = "expected an absolute URL with a host";
+const std::string kUserInfo = "must not contain user info";
+const std::string kBadHost = "has an invalid host";
+const std::string kBadPort = "has an invalid port";
+const std::string kNotUrl = "is not a valid URL (RFC 3986)";
+const std::string kChars = "must not contain spaces, control or non-ASCII characters";
+const std::string kFragment = "must not have a fragment";
+
+TEST_CASE("a redirect URI is an absolute https URL without user info or fragment", "[url][rules]") {
+  // DCR-3 / RFC 6749 §3.1.2, RFC 8252 §7.3 and §8.3.
+  auto [text, problem] = GENERATE_REF(table<std::string, std::string>({
+      {"https://a.example/cb", ""},
+      {"https://a.example/cb?x=1&y=2", ""},
+      {"https://a.example", ""},
+      {"https://a.example:8443/cb", ""},
+      {"https://a_b.example/cb", ""},
+      {"https://a.example/cb?x=%23", ""},
+      {"https://a.example/p@th?u@x", ""},
+      // Scheme and host are case-insensitive (RFC 3986 §3.1, §3.2.2).
+      {"HTTPS://A.EXAMPLE/cb", ""},
+      {"http://LOCALHOST/cb", ""},
+      // Loopback: http is fine, in any spelling of the address.
+      {"http://localhost:9000/cb", ""},
+      {"http://127.0.0.1/cb", ""},
+      {"http://[::1]:9000/cb", ""},
+      {"http://[0:0:0:0:0:0:0:1]/cb", ""},
+      {"https://[2001:db8::1]:8443/cb", ""},
+      {"http://a.example/cb", kHttps},
+      {"http://localhost.evil.example/cb", kHttps},
+      {"http://127.0.0.2/cb", kHttps},
+      {"http://[::2]/cb", kHttps},
+      // Fragments, empty or not, wherever the '#' is.
+      {"https://a.example/cb#f", kFragment},
+      {"https://a.example/cb#", kFragment},
+      {"https://a.example#", kFragment},
+      {"https://a.example/cb?x=#", kFragment},
+      {"https://a#@evil.example/cb", kFragment},
+      // User info, however spelled (RFC 3986 §7.5).
+      {"https://u@a.example/", kUserInfo},
+      {"https://@a.example/", kUserInfo},
+      {"https://u:p@a.example/", kUserInfo},
+      {"https://u@/cb", kUserInfo},
+      // Hosts.
+      {"https:///cb", kNoHost},
+      {"https://", kNoHost},
+      {"https:/cb", kNoHost},
+      {"https:cb", kNoHost},
+      {"https://:443/cb", kNoHost},
+      {"https://%61.example/cb", kBadHost},
+      {"http://%6c%6fcalhost/cb", kBadHost},
+      {"https://a!b.example/cb", kBadHost},
+      {"https://a~b.example/cb", kBadHost},
+      {"https://[v1.x]/cb", kBadHost},
+      {"http://0x7f.1/cb", kBadHost},
+      {"http://127.000.000.001/cb", kBadHost},
+      {"http://2130706433/cb", kBadHost},
+      {"https://1.2.3/cb", kBadHost},
+      {"https://[zz]/cb", kNotUrl},
+      {"https://[::1/cb", kNotUrl},
+      {"https://2001:db8::1/cb", kBadPort},
+      {"https://[fe80::1%25eth0]/cb", kNotUrl},
+      // Ports.
+      {"https://a.example:65535/cb", ""},
+      {"https://a.example:/cb", kBadPort},
+      {"https://a.example:0/cb", kBadPort},
+      {"https://a.example:65536/cb", "has a port above 65535"},
+      {"https://a.example:99999999999999999999/cb", "has a port above 65535"},
+      {"https://a.example:x/cb", kBadPort},
+      {"https://a.example:12ab/cb", kBadPort},
+      {"https://a.example:443@evil.example/cb", kUserInfo},
+      // Not RFC 3986: backslashes, brackets in a path, bad escapes.
+      {"https://a.example\\@evil.example/", kNotUrl},
+      {"https:\\\\a.example/cb", kNotUrl},
+      {"https://a.example/c\\b", kNotUrl},
+      {"https://a.example/[x]", kNotUrl},
+      {"https://a.example/cb?x=|", kNotUrl},
+      {"https://a.example/cb%zz", kNotUrl},
+      {"https://a.example/cb?x=%", kNotUrl},
+      // Spaces, controls and raw non-ASCII.
+      {"https://a.example/c b", kChars},
+      {" https://a.example/cb", kChars},
+      {"https://a.example/cb\t", kChars},
+      {"https://a.example/cb\n", kChars},
+      {"https://a.example/caf\xc3\xa9", kChars},
+      {"https://\xc3\xa9.example/cb", kChars},
+      // Not an absolute http(s) URL.
+      {"javascript:alert(1)", kAbsolute},
+      {"javascript://a.example/%0aalert(1)", kAbsolute},
+      {"data:text/html,<b>x</b>", kAbsolute},
+      {"ftp://a.example/cb", kAbsolute},
+      {"/cb", kAbsolute},
+      {"//a.example/cb", kAbsolute},
+      {"cb", kAbsolute},
+      {"", kAbsolute},
+  }));
+  CAPTURE(text);
+  CHECK(check_client_url(text, ClientUrlUse::redirect_uri).value_or("") == problem);
+}
+
+TEST_CASE("only a link may have a fragment; every other client URL follows the redirect rules",
+          "[url][rules]") {
+  CHECK_FALSE(check_client_url("https://app.example/about#team", ClientUrlUse::link));
+  CHECK(check_client_url("https://a.example/jwks#k", ClientUrlUse::jwks_uri) == kFragment);
+  CHECK(check_client_url("https://a.example/launch#x", ClientUrlUse::launch_uri) == kFragment);
+  const ClientUrlUse use = GENERATE(ClientUrlUse::redirect_uri, ClientUrlUse::jwks_uri,
+                                    ClientUrlUse::launch_uri, ClientUrlUse::link);
+  CHECK(check_client_url("http://a.example/x", use) == kHttps);
+  CHECK(check_client_url("https://u@a.example/x", use) == kUserInfo);
+  CHECK_FALSE(check_client_url("https://a.example/x?y=1", use));
+}
+
+TEST_CASE("a base URL is a client URL with no query, fragment or trailing slash", "[url][rules]") {
+  // RFC 8414 §2 for the issuer; the FHIR base URL follows the same rules.
+  auto [text, problem] = GENERATE_REF(table<std::string, std::string>({
+      {"https://auth.example.org", ""},
+      {"https://auth.example.org/smart/r4", ""},
+      {"http://localhost:8080", ""},
+      {"http://[::1]:8080/fhir", ""},
+      {"HTTPS://Auth.Example.org", ""},
+      {"http://auth.example.org", kHttps},
+      {"https://auth.example.org/", "must not end with a slash"},
+      {"https://auth.example.org/fhir/", "must not end with a slash"},
+      {"https://auth.example.org?", "must not have a query or fragment"},
+      {"https://auth.example.org/fhir?x=1", "must not have a query or fragment"},
+      {"https://auth.example.org#", "must not have a query or fragment"},
+      {"https://u@auth.example.org", kUserInfo},
+      {"https://auth.example.org/f%zz", kNotUrl},
+      {"https://auth.example.org/caf\xc3\xa9", kChars},
+      {"https://localhost:8443/", "must not end with a slash"},
+      {"http://localhost.evil.com", kHttps},
+      {"https://user:pw@example.org", kUserInfo},
+      {"https://exa mple.org", kChars},
+      {"https://example.org:99999", "has a port above 65535"},
+      {"https://example.org:x", kBadPort},
+      {"https://", kNoHost},
+      {"https:///fhir", kNoHost},
+      {"auth.example.org", kAbsolute},
+      {"ftp://example.org", kAbsolute},
+      {"/fhir", kAbsolute},
+      {"", kAbsolute},
+  }));
+  CAPTURE(text);
+  CHECK(check_base_url(text).value_or("") == problem);
+}
+
+TEST_CASE("a CORS origin is scheme://host[:port] and nothing else", "[url][rules]") {
+  auto [text, ok] = GENERATE(table<std::string, bool>({
+      {"https://app.example.com", true},
+      {"http://localhost:3000", true},
+      {"http://app.example.com", true},
+      {"https://[::1]:8443", true},
+      {"https://app.example.com/", false},
+      {"https://app.example.com/path", false},
+      {"https://app.example.com?", false},
+      {"https://app.example.com#", false},
+      {"https://u@app.example.com", false},
+      {"*", false},
+      {"null", false},
+      {"app.example.com", false},
+  }));
+  CAPTURE(text);
+  CHECK(!check_origin(text).has_value() == ok);
+}
+
+}  // namespace
+}  // namespace sa::url
