@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "http/message.hpp"
-#include "oauth/form.hpp"
+#include "oauth_core/form.hpp"
 #include "util/expected.hpp"
 
 namespace sa::clientauth {

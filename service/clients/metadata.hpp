@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "oauth/errors.hpp"
+#include "oauth_core/errors.hpp"
 #include "util/expected.hpp"
 
 namespace sa::clients {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "obs/log.hpp"
-#include "oauth/reply.hpp"
+#include "oauth_core/reply.hpp"
 
 namespace sa::oauth {
 namespace {

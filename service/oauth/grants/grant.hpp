@@ -10,9 +10,9 @@
 #include <string_view>
 
 #include "clientauth/client_authenticator.hpp"
-#include "oauth/errors.hpp"
-#include "oauth/form.hpp"
-#include "oauth/token_response.hpp"
+#include "oauth_core/errors.hpp"
+#include "oauth_core/form.hpp"
+#include "oauth_core/token_response.hpp"
 #include "util/expected.hpp"
 
 namespace sa::oauth {

@@ -1,6 +1,6 @@
 // Form parsing as the token, introspection and revocation endpoints read it (RFC 6749 §3.1,
 // §3.2): the decoding itself is url/query's; these check what OAuth adds on top.
-#include "oauth/form.hpp"
+#include "oauth_core/form.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>

@@ -1,4 +1,4 @@
-#include "oauth/errors.hpp"
+#include "oauth_core/errors.hpp"
 
 #include "http/router.hpp"
 

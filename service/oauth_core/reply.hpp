@@ -7,7 +7,7 @@
 
 #include "http/message.hpp"
 #include "obs/metrics.hpp"
-#include "oauth/errors.hpp"
+#include "oauth_core/errors.hpp"
 
 namespace sa::oauth {
 

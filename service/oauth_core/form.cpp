@@ -1,4 +1,4 @@
-#include "oauth/form.hpp"
+#include "oauth_core/form.hpp"
 
 #include <limits>
 

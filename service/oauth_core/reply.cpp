@@ -1,4 +1,4 @@
-#include "oauth/reply.hpp"
+#include "oauth_core/reply.hpp"
 
 #include "obs/log.hpp"
 

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "http/message.hpp"
-#include "oauth/errors.hpp"
+#include "oauth_core/errors.hpp"
 #include "util/expected.hpp"
 
 namespace sa::oauth {

@@ -1,4 +1,4 @@
-#include "oauth/token_response.hpp"
+#include "oauth_core/token_response.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
