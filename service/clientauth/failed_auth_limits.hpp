@@ -1,15 +1,16 @@
 // CAUTH-2: brute-force limits on client authentication. Failed attempts are counted per peer
-// address (an IPv6 /64, see ratelimit/address_key.hpp) and per client_id; once either is over its budget every attempt is refused (429)
-// before any credential is checked, so guessing stops even when a guess would be right. The
-// counting is ratelimit::WindowLimiter's; this class only knows which keys to count.
+// address (an IPv6 /64, see ratelimit/address_key.hpp) and per client_id; once either is over its
+// budget every attempt is refused (429) before any credential is checked, so guessing stops even
+// when a guess would be right. The counting is ratelimit::WindowLimiter's; this class only knows
+// which keys to count.
 #pragma once
 
 #include <optional>
 #include <string_view>
 
 #include "config/config.hpp"
-#include "obs/metrics.hpp"
 #include "oauth/errors.hpp"
+#include "obs/metrics.hpp"
 #include "ratelimit/window_limiter.hpp"
 #include "util/clock.hpp"
 

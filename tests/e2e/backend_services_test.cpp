@@ -567,7 +567,8 @@ TEST_CASE("a registration flood from one address gets 429 with Retry-After",
   REQUIRE(metrics.find("smart_auth_rate_limited_total{limit=\"registration_per_ip\"} 2") !=
           std::string::npos);
   REQUIRE(svc.process.stop(SIGTERM).exit_code == 0);
-  auto audited = find_audit_event(svc.process.log(), "rate_limited", "limit", "registration_per_ip");
+  auto audited =
+      find_audit_event(svc.process.log(), "rate_limited", "limit", "registration_per_ip");
   REQUIRE(audited);
   CHECK(audited->get("ip") == "127.0.0.1");
   CHECK(audited->get("route") == "register");

@@ -1,9 +1,10 @@
 // CAUTH-2: failed client authentications counted per address and per client_id, through the
 // real ClientAuthenticator with fakes around it and a fake clock.
+#include "clientauth/failed_auth_limits.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "clientauth/client_authenticator.hpp"
-#include "clientauth/failed_auth_limits.hpp"
 #include "crypto/hash.hpp"
 #include "unit/clientauth/clientauth_test_support.hpp"
 #include "util/base64url.hpp"
@@ -25,11 +26,12 @@ TEST_CASE("past the failure budget even the right credential is refused until th
   config::ClientAuthSettings settings;
   JwksResolver resolver{settings, clock, fetch.fn()};
   obs::Metrics metrics;
-  config::RateLimitSettings limits_settings{.window_s = 60, .failed_auth_per_ip = 100,
-                                            .failed_auth_per_client = 2};
+  config::RateLimitSettings limits_settings{
+      .window_s = 60, .failed_auth_per_ip = 100, .failed_auth_per_client = 2};
   FailedAuthLimits limits(limits_settings, clock, metrics);
   ClientAuthenticator auth{{kTokenUrl, settings}, clients, resolver, replay, clock, {}, &limits};
-  store::ClientRecord app{.client_id = "basic-app", .token_endpoint_auth_method = "client_secret_basic"};
+  store::ClientRecord app{.client_id = "basic-app",
+                          .token_endpoint_auth_method = "client_secret_basic"};
   app.secret_hash = crypto::sha256_b64url("s3cret");
   clients.clients["basic-app"] = app;
   auto run = [&](const std::string& credentials) {
@@ -53,8 +55,9 @@ TEST_CASE("past the failure budget even the right credential is refused until th
   auto response = oauth::to_response(refused.error());
   CHECK(response.header("Retry-After") == "50");
   CHECK(response.status == 429);
-  CHECK(metrics.render().find("smart_auth_rate_limited_total{limit=\"failed_auth_per_client\"} 1") !=
-        std::string::npos);
+  CHECK(
+      metrics.render().find("smart_auth_rate_limited_total{limit=\"failed_auth_per_client\"} 1") !=
+      std::string::npos);
   clock.advance(50);
   CHECK(run("basic-app:s3cret"));
 }

@@ -1,7 +1,7 @@
 // CAUTH-2: what a per-address limit counts under.
-#include <catch2/catch.hpp>
-
 #include "ratelimit/address_key.hpp"
+
+#include <catch2/catch.hpp>
 
 namespace sa::ratelimit {
 namespace {

@@ -1,12 +1,11 @@
 // CAUTH-2: the counters behind the brute-force limits, on a fake clock.
-#include <catch2/catch.hpp>
+#include "ratelimit/window_limiter.hpp"
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "ratelimit/window_limiter.hpp"
 
 namespace sa::ratelimit {
 namespace {
@@ -24,7 +23,7 @@ TEST_CASE("a key is refused once its budget is spent, until its window closes",
   }
   auto refused = limiter.check("10.0.0.1");
   CHECK_FALSE(refused.allowed);
-  CHECK(refused.retry_after_s == 57);  // the window opened at kStart
+  CHECK(refused.retry_after_s == 57);        // the window opened at kStart
   CHECK(limiter.check("10.0.0.2").allowed);  // other keys are untouched
   clock.set(kStart + 59);
   CHECK(limiter.check("10.0.0.1").retry_after_s == 1);
