@@ -45,11 +45,21 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
                                                        clientauth::fetch_with(*c->fetcher));
   c->replay = std::make_unique<clientauth::SqliteReplayStore>(*c->database);
   WorkerPool* workers = c->workers.get();
+  // CAUTH-2: brute-force limits.
+  const auto& limits = config.rate_limits;
+  c->failed_auth_limits = std::make_unique<clientauth::FailedAuthLimits>(limits, clock, c->metrics);
+  if (limits.enabled) {
+    c->registration_limit = std::make_unique<ratelimit::WindowLimiter>(
+        ratelimit::LimitSettings{limits.registration_per_ip, limits.window_s,
+                                 limits.max_tracked_keys},
+        clock);
+  }
   c->authenticator = std::make_unique<clientauth::ClientAuthenticator>(
       clientauth::ClientAuthenticatorSettings{
           config.server.public_base_url + std::string(paths::kToken), ca},
       *c->clients, *c->jwks, *c->replay, clock,
-      [workers](std::function<void()> task) { workers->post(std::move(task)); });
+      [workers](std::function<void()> task) { workers->post(std::move(task)); },
+      c->failed_auth_limits.get());
   return c;
 }
 

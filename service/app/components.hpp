@@ -7,6 +7,7 @@
 #include <string>
 
 #include "clientauth/client_authenticator.hpp"
+#include "clientauth/failed_auth_limits.hpp"
 #include "clientauth/jwks_resolver.hpp"
 #include "clientauth/replay_store.hpp"
 #include "clients/cached_client_store.hpp"
@@ -16,6 +17,7 @@
 #include "keys/key_ring.hpp"
 #include "net/fetcher.hpp"
 #include "obs/metrics.hpp"
+#include "ratelimit/window_limiter.hpp"
 #include "store/database.hpp"
 #include "keys/sqlite_key_store.hpp"
 #include "tokens/access_token.hpp"
@@ -49,6 +51,9 @@ struct Components {
   std::unique_ptr<net::Fetcher> fetcher;
   std::unique_ptr<clientauth::JwksResolver> jwks;
   std::unique_ptr<clientauth::SqliteReplayStore> replay;
+  std::unique_ptr<clientauth::FailedAuthLimits> failed_auth_limits;
+  // Registration attempts per address (CAUTH-2); null when rate_limits.enabled is false.
+  std::unique_ptr<ratelimit::WindowLimiter> registration_limit;
   std::unique_ptr<clientauth::ClientAuthenticator> authenticator;
 
  private:

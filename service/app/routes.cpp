@@ -20,6 +20,8 @@ Endpoints register_routes(http::Router& router, Components& c) {
 
   // Registration (RFC 7591/7592).
   clients::register_registration_routes(router, {c.config, *c.clients, c.clock, c.random});
+  router.limit(Method::POST, clients::paths::kRegister,
+               {c.registration_limit.get(), "registration_per_ip", &c.metrics});  // CAUTH-2
 
   // Token endpoint and its grants.
   endpoints.token = std::make_unique<oauth::TokenEndpoint>(*c.authenticator, c.metrics);

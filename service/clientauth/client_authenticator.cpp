@@ -33,49 +33,36 @@ oauth::ErrorCode code_for(AuthFailure reason) {
   return oauth::ErrorCode::invalid_client;
 }
 
-std::string description_for(AuthFailure reason, AssertionFailure detail) {
+// What the client reads. Every failed authentication, by secret or by assertion, reads the same:
+// telling "unknown client" from "wrong secret", or "jwks_uri did not answer" from "unknown kid",
+// would let a caller probe which clients exist and which addresses answer. The exact reason goes
+// to the audit log only.
+std::string description_for(AuthFailure reason) {
   switch (reason) {
     case AuthFailure::MultipleMethods: return "more than one client authentication method used";
     case AuthFailure::ClientIdMismatch: return "client_id does not match the credentials";
     case AuthFailure::MissingAssertion: return "client_assertion is missing";
     case AuthFailure::MissingAssertionType: return "client_assertion_type is missing";
     case AuthFailure::StoreError: return "temporary failure, try again";
-    case AuthFailure::BadAssertion:
-      return "client assertion rejected: " + std::string(to_string(detail));
-    default: return "client authentication failed";  // no hint whether the client exists
+    case AuthFailure::NoCredentials:
+    case AuthFailure::MalformedBasic:
+    case AuthFailure::MissingClientId:
+    case AuthFailure::UnknownClient:
+    case AuthFailure::MethodMismatch:
+    case AuthFailure::NoSecretRegistered:
+    case AuthFailure::SecretExpired:
+    case AuthFailure::SecretMismatch:
+    case AuthFailure::BadAssertion: return "client authentication failed";
   }
-}
-
-// Audits and builds the error. Basic failures carry the Basic challenge (RFC 6749 §5.2: 401);
-// body-based ones answer 400 (CAUTH-11).
-oauth::Error failure(AuthFailure reason, AuthMethod method, bool via_basic,
-                     std::string_view client_id,
-                     AssertionFailure detail = AssertionFailure::Ok) {
-  std::string reason_text(reason == AuthFailure::BadAssertion ? to_string(detail)
-                                                              : to_string(reason));
-  obs::audit("client_auth_failed",
-             {{"client_id", std::string(client_id.substr(0, kMaxLoggedIdChars))},
-              {"method", std::string(via_basic ? "client_secret_basic" : to_string(method))},
-              {"reason", reason_text}});
-  auto error = oauth::make_error(code_for(reason), description_for(reason, detail),
-                                 "client authentication: " + reason_text);
-  if (via_basic && error.code == oauth::ErrorCode::invalid_client) {
-    error.challenge = oauth::Challenge::basic;
-  }
-  return error;
-}
-
-Result fail(AuthFailure reason, const Credentials& c,
-            AssertionFailure detail = AssertionFailure::Ok) {
-  return unexpected(failure(reason, c.method, c.method == AuthMethod::client_secret_basic,
-                            c.client_id, detail));
+  return "client authentication failed";
 }
 
 }  // namespace
 
 ClientAuthenticator::ClientAuthenticator(ClientAuthenticatorSettings settings,
                                          store::ClientStore& clients, JwksResolver& keys,
-                                         ReplayStore& replay, const Clock& clock, PostFn post)
+                                         ReplayStore& replay, const Clock& clock, PostFn post,
+                                         FailedAuthLimits* limits)
     : settings_(std::move(settings)),
       policy_{settings_.token_endpoint_url, settings_.client_auth.assertion_max_lifetime_s,
               settings_.client_auth.clock_skew_s},
@@ -83,107 +70,154 @@ ClientAuthenticator::ClientAuthenticator(ClientAuthenticatorSettings settings,
       keys_(keys),
       replay_(replay),
       clock_(clock),
-      post_(std::move(post)) {}
+      post_(std::move(post)),
+      limits_(limits) {}
+
+// Audits and builds the error, and counts a failed authentication against the limits. Basic
+// failures carry the Basic challenge (RFC 6749 §5.2: 401); body-based ones answer 400 (CAUTH-11).
+ClientAuthenticator::Result ClientAuthenticator::fail(const Attempt& at, AuthFailure reason,
+                                                      AuthMethod method,
+                                                      std::string_view client_id,
+                                                      AssertionFailure detail) const {
+  const bool via_basic = method == AuthMethod::client_secret_basic;
+  std::string reason_text(reason == AuthFailure::BadAssertion ? to_string(detail)
+                                                              : to_string(reason));
+  obs::audit("client_auth_failed",
+             {{"client_id", std::string(client_id.substr(0, kMaxLoggedIdChars))},
+              {"method", std::string(to_string(method))},
+              {"ip", at.ip},
+              {"reason", reason_text}});
+  auto error = oauth::make_error(code_for(reason), description_for(reason),
+                                 "client authentication: " + reason_text);
+  if (error.code == oauth::ErrorCode::invalid_client) {
+    if (via_basic) error.challenge = oauth::Challenge::basic;
+    if (limits_ != nullptr) limits_->record_failure(at.ip, client_id);  // CAUTH-2
+  }
+  return unexpected(std::move(error));
+}
+
+std::optional<oauth::Error> ClientAuthenticator::refusal(const Attempt& at,
+                                                         std::string_view client_id) const {
+  if (limits_ == nullptr) return std::nullopt;
+  return limits_->refusal(at.ip, client_id, at.route);
+}
 
 void ClientAuthenticator::authenticate(const http::Request& request, const oauth::Form& form,
                                        DoneFn done) const {
+  // The clock is read once: every check of this request, including the replay window after a
+  // slow jwks_uri fetch, is judged at the instant it arrived.
+  Attempt at{clock_.now_seconds(), request.remote_addr, request.route_name};
   auto presented = read_credentials(request, form);
   if (!presented) {
-    bool via_basic = presented.error() == AuthFailure::MalformedBasic;
+    auto method = presented.error() == AuthFailure::MalformedBasic
+                      ? AuthMethod::client_secret_basic
+                      : AuthMethod::none;
     auto id = form.get("client_id").value_or("");
-    done(unexpected(failure(presented.error(), AuthMethod::none, via_basic, id)));
-    return;
+    if (auto refused = refusal(at, id)) return done(unexpected(std::move(*refused)));
+    return done(fail(at, presented.error(), method, id));
   }
   Credentials c = std::move(*presented);
+  // CAUTH-2: over the failure budget, even a right credential is refused until the window ends.
+  if (auto refused = refusal(at, c.client_id)) return done(unexpected(std::move(*refused)));
   if (c.method == AuthMethod::private_key_jwt) {
-    authenticate_assertion(std::move(c), std::move(done));
+    authenticate_assertion(std::move(at), std::move(c), std::move(done));
     return;
   }
   auto found = clients_.find(c.client_id);
   if (!found) {
     auto reason = found.error() == store::StoreStatus::not_found ? AuthFailure::UnknownClient
                                                                  : AuthFailure::StoreError;
-    done(fail(reason, c));
-    return;
+    return done(fail(at, reason, c.method, c.client_id));
   }
   // Issue 3 / RFC 7591 §2: the client authenticates only with the method it registered.
   if (found->token_endpoint_auth_method != to_string(c.method)) {
-    done(fail(AuthFailure::MethodMismatch, c));
-    return;
+    return done(fail(at, AuthFailure::MethodMismatch, c.method, c.client_id));
   }
   if (c.method != AuthMethod::none) {
-    if (found->secret_hash.empty()) return done(fail(AuthFailure::NoSecretRegistered, c));
+    if (found->secret_hash.empty()) {
+      return done(fail(at, AuthFailure::NoSecretRegistered, c.method, c.client_id));
+    }
     // RFC 7591 §3.2.1: client_secret_expires_at, 0 = never.
-    if (found->secret_expires_at != 0 && clock_.now_seconds() >= found->secret_expires_at) {
-      return done(fail(AuthFailure::SecretExpired, c));
+    if (found->secret_expires_at != 0 && at.now >= found->secret_expires_at) {
+      return done(fail(at, AuthFailure::SecretExpired, c.method, c.client_id));
     }
     // Secrets are stored as SHA-256 and compared in constant time (STYLE: Secrets).
     if (!crypto::constant_time_equals(crypto::sha256_b64url(c.secret), found->secret_hash)) {
-      return done(fail(AuthFailure::SecretMismatch, c));
+      return done(fail(at, AuthFailure::SecretMismatch, c.method, c.client_id));
     }
   }
   done(AuthenticatedClient{std::move(*found), std::string(to_string(c.method))});
 }
 
-void ClientAuthenticator::authenticate_assertion(Credentials c, DoneFn done) const {
+void ClientAuthenticator::authenticate_assertion(Attempt at, Credentials c, DoneFn done) const {
+  auto bad = [&](AssertionFailure detail) {
+    return fail(at, AuthFailure::BadAssertion, c.method, c.client_id, detail);
+  };
   // RFC 7521 §4.2, SMART CCA: exactly the jwt-bearer type; anything else is invalid_client, 400
   // (CAUTH-11: Inferno g10 requires 400 here).
-  if (c.assertion_type != kJwtBearerAssertionType) {
-    return done(fail(AuthFailure::BadAssertion, c, AssertionFailure::BadType));
-  }
+  if (c.assertion_type != kJwtBearerAssertionType) return done(bad(AssertionFailure::BadType));
   auto parsed = parse_assertion(c.assertion);
-  if (!parsed) return done(fail(AuthFailure::BadAssertion, c, parsed.error()));
+  if (!parsed) return done(bad(parsed.error()));
   const auto& iss = parsed->claims.iss;
-  if (!iss || iss->empty()) {
-    return done(fail(AuthFailure::BadAssertion, c, AssertionFailure::IssSubMismatch));
-  }
+  if (!iss || iss->empty()) return done(bad(AssertionFailure::IssSubMismatch));
   // SMART CCA / RFC 7521 §4.2: a client_id in the body must be the assertion's client.
   if (!c.client_id.empty() && c.client_id != *iss) {
-    return done(fail(AuthFailure::BadAssertion, c, AssertionFailure::ClientIdMismatch));
+    return done(bad(AssertionFailure::ClientIdMismatch));
   }
   c.client_id = *iss;
+  // CAUTH-2: now that the client is named, its own failure budget applies too.
+  if (auto refused = refusal(at, c.client_id)) return done(unexpected(std::move(*refused)));
   auto found = clients_.find(c.client_id);
   if (!found) {
     if (found.error() != store::StoreStatus::not_found) {
-      return done(fail(AuthFailure::StoreError, c));
+      return done(fail(at, AuthFailure::StoreError, c.method, c.client_id));
     }
-    return done(fail(AuthFailure::BadAssertion, c, AssertionFailure::UnknownClient));
+    return done(bad(AssertionFailure::UnknownClient));
   }
   if (found->token_endpoint_auth_method != to_string(AuthMethod::private_key_jwt)) {
-    return done(fail(AuthFailure::MethodMismatch, c));
+    return done(fail(at, AuthFailure::MethodMismatch, c.method, c.client_id));
   }
-  auto checked = check_assertion(*parsed, *found, policy_, clock_.now_seconds());
-  if (checked != AssertionFailure::Ok) return done(fail(AuthFailure::BadAssertion, c, checked));
+  auto checked = check_assertion(*parsed, *found, policy_, at.now);
+  if (checked != AssertionFailure::Ok) return done(bad(checked));
 
   std::string kid = *parsed->jws.header.kid;
   auto client = std::make_shared<store::ClientRecord>(std::move(*found));
   auto assertion = std::make_shared<ParsedAssertion>(std::move(*parsed));
-  keys_.resolve(*client, kid, [this, client, assertion, done = std::move(done)](KeySetResult keys) {
-    finish_assertion(std::move(*client), std::move(*assertion), std::move(keys), done);
-  });
+  keys_.resolve(*client, kid,
+                [this, at = std::move(at), client, assertion, done = std::move(done)](
+                    KeySetResult keys) {
+                  finish_assertion(at, std::move(*client), std::move(*assertion), std::move(keys),
+                                   done);
+                });
 }
 
-void ClientAuthenticator::finish_assertion(store::ClientRecord client, ParsedAssertion assertion,
-                                           KeySetResult keys, DoneFn done) const {
-  Credentials c{.method = AuthMethod::private_key_jwt, .client_id = client.client_id};
-  if (!keys) return complete_async(done, fail(AuthFailure::BadAssertion, c, keys.error()));
+void ClientAuthenticator::finish_assertion(const Attempt& at, store::ClientRecord client,
+                                           ParsedAssertion assertion, KeySetResult keys,
+                                           DoneFn done) const {
+  const std::string id = client.client_id;
+  auto bad = [&](AssertionFailure detail) {
+    return fail(at, AuthFailure::BadAssertion, AuthMethod::private_key_jwt, id, detail);
+  };
+  if (!keys) return complete_async(done, bad(keys.error()));
   auto verified = verify_assertion_signature(assertion, **keys);
-  if (verified != AssertionFailure::Ok) {
-    return complete_async(done, fail(AuthFailure::BadAssertion, c, verified));
-  }
-  // RFC 7523 §3 item 7, SMART CCA: remember the jti for as long as the assertion could be
-  // accepted (exp plus the skew we allow); answer only once that is committed.
-  std::int64_t keep_until = *assertion.claims.exp + settings_.client_auth.clock_skew_s;
+  if (verified != AssertionFailure::Ok) return complete_async(done, bad(verified));
+  // RFC 7523 §3 item 7, SMART CCA: remember the jti through the last second the assertion could
+  // be accepted (check_assertion accepts up to exp + skew inclusive), judged at the request's
+  // own `now` however long the key fetch took; answer only once that is committed.
+  std::int64_t last_acceptable = *assertion.claims.exp + settings_.client_auth.clock_skew_s;
   auto shared_client = std::make_shared<store::ClientRecord>(std::move(client));
   replay_.remember(
-      shared_client->client_id, *assertion.claims.jti, keep_until, clock_.now_seconds(),
-      [this, shared_client, done = std::move(done)](store::StoreStatus status) {
-        Credentials c{.method = AuthMethod::private_key_jwt, .client_id = shared_client->client_id};
+      id, *assertion.claims.jti, last_acceptable, at.now,
+      [this, at, shared_client, done = std::move(done)](store::StoreStatus status) {
+        const std::string& id = shared_client->client_id;
         if (status == store::StoreStatus::conflict) {
-          return complete_async(done, fail(AuthFailure::BadAssertion, c, AssertionFailure::Replayed));
+          return complete_async(done, fail(at, AuthFailure::BadAssertion,
+                                           AuthMethod::private_key_jwt, id,
+                                           AssertionFailure::Replayed));
         }
         if (status != store::StoreStatus::ok) {
-          return complete_async(done, fail(AuthFailure::StoreError, c));
+          return complete_async(
+              done, fail(at, AuthFailure::StoreError, AuthMethod::private_key_jwt, id));
         }
         complete_async(done, AuthenticatedClient{std::move(*shared_client), "private_key_jwt"});
       });

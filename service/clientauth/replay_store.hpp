@@ -1,5 +1,6 @@
-// Remembers the jti of every accepted client assertion until it expires, so a replayed assertion
-// is refused (RFC 7523 §3 item 7; CAUTH-6), also after a restart. ReplayStore is the narrow
+// Remembers the jti of every accepted client assertion through the last second that assertion
+// could be accepted, so a replayed assertion is refused (RFC 7523 §3 item 7; CAUTH-6), also
+// after a restart. ReplayStore is the narrow
 // interface client authentication needs; SqliteReplayStore keeps SHA-256 hashes of jtis.
 #pragma once
 
@@ -15,18 +16,21 @@ namespace sa::clientauth {
 class ReplayStore {
  public:
   virtual ~ReplayStore() = default;
-  // ok: first use, now durably recorded until expires_at. conflict: (client_id, jti) is already
-  // recorded and not expired at `now` (a replay). Anything else: the store failed.
-  virtual void remember(std::string client_id, std::string_view jti, std::int64_t expires_at,
-                        std::int64_t now, store::DoneFn done) = 0;
-  // Drops entries whose expires_at <= now (run periodically).
+  // `last_acceptable_at` is inclusive: the jti blocks at every `now` <= last_acceptable_at.
+  // ok: first use (or the earlier use is past its last second), now durably recorded.
+  // conflict: (client_id, jti) is recorded and still blocking at `now` (a replay). Anything
+  // else: the store failed.
+  virtual void remember(std::string client_id, std::string_view jti,
+                        std::int64_t last_acceptable_at, std::int64_t now,
+                        store::DoneFn done) = 0;
+  // Drops entries that no longer block, last_acceptable_at < now (run periodically).
   virtual void delete_expired(std::int64_t now, store::DoneFn done) = 0;
 };
 
 class SqliteReplayStore final : public ReplayStore {
  public:
   explicit SqliteReplayStore(store::Database& db) : db_(db) {}
-  void remember(std::string client_id, std::string_view jti, std::int64_t expires_at,
+  void remember(std::string client_id, std::string_view jti, std::int64_t last_acceptable_at,
                 std::int64_t now, store::DoneFn done) override;
   void delete_expired(std::int64_t now, store::DoneFn done) override;
 

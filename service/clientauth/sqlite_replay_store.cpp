@@ -6,17 +6,20 @@
 namespace sa::clientauth {
 
 void SqliteReplayStore::remember(std::string client_id, std::string_view jti,
-                                 std::int64_t expires_at, std::int64_t now, store::DoneFn done) {
+                                 std::int64_t last_acceptable_at, std::int64_t now,
+                                 store::DoneFn done) {
+  // The column expires_at holds the last second the jti blocks (inclusive).
   db_.write(
-      [client_id = std::move(client_id), jti_hash = crypto::sha256_b64url(jti), expires_at,
-       now](store::Connection& conn) {
-        // An entry that has expired (but not yet been swept) no longer blocks the jti: the
-        // assertion that carried it can no longer be valid anyway.
+      [client_id = std::move(client_id), jti_hash = crypto::sha256_b64url(jti),
+       expires_at = last_acceptable_at, now](store::Connection& conn) {
+        // An entry strictly past its last second (but not yet swept) no longer blocks the jti:
+        // the assertion that carried it can no longer be accepted. At that very second it can,
+        // so it still blocks (RFC 7523 §3 item 7).
         auto status = conn.prepare(
                               "INSERT INTO assertion_jtis(client_id, jti_hash, expires_at) "
                               "VALUES (?, ?, ?) ON CONFLICT(client_id, jti_hash) DO UPDATE SET "
                               "expires_at = excluded.expires_at "
-                              "WHERE assertion_jtis.expires_at <= ?")
+                              "WHERE assertion_jtis.expires_at < ?")
                           .bind(1, client_id)
                           .bind(2, jti_hash)
                           .bind(3, expires_at)
@@ -32,7 +35,7 @@ void SqliteReplayStore::remember(std::string client_id, std::string_view jti,
 void SqliteReplayStore::delete_expired(std::int64_t now, store::DoneFn done) {
   db_.write(
       [now](store::Connection& conn) {
-        return conn.prepare("DELETE FROM assertion_jtis WHERE expires_at <= ?").bind(1, now).run();
+        return conn.prepare("DELETE FROM assertion_jtis WHERE expires_at < ?").bind(1, now).run();
       },
       std::move(done));
 }

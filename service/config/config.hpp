@@ -107,6 +107,18 @@ struct ClientAuthSettings {
   std::string jwks_ca_file;  // CA bundle for jwks_uri fetches; empty = system store
 };
 
+// CAUTH-2: brute-force limits. Failed client authentication at the token endpoint is counted per
+// peer address and per client_id; once either is over budget every attempt, even a correct one,
+// is answered 429 until its window closes. Registration counts every attempt per address.
+struct RateLimitSettings {
+  bool enabled = true;
+  std::uint32_t window_s = 60;
+  std::uint32_t failed_auth_per_ip = 50;
+  std::uint32_t failed_auth_per_client = 20;
+  std::uint32_t registration_per_ip = 20;
+  std::uint32_t max_tracked_keys = 100'000;  // per limit; the least recently seen key goes first
+};
+
 struct TokenSettings {
   std::uint32_t access_token_lifetime_s = 300;  // client_credentials (SMART Backend Services)
 };
@@ -127,6 +139,7 @@ struct Config {
   RegistrationSettings registration;
   std::vector<StaticClient> clients;
   ClientAuthSettings client_auth;
+  RateLimitSettings rate_limits;
   TokenSettings tokens;
   LogSettings log;
 };

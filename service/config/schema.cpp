@@ -248,6 +248,15 @@ void read_client_auth(MapReader& in, const LoadContext& context, ClientAuthSetti
   }
 }
 
+void read_rate_limits(MapReader& in, RateLimitSettings& out) {
+  in.flag("enabled", out.enabled);
+  in.uint("window_s", out.window_s, {1, 86'400});
+  in.uint("failed_auth_per_ip", out.failed_auth_per_ip, {1, 1'000'000});
+  in.uint("failed_auth_per_client", out.failed_auth_per_client, {1, 1'000'000});
+  in.uint("registration_per_ip", out.registration_per_ip, {1, 1'000'000});
+  in.uint("max_tracked_keys", out.max_tracked_keys, {1, 10'000'000});
+}
+
 }  // namespace
 
 void read_config(const YAML::Node& root, const LoadContext& context, Config& config) {
@@ -261,6 +270,7 @@ void read_config(const YAML::Node& root, const LoadContext& context, Config& con
              [&](MapReader& s) { read_registration(s, context, config.registration); });
   read_clients(in, context, config.clients);
   in.section("client_auth", [&](MapReader& s) { read_client_auth(s, context, config.client_auth); });
+  in.section("rate_limits", [&](MapReader& s) { read_rate_limits(s, config.rate_limits); });
   in.section("tokens", [&](MapReader& s) {
     s.uint("access_token_lifetime_s", config.tokens.access_token_lifetime_s, {1, 3600});
   });

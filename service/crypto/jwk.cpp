@@ -61,6 +61,8 @@ std::string_view to_string(JwkStatus s) {
   switch (s) {
     case JwkStatus::BadJson:
       return "not a JSON object";
+    case JwkStatus::DuplicateMember:
+      return "a member name appears twice";
     case JwkStatus::NotAnObject:
       return "JWK is not a JSON object";
     case JwkStatus::MissingKty:
@@ -178,7 +180,11 @@ Expected<PKey, JwkError> public_key_from_jwk(std::string_view json) {
   doc.Parse<detail::kStrictParse>(json.data(), json.size());
   if (doc.HasParseError()) return unexpected(JwkError{JwkStatus::BadJson, {}});
   if (!doc.IsObject()) return unexpected(JwkError{JwkStatus::NotAnObject, {}});
-  if (detail::has_duplicate_members(doc)) return unexpected(JwkError{JwkStatus::BadJson, {}});
+  // RFC 7517 §4 / RFC 8259 §4: member names SHOULD be unique; parsers disagree on which of two
+  // wins, so a JWK that repeats one is refused rather than resolved.
+  if (detail::has_duplicate_members(doc)) {
+    return unexpected(JwkError{JwkStatus::DuplicateMember, {}});
+  }
   return detail::public_key_from_jwk_value(doc);
 }
 

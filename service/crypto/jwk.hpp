@@ -15,7 +15,8 @@
 namespace sa::crypto {
 
 enum class JwkStatus {
-  BadJson,  // not JSON, or duplicate member names
+  BadJson,  // not JSON
+  DuplicateMember,  // a member name twice in the JWK or JWKS object (RFC 7517 §4: we refuse)
   NotAnObject,
   MissingKty,
   UnsupportedKty,   // anything but "RSA" and "EC" (e.g. "oct", "OKP")

@@ -49,14 +49,24 @@ std::string describe(const JwksProblem& p) {
 Expected<JwkSet, JwkError> parse_jwks(std::string_view json) {
   rapidjson::Document doc;
   doc.Parse<detail::kStrictParse>(json.data(), json.size());
-  if (doc.HasParseError() || (doc.IsObject() && detail::has_duplicate_members(doc))) {
-    return unexpected(JwkError{JwkStatus::BadJson, {}});
-  }
+  if (doc.HasParseError()) return unexpected(JwkError{JwkStatus::BadJson, {}});
   if (!doc.IsObject()) return unexpected(JwkError{JwkStatus::NotAnObject, {}});
+  // RFC 7517 §4 / RFC 8259 §4: member names SHOULD be unique; which duplicate a parser keeps
+  // differs between implementations, so a repeated name is refused, never resolved.
+  if (detail::has_duplicate_members(doc)) {
+    return unexpected(JwkError{JwkStatus::DuplicateMember, {}});
+  }
   const rapidjson::Value* keys = detail::find_member(doc, "keys");
   if (keys == nullptr || !keys->IsArray())
     return unexpected(JwkError{JwkStatus::MissingKeys, "keys"});
   if (keys->Size() > kMaxJwksKeys) return unexpected(JwkError{JwkStatus::TooManyKeys, "keys"});
+  // The same inside every key: the whole set is refused, not just the entry, so a registration
+  // never stores (and echoes back) a key that two parsers would read differently.
+  for (const auto& jwk : keys->GetArray()) {
+    if (jwk.IsObject() && detail::has_duplicate_members(jwk)) {
+      return unexpected(JwkError{JwkStatus::DuplicateMember, "keys"});
+    }
+  }
 
   JwkSet set;
   for (rapidjson::SizeType i = 0; i < keys->Size(); ++i) {

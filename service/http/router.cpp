@@ -6,6 +6,8 @@
 #include <algorithm>
 
 #include "obs/log.hpp"
+#include "ratelimit/address_key.hpp"
+#include "ratelimit/report.hpp"
 #include "util/strings.hpp"
 
 namespace sa::http {
@@ -82,6 +84,16 @@ void Router::add(Method method, std::string pattern, std::string name, Handler h
   Route route{method, pattern, {}, std::move(name), std::move(handler), std::move(options)};
   for (std::string_view s : path_segments(pattern)) route.segments.emplace_back(s);
   routes_.push_back(std::move(route));
+}
+
+bool Router::limit(Method method, std::string_view pattern, RouteRateLimit limit) {
+  for (Route& route : routes_) {
+    if (route.method == method && route.pattern == pattern) {
+      route.options.rate_limit = std::move(limit);
+      return true;
+    }
+  }
+  return false;
 }
 
 bool Router::matches(const Route& route, const std::vector<std::string_view>& segments) {
@@ -162,6 +174,21 @@ void Router::dispatch(Request& req, Responder done) const {
     decorate(res, deco);
     done(std::move(res));
   });
+  if (const RouteRateLimit& limit = found->options.rate_limit; limit.limiter != nullptr) {
+    // CAUTH-2: every attempt counts. RFC 6585 §4: 429 says how long to wait in Retry-After;
+    // RFC 6749 has no such code, so the body reuses temporarily_unavailable.
+    auto verdict = limit.limiter->acquire(ratelimit::address_key(req.remote_addr));
+    if (!verdict.allowed) {
+      if (limit.metrics != nullptr) {
+        ratelimit::report_refusal(*limit.metrics, limit.name, req.remote_addr, {}, found->name);
+      }
+      Response res =
+          error_response(429, "temporarily_unavailable", "too many requests, retry later");
+      res.set("Retry-After", std::to_string(verdict.retry_after_s));
+      decorated(std::move(res));
+      return;
+    }
+  }
   try {
     found->handler(req, decorated);
   } catch (const std::exception& e) {

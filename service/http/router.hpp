@@ -1,5 +1,6 @@
 // Maps method + path to handlers and applies the response policy every route shares:
-// security headers, Cache-Control, CORS and preflight, JSON 404/405 with Allow.
+// security headers, Cache-Control, CORS and preflight, JSON 404/405 with Allow, and an optional
+// per-address rate limit (429 with Retry-After).
 // It knows nothing of sockets (see server.hpp) or of OAuth (see oauth/).
 #pragma once
 
@@ -9,6 +10,8 @@
 #include <vector>
 
 #include "http/message.hpp"
+#include "obs/metrics.hpp"
+#include "ratelimit/window_limiter.hpp"
 
 namespace sa::http {
 
@@ -16,12 +19,21 @@ using Handler = std::function<void(const Request&, Responder)>;
 // Adapts a synchronous request -> response function.
 Handler sync_handler(std::function<Response(const Request&)> fn);
 
+// A limit on every request to a route, counted per peer address. Refusals are audited and
+// counted under `name`; `limiter` and `metrics` must outlive the router.
+struct RouteRateLimit {
+  ratelimit::WindowLimiter* limiter = nullptr;  // null: no limit
+  std::string name;                             // e.g. "registration_per_ip"
+  obs::Metrics* metrics = nullptr;
+};
+
 struct RouteOptions {
   bool cors = false;       // browser apps call it: CORS headers and OPTIONS preflight
   bool cacheable = false;  // may be cached (discovery, JWKS); everything else is no-store
   // Discovery member this route provides, e.g. "token_endpoint". Discovery lists a route only
   // once it is registered, so an endpoint is advertised exactly when it works.
   std::string discovery_field;
+  RouteRateLimit rate_limit;
 };
 
 struct RouterSettings {
@@ -42,6 +54,9 @@ class Router {
   // `pattern` is a path whose segments are literals or {name} captures: "/auth/register/{id}".
   void add(Method method, std::string pattern, std::string name, Handler handler,
            RouteOptions options = {});
+  // Puts `limit` on a route already added (one another module registers). False if the route
+  // does not exist.
+  bool limit(Method method, std::string_view pattern, RouteRateLimit limit);
   // Routes, runs and decorates one request. Sets req.path_params and req.route_name.
   void dispatch(Request& req, Responder done) const;
   // (discovery_field, path) of every registered route that advertises itself.

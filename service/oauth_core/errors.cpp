@@ -26,7 +26,14 @@ std::string_view to_string(ErrorCode code) {
 }
 
 Error make_error(ErrorCode code, std::string description, std::string internal) {
-  return Error{code, std::move(description), std::move(internal), Challenge::none};
+  return Error{code, std::move(description), std::move(internal), Challenge::none, 0};
+}
+
+Error rate_limited_error(std::uint32_t retry_after_s) {
+  Error error = make_error(ErrorCode::temporarily_unavailable, "too many requests, retry later",
+                           "rate limited");
+  error.retry_after_s = retry_after_s == 0 ? 1 : retry_after_s;
+  return error;
 }
 
 int status_of(const Error& error) {
@@ -39,7 +46,8 @@ int status_of(const Error& error) {
     case ErrorCode::insufficient_scope: return 403;
     case ErrorCode::access_denied: return 403;
     case ErrorCode::server_error: return 500;
-    case ErrorCode::temporarily_unavailable: return 503;
+    // RFC 6585 §4: a rate-limit refusal is 429; otherwise the service is unavailable.
+    case ErrorCode::temporarily_unavailable: return error.retry_after_s != 0 ? 429 : 503;
     case ErrorCode::invalid_request:
     case ErrorCode::invalid_grant:
     case ErrorCode::unauthorized_client:
@@ -70,6 +78,8 @@ http::Response to_response(const Error& error) {
               "Bearer realm=\"smart-auth\", error=\"" + std::string(to_string(error.code)) + "\"");
       break;
   }
+  // RFC 6585 §4 / RFC 9110 §10.2.3: how long to wait, in seconds.
+  if (error.retry_after_s != 0) res.set("Retry-After", std::to_string(error.retry_after_s));
   return res;
 }
 

@@ -4,6 +4,7 @@
 // into status, JSON body and headers.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -40,12 +41,17 @@ struct Error {
   std::string description;  // may reach the client: names the bad field, never a secret
   std::string internal;     // for the log only
   Challenge challenge = Challenge::none;
+  // Set when a rate limit refused the request: 429 with this Retry-After (RFC 6585 §4).
+  std::uint32_t retry_after_s = 0;
 };
 
 Error make_error(ErrorCode code, std::string description, std::string internal = {});
+// RFC 6749 has no code for "too many requests": temporarily_unavailable, answered 429 with
+// Retry-After (RFC 6585 §4).
+Error rate_limited_error(std::uint32_t retry_after_s);
 
 // Status, JSON body {"error","error_description"}, Cache-Control: no-store, Pragma: no-cache,
-// and WWW-Authenticate when the challenge asks for it.
+// WWW-Authenticate when the challenge asks for it, Retry-After when a rate limit refused it.
 http::Response to_response(const Error& error);
 int status_of(const Error& error);
 

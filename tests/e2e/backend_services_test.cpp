@@ -200,8 +200,8 @@ TEST_CASE("RS384 and ES384 client assertions with an inline JWKS are accepted",
   }
 }
 
-TEST_CASE("every bad client assertion is refused with invalid_client",
-          "[backend][assertion]") {  // CAUTH-5..9, BACKEND-7, BACKEND-9
+TEST_CASE("every bad client assertion is refused with invalid_client, for its own reason",
+          "[backend][assertion]") {  // CAUTH-5..9, CAUTH-11, BACKEND-7, BACKEND-9
   RunningService svc;
   auto key = make_test_key("ES384", "good");
   auto other = make_test_key("ES384", "good");  // same kid, a different key
@@ -212,30 +212,40 @@ TEST_CASE("every bad client assertion is refused with invalid_client",
   struct Case {
     const char* name;
     std::string assertion;
+    const char* reason;  // what the audit log must say; the client only hears invalid_client
   };
   std::vector<Case> cases = {
-      {"wrong aud", make_assertion(key, {.iss = id, .sub = id, .aud = "https://evil/token"})},
-      {"expired", make_assertion(key, {.iss = id, .sub = id, .exp = now() - 120})},
-      {"exp too far ahead", make_assertion(key, {.iss = id, .sub = id, .exp = now() + 3600})},
-      {"no exp", make_assertion(key, {.iss = id, .sub = id, .with_exp = false})},
-      {"no jti", make_assertion(key, {.iss = id, .sub = id, .jti = ""})},
-      {"iss differs from sub", make_assertion(key, {.iss = "not_a_valid_iss", .sub = id})},
-      {"unknown client", make_assertion(key, {.iss = "nobody", .sub = "nobody"})},
-      {"signed by another key", make_assertion(other, {.iss = id, .sub = id})},
-      {"unknown kid", make_assertion(key, {.iss = id, .sub = id, .kid = "missing"})},
-      {"key type does not match alg", make_assertion(rsa, {.iss = id, .sub = id, .alg = "RS384",
-                                                           .kid = "good"})},
-      {"jku not registered", make_assertion(key, {.iss = id, .sub = id,
-                                                  .jku = "https://attacker.example/jwks"})},
-      {"not a JWT", "not.a.jwt"},
+      {"wrong aud", make_assertion(key, {.iss = id, .sub = id, .aud = "https://evil/token"}),
+       "aud_mismatch"},
+      {"expired", make_assertion(key, {.iss = id, .sub = id, .exp = now() - 120}), "expired"},
+      {"exp too far ahead", make_assertion(key, {.iss = id, .sub = id, .exp = now() + 3600}),
+       "exp_too_far"},
+      {"no exp", make_assertion(key, {.iss = id, .sub = id, .with_exp = false}), "missing_exp"},
+      {"no jti", make_assertion(key, {.iss = id, .sub = id, .jti = ""}), "missing_jti"},
+      {"sub differs from iss", make_assertion(key, {.iss = id, .sub = "someone-else"}),
+       "iss_sub_mismatch"},
+      {"iss is not a client (Inferno's not_a_valid_iss)",
+       make_assertion(key, {.iss = "not_a_valid_iss", .sub = id}), "unknown_client"},
+      {"unknown client", make_assertion(key, {.iss = "nobody", .sub = "nobody"}),
+       "unknown_client"},
+      {"signed by another key", make_assertion(other, {.iss = id, .sub = id}), "bad_signature"},
+      {"unknown kid", make_assertion(key, {.iss = id, .sub = id, .kid = "missing"}),
+       "unknown_kid"},
+      {"key type does not match alg",
+       make_assertion(rsa, {.iss = id, .sub = id, .alg = "RS384", .kid = "good"}),
+       "key_alg_mismatch"},
+      {"jku not registered",
+       make_assertion(key, {.iss = id, .sub = id, .jku = "https://attacker.example/jwks"}),
+       "jku_mismatch"},
+      {"not a JWT", "not.a.jwt", "malformed_assertion"},
   };
   // alg none and HS256: unsigned or MAC'd tokens are never accepted for private_key_jwt.
   std::string none_header = b64url(R"({"alg":"none","kid":"good","typ":"JWT"})");
   std::string body = b64url(R"({"iss":")" + id + R"(","sub":")" + id + R"(","aud":")" + kTokenUrl +
                             R"(","jti":"x1","exp":)" + std::to_string(now() + 200) + "}");
-  cases.push_back({"alg none", none_header + "." + body + "."});
+  cases.push_back({"alg none", none_header + "." + body + ".", "alg_none"});
   std::string hs_header = b64url(R"({"alg":"HS256","kid":"good","typ":"JWT"})");
-  cases.push_back({"alg HS256", hs_header + "." + body + "." + b64url("mac")});
+  cases.push_back({"alg HS256", hs_header + "." + body + "." + b64url("mac"), "unsupported_alg"});
 
   for (const auto& c : cases) {
     INFO(c.name);
@@ -243,6 +253,19 @@ TEST_CASE("every bad client assertion is refused with invalid_client",
     INFO(res.body);
     REQUIRE(res.status == 400);
     REQUIRE(error_of(res) == "invalid_client");
+    // Finding 2.6: the client learns nothing about which check failed.
+    REQUIRE(std::string(parse_json(res.body)["error_description"].GetString()) ==
+            "client authentication failed");
+  }
+  // Each case failed for the reason it was written for, not an earlier check: the audit log
+  // (written in request order, complete once the service has stopped) says which.
+  REQUIRE(svc.process.stop(SIGTERM).exit_code == 0);
+  auto audited = audit_events(svc.process.log(), "client_auth_failed");
+  REQUIRE(audited.size() == cases.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    INFO(cases[i].name);
+    CHECK(audited[i].get("reason") == cases[i].reason);
+    CHECK(audited[i].get("method") == "private_key_jwt");
   }
 }
 
@@ -448,4 +471,131 @@ TEST_CASE("discovery advertises client_credentials and the confidential client p
   REQUIRE(has("token_endpoint_auth_signing_alg_values_supported", "ES384"));
   REQUIRE(has("scopes_supported", "system/*.rs"));
   REQUIRE_FALSE(has("capabilities", "client-public"));  // not until authorize works
+}
+
+namespace {
+
+std::string rate_limits(const std::string& keys) { return "rate_limits:\n" + keys; }
+
+HttpResponse token_with_basic(HttpsClient& client, const Registered& creds) {
+  return client.post_form(
+      "/auth/token", form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+      {{"Authorization", basic(creds)}});
+}
+
+// RFC 6585 §4: 429 with Retry-After in seconds, within the configured window.
+void require_rate_limited(const HttpResponse& res, int window_s) {
+  INFO(res.body);
+  REQUIRE(res.status == 429);
+  auto retry_after = res.header("Retry-After");
+  REQUIRE(retry_after);
+  int seconds = std::stoi(std::string(*retry_after));
+  REQUIRE(seconds >= 1);
+  REQUIRE(seconds <= window_s);
+  REQUIRE(error_of(res) == "temporarily_unavailable");
+  REQUIRE(res.header("Cache-Control") == "no-store");
+}
+
+}  // namespace
+
+TEST_CASE("after too many failed Basic attempts from one address even the right secret gets 429",
+          "[backend][ratelimit]") {  // CAUTH-2
+  RunningService svc({}, rate_limits("  window_s: 600\n  failed_auth_per_ip: 3\n"
+                                     "  failed_auth_per_client: 1000\n"));
+  auto client = register_client(*svc.client, kSecretClient);
+  auto other = register_client(*svc.client, kSecretClient);
+  for (int i = 0; i < 3; ++i) {
+    auto res = token_with_basic(*svc.client, {client.client_id, "guess-" + std::to_string(i)});
+    REQUIRE(res.status == 401);
+    REQUIRE(error_of(res) == "invalid_client");
+  }
+  require_rate_limited(token_with_basic(*svc.client, client), 600);
+  require_rate_limited(token_with_basic(*svc.client, other), 600);  // the address is limited
+
+  auto metrics = svc.client->get("/metrics").body;
+  REQUIRE(metrics.find("smart_auth_rate_limited_total{limit=\"failed_auth_per_ip\"} 2") !=
+          std::string::npos);
+  REQUIRE(svc.process.stop(SIGTERM).exit_code == 0);
+  auto audited = find_audit_event(svc.process.log(), "rate_limited", "client_id", client.client_id);
+  REQUIRE(audited);
+  CHECK(audited->get("limit") == "failed_auth_per_ip");
+  CHECK(audited->get("ip") == "127.0.0.1");
+  CHECK(audited->get("route") == "token");
+}
+
+TEST_CASE("after too many failures for one client_id that client gets 429 while others work",
+          "[backend][ratelimit]") {  // CAUTH-2
+  RunningService svc({}, rate_limits("  window_s: 600\n  failed_auth_per_ip: 1000\n"
+                                     "  failed_auth_per_client: 2\n"));
+  auto target = register_client(*svc.client, kSecretClient);
+  auto bystander = register_client(*svc.client, kSecretClient);
+  REQUIRE(token_with_basic(*svc.client, {target.client_id, "guess-1"}).status == 401);
+  REQUIRE(token_with_basic(*svc.client, {target.client_id, "guess-2"}).status == 401);
+  require_rate_limited(token_with_basic(*svc.client, target), 600);
+  REQUIRE(token_with_basic(*svc.client, bystander).status == 200);
+
+  // private_key_jwt failures count against the assertion's client (its iss) the same way.
+  auto key = make_test_key("ES384", "k1");
+  auto jwt = register_client(*svc.client, jwt_client(R"("jwks":)" + jwks_of(key)));
+  auto expired = [&] {
+    return make_assertion(key, {.iss = jwt.client_id, .sub = jwt.client_id, .exp = now() - 600});
+  };
+  REQUIRE(token_with_assertion(*svc.client, expired()).status == 400);
+  REQUIRE(token_with_assertion(*svc.client, expired()).status == 400);
+  require_rate_limited(
+      token_with_assertion(*svc.client,
+                           make_assertion(key, {.iss = jwt.client_id, .sub = jwt.client_id})),
+      600);
+  auto metrics = svc.client->get("/metrics").body;
+  REQUIRE(metrics.find("smart_auth_rate_limited_total{limit=\"failed_auth_per_client\"} 2") !=
+          std::string::npos);
+}
+
+TEST_CASE("a registration flood from one address gets 429 with Retry-After",
+          "[backend][ratelimit][registration]") {  // CAUTH-2
+  RunningService svc({}, rate_limits("  window_s: 600\n  registration_per_ip: 3\n"));
+  for (int i = 0; i < 3; ++i) register_client(*svc.client, kSecretClient);
+  auto res = svc.client->request("POST", "/auth/register", {{"Content-Type", "application/json"}},
+                                 kSecretClient);
+  require_rate_limited(res, 600);
+  // Every attempt is refused now, well-formed or not: the limit is on attempts, not successes.
+  require_rate_limited(svc.client->request("POST", "/auth/register",
+                                           {{"Content-Type", "application/json"}}, "{"),
+                       600);
+  REQUIRE(svc.client->get("/.well-known/jwks.json").status == 200);  // other routes unaffected
+  auto metrics = svc.client->get("/metrics").body;
+  REQUIRE(metrics.find("smart_auth_rate_limited_total{limit=\"registration_per_ip\"} 2") !=
+          std::string::npos);
+  REQUIRE(svc.process.stop(SIGTERM).exit_code == 0);
+  auto audited =
+      find_audit_event(svc.process.log(), "rate_limited", "limit", "registration_per_ip");
+  REQUIRE(audited);
+  CHECK(audited->get("ip") == "127.0.0.1");
+  CHECK(audited->get("route") == "register");
+}
+
+TEST_CASE("the limits can be turned off", "[backend][ratelimit]") {  // CAUTH-2
+  RunningService svc({}, rate_limits("  enabled: false\n  failed_auth_per_ip: 1\n"
+                                     "  registration_per_ip: 1\n"));
+  auto client = register_client(*svc.client, kSecretClient);
+  register_client(*svc.client, kSecretClient);
+  REQUIRE(token_with_basic(*svc.client, {client.client_id, "wrong"}).status == 401);
+  REQUIRE(token_with_basic(*svc.client, {client.client_id, "wrong"}).status == 401);
+  REQUIRE(token_with_basic(*svc.client, client).status == 200);
+}
+
+TEST_CASE("an inline JWKS whose key repeats a member name is invalid_client_metadata",
+          "[backend][registration]") {  // REG-3; RFC 7517 §4
+  RunningService svc;
+  auto key = make_test_key("ES384", "k1");
+  std::string jwks = jwks_of(key);
+  // {"keys":[{"kty":...,"kid":"k1",...}]} -> the key's kid given twice.
+  auto at = jwks.find("\"kid\"");
+  REQUIRE(at != std::string::npos);
+  jwks.insert(at, R"("kid":"k-shadow",)");
+  auto res = svc.client->request("POST", "/auth/register", {{"Content-Type", "application/json"}},
+                                 jwt_client(R"("jwks":)" + jwks));
+  INFO(res.body);
+  REQUIRE(res.status == 400);
+  REQUIRE(error_of(res) == "invalid_client_metadata");
 }

@@ -172,4 +172,46 @@ ProcessResult ServiceProcess::stop(int sig, std::chrono::milliseconds timeout) {
   return res.value_or(ProcessResult{});
 }
 
+std::string AuditEvent::get(const std::string& name) const {
+  auto it = fields.find(name);
+  return it == fields.end() ? std::string() : it->second;
+}
+
+std::vector<AuditEvent> audit_events(const std::string& output, std::string_view event) {
+  std::vector<AuditEvent> out;
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    rapidjson::Document doc;
+    doc.Parse(line.c_str(), line.size());
+    if (doc.HasParseError() || !doc.IsObject()) continue;  // stderr's human lines
+    auto channel = doc.FindMember("channel");
+    auto name = doc.FindMember("event");
+    if (channel == doc.MemberEnd() || !channel->value.IsString() ||
+        std::string_view(channel->value.GetString()) != "audit" || name == doc.MemberEnd() ||
+        !name->value.IsString() || std::string_view(name->value.GetString()) != event) {
+      continue;
+    }
+    AuditEvent found;
+    for (const auto& m : doc.GetObject()) {
+      std::string key(m.name.GetString(), m.name.GetStringLength());
+      if (m.value.IsString()) {
+        found.fields[key] = std::string(m.value.GetString(), m.value.GetStringLength());
+      } else if (m.value.IsInt64()) {
+        found.fields[key] = std::to_string(m.value.GetInt64());
+      }
+    }
+    out.push_back(std::move(found));
+  }
+  return out;
+}
+
+std::optional<AuditEvent> find_audit_event(const std::string& output, std::string_view event,
+                                           const std::string& field, std::string_view value) {
+  for (auto& e : audit_events(output, event)) {
+    if (e.get(field) == value) return e;
+  }
+  return std::nullopt;
+}
+
 }  // namespace sa::test

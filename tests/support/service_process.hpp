@@ -7,8 +7,10 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sa::test {
@@ -74,5 +76,17 @@ class ServiceProcess {
   std::string ca_file_;
   bool reaped_ = false;
 };
+
+// One audit line ({"channel":"audit","event":...}) with its string and number members as text.
+struct AuditEvent {
+  std::map<std::string, std::string> fields;
+  std::string get(const std::string& name) const;  // "" when absent
+};
+// The audit events named `event` in a service's output, in the order they were written. The
+// service buffers info lines, so read the output after stop() for a complete list.
+std::vector<AuditEvent> audit_events(const std::string& output, std::string_view event);
+// The first audit event named `event` whose `field` is `value`.
+std::optional<AuditEvent> find_audit_event(const std::string& output, std::string_view event,
+                                           const std::string& field, std::string_view value);
 
 }  // namespace sa::test

@@ -1,9 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <future>
+
 #include "clientauth/client_authenticator.hpp"
 #include "crypto/hash.hpp"
 #include "util/strings.hpp"
 #include "unit/clientauth/clientauth_test_support.hpp"
+#include "unit/store/store_test_support.hpp"
 
 namespace sa::clientauth {
 namespace {
@@ -171,6 +174,104 @@ TEST_CASE_METHOD(Fixture, "descriptions and internals never carry the secret", "
   REQUIRE_FALSE(r);
   CHECK(r.error().description.find("hunter2") == std::string::npos);
   CHECK(r.error().internal.find("hunter2") == std::string::npos);
+}
+
+TEST_CASE_METHOD(Fixture, "a replay store that fails makes authentication a server_error",
+                 "[clientauth][replay]") {  // CAUTH-6
+  for (auto status : {store::StoreStatus::io_error, store::StoreStatus::busy}) {
+    replay.fail_with = status;
+    auto r = run(jwt_body(assertion("j-store")));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == oauth::ErrorCode::server_error);
+    CHECK(oauth::status_of(r.error()) == 500);
+  }
+}
+
+TEST_CASE_METHOD(Fixture, "every client authentication failure gives the client the same words",
+                 "[clientauth]") {  // CAUTH-11: the audit log, not the client, learns why
+  auto stranger = sign(key, crypto::JwsAlg::ES384, "k1", claims("nobody", kNow + 60));
+  auto unknown_kid = sign(key, crypto::JwsAlg::ES384, "k9", claims("jwt-app", kNow + 60, "j5"));
+  auto other_key = crypto::generate_key(crypto::KeyType::EC_P384).value();
+  auto forged = sign(other_key, crypto::JwsAlg::ES384, "k1", claims("jwt-app", kNow + 60, "j6"));
+  std::vector<Result> failures = {
+      run(jwt_body(stranger)),
+      run(jwt_body(unknown_kid)),
+      run(jwt_body(forged)),
+      run(jwt_body(assertion("j7", kNow - 3600))),
+      run(jwt_body(assertion(), "not_an_assertion_type")),
+      run("", basic("basic-app:wrong")),
+      run("", basic("nobody:s3cret")),
+      run("client_id=post-app&client_secret=nope"),
+      run("client_id=nobody"),
+  };
+  for (const auto& r : failures) {
+    REQUIRE_FALSE(r);
+    INFO(r.error().internal);
+    CHECK(r.error().code == oauth::ErrorCode::invalid_client);
+    CHECK(r.error().description == "client authentication failed");
+  }
+  CHECK(failures[0].error().internal.find("unknown_client") != std::string::npos);
+  CHECK(failures[1].error().internal.find("unknown_kid") != std::string::npos);
+}
+
+TEST_CASE("a replayed assertion is refused at the very second it stops being acceptable",
+          "[clientauth][replay]") {  // CAUTH-6, CAUTH-5
+  store::test::TempDir dir;
+  auto db = store::Database::open(store::test::settings_in(dir));
+  REQUIRE(db);
+  SqliteReplayStore replay(**db);
+  FakeClock clock{kNow};
+  FakeClientStore clients;
+  ManualFetch fetch;
+  config::ClientAuthSettings settings;
+  JwksResolver resolver{settings, clock, fetch.fn()};
+  ClientAuthenticator auth{{kTokenUrl, settings}, clients, resolver, replay, clock};
+  auto key = crypto::generate_key(crypto::KeyType::EC_P256).value();
+  store::ClientRecord jwt{.client_id = "jwt-app", .token_endpoint_auth_method = "private_key_jwt"};
+  jwt.jwks_json = jwks_for(key, "k1");
+  clients.clients["jwt-app"] = jwt;
+  const std::int64_t exp = kNow + 300;
+  auto body = Fixture::jwt_body(sign(key, crypto::JwsAlg::ES256, "k1", claims("jwt-app", exp)));
+  auto run = [&] {
+    http::Request req;
+    std::promise<Result> outcome;
+    auto future = outcome.get_future();
+    auth.authenticate(req, oauth::Form::parse(body).value(),
+                      [&](Result r) { outcome.set_value(std::move(r)); });
+    return future.get();
+  };
+  REQUIRE(run());
+  // The assertion is acceptable up to exp + clock_skew_s inclusive, so its jti must be too.
+  clock.set(exp + settings.clock_skew_s);
+  auto replayed = run();
+  REQUIRE_FALSE(replayed);
+  CHECK(replayed.error().internal.find("replayed") != std::string::npos);
+  clock.set(exp + settings.clock_skew_s + 1);
+  auto late = run();
+  REQUIRE_FALSE(late);
+  CHECK(late.error().internal.find("expired") != std::string::npos);
+}
+
+TEST_CASE_METHOD(Fixture, "a slow jwks_uri fetch does not move the time the request is judged at",
+                 "[clientauth][replay]") {  // CAUTH-6
+  store::ClientRecord remote{.client_id = "remote-app",
+                             .token_endpoint_auth_method = "private_key_jwt"};
+  remote.jwks_uri = "https://app.example.org/jwks.json";
+  clients.clients["remote-app"] = remote;
+  auto signed_assertion =
+      sign(key, crypto::JwsAlg::ES384, "k1", claims("remote-app", kNow + 300, "slow-1"));
+  http::Request req;
+  std::optional<Result> out;
+  auth.authenticate(req, oauth::Form::parse(jwt_body(signed_assertion)).value(),
+                    [&](Result r) { out = std::move(r); });
+  REQUIRE_FALSE(out);
+  REQUIRE(fetch.pending.size() == 1);
+  clock.advance(45);  // the fetch took 45 s
+  fetch.respond(jwks_for(key, "k1"), 300);
+  REQUIRE(out);
+  REQUIRE(*out);
+  CHECK(replay.last_now == kNow);
+  CHECK(replay.last_until == kNow + 300 + settings.clock_skew_s);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -48,8 +49,13 @@ class FakeClientStore final : public store::ClientStore {
 class FakeReplayStore final : public ReplayStore {
  public:
   std::set<std::pair<std::string, std::string>> seen;
-  void remember(std::string client_id, std::string_view jti, std::int64_t, std::int64_t,
+  std::optional<store::StoreStatus> fail_with;  // answer every remember() with this failure
+  std::optional<std::int64_t> last_until, last_now;  // what the last remember() was told
+  void remember(std::string client_id, std::string_view jti, std::int64_t until, std::int64_t now,
                 store::DoneFn done) override {
+    last_until = until;
+    last_now = now;
+    if (fail_with) return done(*fail_with);
     bool fresh = seen.emplace(std::move(client_id), std::string(jti)).second;
     done(fresh ? store::StoreStatus::ok : store::StoreStatus::conflict);
   }

@@ -38,17 +38,23 @@ TEST_CASE("a jti is accepted once per client, also after reopening the database"
                                           "jti_hash = 'jti-1'") == 0);  // only hashes stored
 }
 
-TEST_CASE("expired entries neither block the jti nor survive the sweep", "[clientauth][replay]") {
+TEST_CASE("a jti is refused up to and including its last acceptable second, then forgotten",
+          "[clientauth][replay]") {  // CAUTH-6
   store::test::TempDir dir;
   auto db = open_db(dir);
   SqliteReplayStore replay(*db);
   REQUIRE(remember(replay, "app", "j", 1'000, 500) == StoreStatus::ok);
-  CHECK(remember(replay, "app", "j", 2'000, 1'000) == StoreStatus::ok);
+  // At 1000 the assertion that carried "j" is still acceptable: a reuse is a replay.
+  CHECK(remember(replay, "app", "j", 2'000, 1'000) == StoreStatus::conflict);
+  CHECK(remember(replay, "app", "j", 2'000, 1'001) == StoreStatus::ok);
   CHECK(remember(replay, "app", "j", 2'000, 1'500) == StoreStatus::conflict);
   REQUIRE(remember(replay, "app", "k", 1'200, 1'000) == StoreStatus::ok);
   CHECK(wait_for_done([&](store::DoneFn d) { replay.delete_expired(1'200, d); }) ==
         StoreStatus::ok);
   auto observer = store::test::observer(dir.file("test.db"));
+  CHECK(store::test::query_int(*observer, "SELECT count(*) FROM assertion_jtis") == 2);
+  CHECK(wait_for_done([&](store::DoneFn d) { replay.delete_expired(1'201, d); }) ==
+        StoreStatus::ok);
   CHECK(store::test::query_int(*observer, "SELECT count(*) FROM assertion_jtis") == 1);
 }
 

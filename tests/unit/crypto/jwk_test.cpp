@@ -87,7 +87,7 @@ TEST_CASE("malformed JWKs name what is wrong", "[jwk]") {
   auto [json, status, member] = GENERATE(table<std::string, JwkStatus, std::string>({
       {"", JwkStatus::BadJson, ""},
       {"[1]", JwkStatus::NotAnObject, ""},
-      {R"({"kty":"RSA","kty":"EC"})", JwkStatus::BadJson, ""},
+      {R"({"kty":"RSA","kty":"EC"})", JwkStatus::DuplicateMember, ""},
       {R"({"n":"AQAB"})", JwkStatus::MissingKty, "kty"},
       {R"({"kty":7})", JwkStatus::WrongMemberType, "kty"},
       {R"({"kty":"oct"})", JwkStatus::UnsupportedKty, "kty"},

@@ -55,7 +55,7 @@ TEST_CASE("a document that is not a JWKS is refused", "[jwks]") {
       {"[]", JwkStatus::NotAnObject},
       {"{}", JwkStatus::MissingKeys},
       {R"({"keys":{}})", JwkStatus::MissingKeys},
-      {R"({"keys":[],"keys":[]})", JwkStatus::BadJson},
+      {R"({"keys":[],"keys":[]})", JwkStatus::DuplicateMember},
   }));
   CHECK(parse_jwks(json).error().status == status);
 }
@@ -71,4 +71,22 @@ TEST_CASE("an empty JWKS parses to no keys", "[jwks]") {
   auto set = parse_jwks(R"({"keys":[]})");
   REQUIRE(set.has_value());
   CHECK(set->keys.empty());
+}
+
+TEST_CASE("a JWK that repeats a member name is refused, and so is the JWKS holding it",
+          "[jwks]") {  // REG-3; RFC 7517 §4 / RFC 8259 §4: names SHOULD be unique, we insist
+  const std::string xy = R"("x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",)"
+                         R"("y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0")";
+  auto [name, jwk] = GENERATE_COPY(table<std::string, std::string>({
+      {"kid twice", R"({"kty":"EC","crv":"P-256","kid":"a","kid":"b",)" + xy + "}"},
+      {"x twice", R"({"kty":"EC","crv":"P-256","x":"AAAA",)" + xy + "}"},
+      {"kty twice", R"({"kty":"RSA","kty":"EC","crv":"P-256",)" + xy + "}"},
+  }));
+  INFO(name);
+  const std::string good = R"({"kty":"EC","crv":"P-256","kid":"ok",)" + xy + "}";
+  auto set = parse_jwks(R"({"keys":[)" + good + "," + jwk + "]}");
+  REQUIRE_FALSE(set.has_value());
+  CHECK(set.error().status == JwkStatus::DuplicateMember);
+  CHECK(public_key_from_jwk(jwk).error().status == JwkStatus::DuplicateMember);
+  REQUIRE(parse_jwks(R"({"keys":[)" + good + "]}").has_value());
 }

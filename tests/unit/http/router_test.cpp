@@ -128,3 +128,32 @@ TEST_CASE("advertised lists the discovery field of each registered route", "[rou
   REQUIRE(ads.size() == 1);
   REQUIRE(ads[0] == std::pair<std::string, std::string>{"doc_endpoint", "/doc"});
 }
+
+TEST_CASE("a rate-limited route answers 429 with Retry-After once an address spends its budget",
+          "[router][ratelimit]") {  // CAUTH-2
+  sa::FakeClock clock(1'700'000'000);
+  sa::ratelimit::WindowLimiter limiter({.budget = 2, .window_s = 60, .max_keys = 10}, clock);
+  sa::obs::Metrics metrics;
+  Router router = sample_router();
+  REQUIRE(router.limit(Method::POST, "/items/{id}", {&limiter, "items_per_ip", &metrics}));
+  REQUIRE_FALSE(router.limit(Method::POST, "/nowhere", {&limiter, "x", &metrics}));
+  auto from = [](const std::string& ip) {
+    Request req = make(Method::POST, "/items/a");
+    req.remote_addr = ip;
+    return req;
+  };
+  REQUIRE(dispatch(router, from("192.0.2.1")).status == 200);
+  REQUIRE(dispatch(router, from("192.0.2.1")).status == 200);
+  clock.advance(15);
+  auto refused = dispatch(router, from("192.0.2.1"));
+  REQUIRE(refused.status == 429);
+  REQUIRE(refused.header("Retry-After") == "45");
+  REQUIRE(refused.header("Cache-Control") == "no-store");
+  REQUIRE(refused.body.find("\"temporarily_unavailable\"") != std::string::npos);
+  REQUIRE(dispatch(router, from("192.0.2.2")).status == 200);  // another address
+  REQUIRE(dispatch(router, make(Method::GET, "/doc")).status == 200);  // other routes unlimited
+  REQUIRE(metrics.render().find("smart_auth_rate_limited_total{limit=\"items_per_ip\"} 1") !=
+          std::string::npos);
+  clock.advance(45);
+  REQUIRE(dispatch(router, from("192.0.2.1")).status == 200);
+}
