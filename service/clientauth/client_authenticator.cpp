@@ -74,7 +74,7 @@ Result fail(AuthFailure reason, const Credentials& c,
 }  // namespace
 
 ClientAuthenticator::ClientAuthenticator(ClientAuthenticatorSettings settings,
-                                         store::ClientStore& clients, JwksResolver& keys,
+                                         clients::ClientStore& clients, JwksResolver& keys,
                                          ReplayStore& replay, const Clock& clock, PostFn post)
     : settings_(std::move(settings)),
       policy_{settings_.token_endpoint_url, settings_.client_auth.assertion_max_lifetime_s,
@@ -156,14 +156,14 @@ void ClientAuthenticator::authenticate_assertion(Credentials c, DoneFn done) con
   if (checked != AssertionFailure::Ok) return done(fail(AuthFailure::BadAssertion, c, checked));
 
   std::string kid = *parsed->jws.header.kid;
-  auto client = std::make_shared<store::ClientRecord>(std::move(*found));
+  auto client = std::make_shared<clients::ClientRecord>(std::move(*found));
   auto assertion = std::make_shared<ParsedAssertion>(std::move(*parsed));
   keys_.resolve(*client, kid, [this, client, assertion, done = std::move(done)](KeySetResult keys) {
     finish_assertion(std::move(*client), std::move(*assertion), std::move(keys), done);
   });
 }
 
-void ClientAuthenticator::finish_assertion(store::ClientRecord client, ParsedAssertion assertion,
+void ClientAuthenticator::finish_assertion(clients::ClientRecord client, ParsedAssertion assertion,
                                            KeySetResult keys, DoneFn done) const {
   Credentials c{.method = AuthMethod::private_key_jwt, .client_id = client.client_id};
   if (!keys) return complete_async(done, fail(AuthFailure::BadAssertion, c, keys.error()));
@@ -174,7 +174,7 @@ void ClientAuthenticator::finish_assertion(store::ClientRecord client, ParsedAss
   // RFC 7523 §3 item 7, SMART CCA: remember the jti for as long as the assertion could be
   // accepted (exp plus the skew we allow); answer only once that is committed.
   std::int64_t keep_until = *assertion.claims.exp + settings_.client_auth.clock_skew_s;
-  auto shared_client = std::make_shared<store::ClientRecord>(std::move(client));
+  auto shared_client = std::make_shared<clients::ClientRecord>(std::move(client));
   replay_.remember(
       shared_client->client_id, *assertion.claims.jti, keep_until, clock_.now_seconds(),
       [this, shared_client, done = std::move(done)](store::StoreStatus status) {

@@ -15,14 +15,14 @@
 #include "http/message.hpp"
 #include "oauth/errors.hpp"
 #include "oauth/form.hpp"
-#include "store/client_store.hpp"
+#include "clients/client_store.hpp"
 #include "util/clock.hpp"
 #include "util/expected.hpp"
 
 namespace sa::clientauth {
 
 struct AuthenticatedClient {
-  store::ClientRecord client;
+  clients::ClientRecord client;
   std::string method;  // the token_endpoint_auth_method used
 };
 
@@ -38,7 +38,7 @@ class ClientAuthenticator {
   // writer thread, a jwks_uri fetch on the fetch thread). Empty: run it right there.
   using PostFn = std::function<void(std::function<void()>)>;
 
-  ClientAuthenticator(ClientAuthenticatorSettings settings, store::ClientStore& clients,
+  ClientAuthenticator(ClientAuthenticatorSettings settings, clients::ClientStore& clients,
                       JwksResolver& keys, ReplayStore& replay, const Clock& clock,
                       PostFn post = {});
 
@@ -49,13 +49,13 @@ class ClientAuthenticator {
 
  private:
   void authenticate_assertion(Credentials presented, DoneFn done) const;
-  void finish_assertion(store::ClientRecord client, ParsedAssertion assertion, KeySetResult keys,
+  void finish_assertion(clients::ClientRecord client, ParsedAssertion assertion, KeySetResult keys,
                         DoneFn done) const;
   void complete_async(DoneFn done, Expected<AuthenticatedClient, oauth::Error> result) const;
 
   ClientAuthenticatorSettings settings_;
   AssertionPolicy policy_;
-  store::ClientStore& clients_;
+  clients::ClientStore& clients_;
   JwksResolver& keys_;
   ReplayStore& replay_;
   const Clock& clock_;

@@ -12,7 +12,7 @@ namespace {
 using oauth::ErrorCode;
 
 struct Authorized {
-  store::ClientRecord client;
+  ClientRecord client;
   std::string token;  // the presented registration access token, echoed per RFC 7592 §3
 };
 
@@ -64,7 +64,7 @@ void deny(const http::Request& request, const http::Responder& respond,
 // RFC 7592 §2.2: the body carries the current client_id, no server-assigned members, and a
 // client_secret only if it equals the current one.
 std::optional<oauth::Error> check_update_members(const ManagementMembers& m,
-                                                 const store::ClientRecord& client) {
+                                                 const ClientRecord& client) {
   if (!m.client_id || *m.client_id != client.client_id) {
     return oauth::make_error(ErrorCode::invalid_request,
                              "client_id must be present and equal the client's client_id");
@@ -104,13 +104,13 @@ http::Handler update_client_endpoint(const RegistrationServices& s) {
     }
     auto parsed = parse_client_metadata(request.body);
     if (!parsed) return deny(request, respond, parsed.error());
-    const store::ClientRecord& old = authorized->client;
+    const ClientRecord& old = authorized->client;
     if (auto err = check_update_members(parsed->management, old)) {
       return deny(request, respond, *err);
     }
     // RFC 7592 §2.2: a full replacement; what the server issued stays as it was, except that a
     // client becoming symmetric gets a secret and one leaving it loses its secret.
-    store::ClientRecord updated = record_from_metadata(old.client_id, parsed->metadata);
+    ClientRecord updated = record_from_metadata(old.client_id, parsed->metadata);
     updated.issued_at = old.issued_at;
     updated.registration_token_hash = old.registration_token_hash;
     IssuedFields issued = issued_for(s, Authorized{updated, authorized->token});

@@ -1,6 +1,7 @@
 // Storage of registered OAuth clients (dynamic, RFC 7591, and static ones from the YAML, which
 // are upserted at start). Secrets and registration access tokens are stored only as SHA-256
-// hashes. The registrar and client authentication depend on this interface only.
+// hashes. The registrar and client authentication depend on this interface only; the SQLite
+// implementation is sqlite_client_store.hpp.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,7 @@
 #include "store/status.hpp"
 #include "util/expected.hpp"
 
-namespace sa::store {
+namespace sa::clients {
 
 struct ClientRecord {
   std::string client_id;
@@ -34,15 +35,15 @@ class ClientStore {
  public:
   virtual ~ClientStore() = default;
   // not_found when there is no such client.
-  virtual Expected<ClientRecord, StoreStatus> find(std::string_view client_id) = 0;
+  virtual Expected<ClientRecord, store::StoreStatus> find(std::string_view client_id) = 0;
   // conflict when the client_id exists.
-  virtual void insert(ClientRecord client, DoneFn done) = 0;
+  virtual void insert(ClientRecord client, store::DoneFn done) = 0;
   // not_found when it does not exist.
-  virtual void replace(ClientRecord client, DoneFn done) = 0;
+  virtual void replace(ClientRecord client, store::DoneFn done) = 0;
   // Removes the client and everything issued to it (tokens, via ON DELETE CASCADE).
-  virtual void remove(std::string client_id, DoneFn done) = 0;
+  virtual void remove(std::string client_id, store::DoneFn done) = 0;
   // Start-up: makes the static clients exactly `clients` (inserts, updates, removes stale).
-  virtual StoreStatus sync_static(const std::vector<ClientRecord>& clients) = 0;
+  virtual store::StoreStatus sync_static(const std::vector<ClientRecord>& clients) = 0;
 };
 
-}  // namespace sa::store
+}  // namespace sa::clients

@@ -68,7 +68,7 @@ http::Handler registration_endpoint(const RegistrationServices& s) {
     const ClientMetadata& metadata = parsed->metadata;
 
     const std::int64_t now = s.clock.now_seconds();
-    store::ClientRecord record = record_from_metadata(new_client_id(s.random), metadata);
+    ClientRecord record = record_from_metadata(new_client_id(s.random), metadata);
     record.issued_at = now;
     IssuedFields issued{.client_id_issued_at = now};
     if (uses_client_secret(metadata.token_endpoint_auth_method)) {

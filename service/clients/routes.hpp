@@ -8,7 +8,7 @@
 #include "config/config.hpp"
 #include "crypto/random.hpp"
 #include "http/router.hpp"
-#include "store/client_store.hpp"
+#include "clients/client_store.hpp"
 #include "util/clock.hpp"
 
 namespace sa::clients {
@@ -22,7 +22,7 @@ inline constexpr std::string_view kClientConfiguration = "/auth/register/{client
 // What the registrar endpoints need; every member must outlive the router.
 struct RegistrationServices {
   const config::Config& config;
-  store::ClientStore& clients;
+  ClientStore& clients;
   const Clock& clock;
   crypto::Random& random;
 };

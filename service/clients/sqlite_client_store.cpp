@@ -8,7 +8,6 @@
 namespace sa::clients {
 namespace {
 
-using store::ClientRecord;
 using store::Connection;
 using store::StoreStatus;
 

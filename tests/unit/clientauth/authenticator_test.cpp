@@ -25,12 +25,12 @@ struct Fixture {
     add("basic-app", "client_secret_basic", "s3cret");
     add("post-app", "client_secret_post", "p@ss word");
     add("public-app", "none", "");
-    store::ClientRecord jwt{.client_id = "jwt-app", .token_endpoint_auth_method = "private_key_jwt"};
+    clients::ClientRecord jwt{.client_id = "jwt-app", .token_endpoint_auth_method = "private_key_jwt"};
     jwt.jwks_json = jwks_for(key, "k1");
     clients.clients["jwt-app"] = jwt;
   }
   void add(const std::string& id, const std::string& method, const std::string& secret) {
-    store::ClientRecord c{.client_id = id, .token_endpoint_auth_method = method};
+    clients::ClientRecord c{.client_id = id, .token_endpoint_auth_method = method};
     if (!secret.empty()) c.secret_hash = crypto::sha256_b64url(secret);
     clients.clients[id] = c;
   }

@@ -8,7 +8,6 @@
 namespace sa::clients {
 namespace {
 
-using store::ClientRecord;
 using store::DoneFn;
 using store::StoreStatus;
 using store::test::wait_for_done;
