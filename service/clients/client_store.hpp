@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,10 @@ struct ClientRecord {
   bool is_static = false;                   // declared in the YAML; not manageable via RFC 7592
   bool pre_approved = false;                // EHR-curated: skip the consent screen
   std::string metadata_json;                // all registered metadata as returned (no secrets)
+  // The most `scope` may ever be (space-separated), fixed at registration by the registration
+  // policy; RFC 7592 updates are trimmed to it. nullopt: registered before caps were recorded,
+  // so registration.max_scope applies.
+  std::optional<std::string> max_scope;
 };
 
 class ClientStore {

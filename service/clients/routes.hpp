@@ -5,10 +5,11 @@
 
 #include <string_view>
 
+#include "clients/client_store.hpp"
+#include "clients/initial_access_tokens.hpp"
 #include "config/config.hpp"
 #include "crypto/random.hpp"
 #include "http/router.hpp"
-#include "clients/client_store.hpp"
 #include "util/clock.hpp"
 
 namespace sa::clients {
@@ -25,6 +26,7 @@ struct RegistrationServices {
   ClientStore& clients;
   const Clock& clock;
   crypto::Random& random;
+  const InitialAccessTokens& initial_access_tokens;
 };
 
 // POST kRegister (advertised as registration_endpoint unless registration is closed) and

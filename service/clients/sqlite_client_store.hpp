@@ -1,5 +1,6 @@
-// ClientStore over the SQLite Database (migrations/0002_clients.sql): writes go through the
-// group-committing writer, find() through the read pool. List columns are space-separated.
+// ClientStore over the SQLite Database (migrations/0002_clients.sql, 0005_client_max_scope.sql):
+// writes go through the group-committing writer, find() through the read pool. List columns are
+// space-separated.
 #pragma once
 
 #include "clients/client_store.hpp"

@@ -33,6 +33,7 @@ std::optional<std::string> load_static_clients(const config::Config& config,
     record.issued_at = clock.now_seconds();
     record.is_static = true;
     record.pre_approved = c.pre_approved;
+    record.max_scope = record.scope;  // static clients hold what the YAML gives them
     records.push_back(std::move(record));
   }
   const store::StoreStatus status = clients.sync_static(records);
