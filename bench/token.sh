@@ -27,14 +27,23 @@ export WRK_LOG="$work/wrk.log" WRK_THREADS=2
 
 g++ -std=c++20 -O2 -o "$work/make_assertions" bench/make_assertions.cpp -lcrypto -pthread
 
-start_service "$work/svc" "${BENCH_EXTRA_YAML:-}"
+# CONTRACT "Registration policy": client_credentials needs an initial access token, and the
+# secret methods must be allowed for it (BENCH_EXTRA_YAML must not repeat these two sections).
+iat=bench-initial-access-token-0123456789abcdef
+start_service "$work/svc" "registration:
+  initial_access_tokens:
+    - {token: $iat, max_scope: system/*.rs, description: bench}
+tokens:
+  client_credentials_auth_methods: [private_key_jwt, client_secret_basic]
+${BENCH_EXTRA_YAML:-}"
 base="https://localhost:$SVC_PORT"
 ca="$work/svc/data/tls/ca.pem"
 aud="https://localhost:8443/auth/token"  # public_base_url (lib.sh) + /auth/token
 
 # register JSON -> the client information response (RFC 7591 §3.2.1)
 register() {
-  curl -sf --cacert "$ca" -H 'Content-Type: application/json' -d "$1" "$base/auth/register"
+  curl -sf --cacert "$ca" -H 'Content-Type: application/json' -H "Authorization: Bearer $iat" \
+    -d "$1" "$base/auth/register"
 }
 field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 

@@ -100,6 +100,14 @@ int serve(const config::Config& config, const std::string& ready_file) {
                  config.server.public_base_url.c_str(),
                  tls->ca_file.empty() ? "(configured certificate)" : tls->ca_file.c_str(),
                  config.server.public_base_url.c_str(), config.smart.fhir_base_url.c_str());
+    // The generated demo token, for the operator's eyes: on the terminal, never in the log.
+    if (const auto& demo = components.initial_access_tokens.generated()) {
+      std::fprintf(stderr,
+                   "  initial access token (%s; allows %s): %s\n"
+                   "    register with -H \"Authorization: Bearer <token>\"; kept in %s\n",
+                   demo->description.c_str(), demo->max_scope.c_str(), demo->token.c_str(),
+                   demo->path.c_str());
+    }
     if (!ready_file.empty() && !write_ready_file(ready_file, ports, tls->ca_file)) {
       return fail("cannot write ready file " + ready_file);
     }

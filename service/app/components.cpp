@@ -24,6 +24,9 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
   if (auto err = clients::load_static_clients(config, *c->clients, clock)) {
     return unexpected(*err);
   }
+  auto tokens = clients::InitialAccessTokens::load(config.registration, config.data_dir, c->random);
+  if (!tokens) return unexpected(tokens.error());
+  c->initial_access_tokens = std::move(tokens).value();
   c->tokens = std::make_unique<tokens::SqliteTokenStore>(*c->database);
   c->issuer = std::make_unique<tokens::AccessTokenIssuer>(
       *c->keys,

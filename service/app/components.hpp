@@ -11,6 +11,7 @@
 #include "clientauth/jwks_resolver.hpp"
 #include "clientauth/replay_store.hpp"
 #include "clients/cached_client_store.hpp"
+#include "clients/initial_access_tokens.hpp"
 #include "clients/sqlite_client_store.hpp"
 #include "config/config.hpp"
 #include "crypto/random.hpp"
@@ -45,6 +46,7 @@ struct Components {
   std::unique_ptr<keys::KeyRing> keys;
   std::unique_ptr<clients::SqliteClientStore> client_rows;
   std::unique_ptr<clients::CachedClientStore> clients;  // what everything else uses
+  clients::InitialAccessTokens initial_access_tokens;
   std::unique_ptr<tokens::SqliteTokenStore> tokens;
   std::unique_ptr<tokens::AccessTokenIssuer> issuer;
   std::unique_ptr<WorkerPool> workers;

@@ -144,7 +144,7 @@ Expected<ParsedAssertion, AssertionFailure> parse_assertion(std::string_view com
   return ParsedAssertion{std::move(*jws), std::move(*claims)};
 }
 
-AssertionFailure check_assertion(const ParsedAssertion& a, const store::ClientRecord& client,
+AssertionFailure check_assertion(const ParsedAssertion& a, const clients::ClientRecord& client,
                                  const AssertionPolicy& policy, std::int64_t now) {
   const auto& c = a.claims;
   // RFC 7523 §3 items 1-2; SMART CCA: iss and sub both the client_id.

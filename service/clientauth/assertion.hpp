@@ -12,7 +12,7 @@
 
 #include "crypto/jwks.hpp"
 #include "crypto/jws.hpp"
-#include "store/client_store.hpp"
+#include "clients/client_store.hpp"
 #include "util/expected.hpp"
 
 namespace sa::clientauth {
@@ -72,7 +72,7 @@ struct AssertionPolicy {
 Expected<ParsedAssertion, AssertionFailure> parse_assertion(std::string_view compact);
 
 // Claims and jku against the registered client, at `now` (seconds since the epoch).
-AssertionFailure check_assertion(const ParsedAssertion& assertion, const store::ClientRecord& client,
+AssertionFailure check_assertion(const ParsedAssertion& assertion, const clients::ClientRecord& client,
                                  const AssertionPolicy& policy, std::int64_t now);
 
 // Exactly one key with the header's kid and a type fit for its alg, then the signature.

@@ -60,7 +60,7 @@ std::string description_for(AuthFailure reason) {
 }  // namespace
 
 ClientAuthenticator::ClientAuthenticator(ClientAuthenticatorSettings settings,
-                                         store::ClientStore& clients, JwksResolver& keys,
+                                         clients::ClientStore& clients, JwksResolver& keys,
                                          ReplayStore& replay, const Clock& clock, PostFn post,
                                          FailedAuthLimits* limits)
     : settings_(std::move(settings)),
@@ -181,7 +181,7 @@ void ClientAuthenticator::authenticate_assertion(Attempt at, Credentials c, Done
   if (checked != AssertionFailure::Ok) return done(bad(checked));
 
   std::string kid = *parsed->jws.header.kid;
-  auto client = std::make_shared<store::ClientRecord>(std::move(*found));
+  auto client = std::make_shared<clients::ClientRecord>(std::move(*found));
   auto assertion = std::make_shared<ParsedAssertion>(std::move(*parsed));
   keys_.resolve(*client, kid,
                 [this, at = std::move(at), client, assertion, done = std::move(done)](
@@ -191,7 +191,7 @@ void ClientAuthenticator::authenticate_assertion(Attempt at, Credentials c, Done
                 });
 }
 
-void ClientAuthenticator::finish_assertion(const Attempt& at, store::ClientRecord client,
+void ClientAuthenticator::finish_assertion(const Attempt& at, clients::ClientRecord client,
                                            ParsedAssertion assertion, KeySetResult keys,
                                            DoneFn done) const {
   const std::string id = client.client_id;
@@ -205,7 +205,7 @@ void ClientAuthenticator::finish_assertion(const Attempt& at, store::ClientRecor
   // be accepted (check_assertion accepts up to exp + skew inclusive), judged at the request's
   // own `now` however long the key fetch took; answer only once that is committed.
   std::int64_t last_acceptable = *assertion.claims.exp + settings_.client_auth.clock_skew_s;
-  auto shared_client = std::make_shared<store::ClientRecord>(std::move(client));
+  auto shared_client = std::make_shared<clients::ClientRecord>(std::move(client));
   replay_.remember(
       id, *assertion.claims.jti, last_acceptable, at.now,
       [this, at, shared_client, done = std::move(done)](store::StoreStatus status) {

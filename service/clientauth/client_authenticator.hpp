@@ -21,14 +21,14 @@
 #include "http/message.hpp"
 #include "oauth_core/errors.hpp"
 #include "oauth_core/form.hpp"
-#include "store/client_store.hpp"
+#include "clients/client_store.hpp"
 #include "util/clock.hpp"
 #include "util/expected.hpp"
 
 namespace sa::clientauth {
 
 struct AuthenticatedClient {
-  store::ClientRecord client;
+  clients::ClientRecord client;
   std::string method;  // the token_endpoint_auth_method used
 };
 
@@ -45,7 +45,7 @@ class ClientAuthenticator {
   using PostFn = std::function<void(std::function<void()>)>;
 
   // `limits` null: no brute-force limits (unit tests of everything else).
-  ClientAuthenticator(ClientAuthenticatorSettings settings, store::ClientStore& clients,
+  ClientAuthenticator(ClientAuthenticatorSettings settings, clients::ClientStore& clients,
                       JwksResolver& keys, ReplayStore& replay, const Clock& clock,
                       PostFn post = {}, FailedAuthLimits* limits = nullptr);
 
@@ -64,7 +64,7 @@ class ClientAuthenticator {
   };
 
   void authenticate_assertion(Attempt at, Credentials presented, DoneFn done) const;
-  void finish_assertion(const Attempt& at, store::ClientRecord client, ParsedAssertion assertion,
+  void finish_assertion(const Attempt& at, clients::ClientRecord client, ParsedAssertion assertion,
                         KeySetResult keys, DoneFn done) const;
   void complete_async(DoneFn done, Result result) const;
   Result fail(const Attempt& at, AuthFailure reason, AuthMethod method, std::string_view client_id,
@@ -73,7 +73,7 @@ class ClientAuthenticator {
 
   ClientAuthenticatorSettings settings_;
   AssertionPolicy policy_;
-  store::ClientStore& clients_;
+  clients::ClientStore& clients_;
   JwksResolver& keys_;
   ReplayStore& replay_;
   const Clock& clock_;

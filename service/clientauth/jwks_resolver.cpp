@@ -28,7 +28,7 @@ JwksResolver::JwksResolver(const config::ClientAuthSettings& settings, const Clo
                            FetchFn fetch)
     : settings_(settings), clock_(clock), fetch_(std::move(fetch)) {}
 
-KeySetResult JwksResolver::inline_keys(const store::ClientRecord& client) {
+KeySetResult JwksResolver::inline_keys(const clients::ClientRecord& client) {
   std::string cache_key = client.client_id + '\n' + crypto::sha256_b64url(client.jwks_json);
   {
     std::lock_guard lock(mu_);
@@ -43,7 +43,7 @@ KeySetResult JwksResolver::inline_keys(const store::ClientRecord& client) {
   return KeySet(keys);
 }
 
-void JwksResolver::resolve(const store::ClientRecord& client, std::string_view kid, DoneFn done) {
+void JwksResolver::resolve(const clients::ClientRecord& client, std::string_view kid, DoneFn done) {
   if (!client.jwks_json.empty()) {
     done(inline_keys(client));
     return;

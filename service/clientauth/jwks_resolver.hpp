@@ -17,7 +17,7 @@
 #include "config/config.hpp"
 #include "crypto/jwks.hpp"
 #include "net/fetcher.hpp"
-#include "store/client_store.hpp"
+#include "clients/client_store.hpp"
 #include "util/clock.hpp"
 #include "util/expected.hpp"
 
@@ -39,7 +39,7 @@ class JwksResolver {
   // The client's key set. A set that lacks `kid` is still returned (the verifier reports
   // UnknownKid) once the refetch rule has been applied. done runs inline on a cache hit, else on
   // the fetch callback's thread.
-  void resolve(const store::ClientRecord& client, std::string_view kid, DoneFn done);
+  void resolve(const clients::ClientRecord& client, std::string_view kid, DoneFn done);
 
  private:
   struct UriEntry {
@@ -51,7 +51,7 @@ class JwksResolver {
     std::vector<DoneFn> waiters;
   };
 
-  KeySetResult inline_keys(const store::ClientRecord& client);
+  KeySetResult inline_keys(const clients::ClientRecord& client);
   void fetched(const std::string& uri, net::FetchResult result);
 
   const config::ClientAuthSettings settings_;

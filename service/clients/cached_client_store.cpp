@@ -7,11 +7,11 @@ namespace {
 constexpr std::size_t kMaxEntries = 10'000;
 }  // namespace
 
-CachedClientStore::CachedClientStore(store::ClientStore& inner, const Clock& clock,
+CachedClientStore::CachedClientStore(ClientStore& inner, const Clock& clock,
                                      std::int64_t ttl_s)
     : inner_(inner), clock_(clock), ttl_s_(ttl_s) {}
 
-Expected<store::ClientRecord, store::StoreStatus> CachedClientStore::find(
+Expected<ClientRecord, store::StoreStatus> CachedClientStore::find(
     std::string_view client_id) {
   const std::int64_t now = clock_.now_seconds();
   std::uint64_t generation = 0;
@@ -39,12 +39,12 @@ void CachedClientStore::forget(const std::string& client_id) {
   ++generation_;
 }
 
-void CachedClientStore::insert(store::ClientRecord client, store::DoneFn done) {
+void CachedClientStore::insert(ClientRecord client, store::DoneFn done) {
   forget(client.client_id);
   inner_.insert(std::move(client), std::move(done));
 }
 
-void CachedClientStore::replace(store::ClientRecord client, store::DoneFn done) {
+void CachedClientStore::replace(ClientRecord client, store::DoneFn done) {
   // Forget before and after the commit: a find() racing the write must not re-cache the old row.
   const std::string id = client.client_id;
   forget(id);
@@ -63,7 +63,7 @@ void CachedClientStore::remove(std::string client_id, store::DoneFn done) {
   });
 }
 
-store::StoreStatus CachedClientStore::sync_static(const std::vector<store::ClientRecord>& clients) {
+store::StoreStatus CachedClientStore::sync_static(const std::vector<ClientRecord>& clients) {
   auto status = inner_.sync_static(clients);
   std::lock_guard lock(mutex_);
   entries_.clear();

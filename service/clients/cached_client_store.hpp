@@ -9,29 +9,29 @@
 #include <string>
 #include <unordered_map>
 
-#include "store/client_store.hpp"
+#include "clients/client_store.hpp"
 #include "util/clock.hpp"
 
 namespace sa::clients {
 
-class CachedClientStore final : public store::ClientStore {
+class CachedClientStore final : public ClientStore {
  public:
-  CachedClientStore(store::ClientStore& inner, const Clock& clock, std::int64_t ttl_s = 5);
+  CachedClientStore(ClientStore& inner, const Clock& clock, std::int64_t ttl_s = 5);
 
-  Expected<store::ClientRecord, store::StoreStatus> find(std::string_view client_id) override;
-  void insert(store::ClientRecord client, store::DoneFn done) override;
-  void replace(store::ClientRecord client, store::DoneFn done) override;
+  Expected<ClientRecord, store::StoreStatus> find(std::string_view client_id) override;
+  void insert(ClientRecord client, store::DoneFn done) override;
+  void replace(ClientRecord client, store::DoneFn done) override;
   void remove(std::string client_id, store::DoneFn done) override;
-  store::StoreStatus sync_static(const std::vector<store::ClientRecord>& clients) override;
+  store::StoreStatus sync_static(const std::vector<ClientRecord>& clients) override;
 
  private:
   struct Entry {
-    store::ClientRecord client;
+    ClientRecord client;
     std::int64_t expires_at;
   };
   void forget(const std::string& client_id);
 
-  store::ClientStore& inner_;
+  ClientStore& inner_;
   const Clock& clock_;
   const std::int64_t ttl_s_;
   std::mutex mutex_;

@@ -3,6 +3,7 @@
 #include "clients/client_information.hpp"
 #include "clients/endpoint_support.hpp"
 #include "clients/metadata.hpp"
+#include "clients/registration_policy.hpp"
 #include "clients/secrets.hpp"
 #include "obs/log.hpp"
 
@@ -12,7 +13,7 @@ namespace {
 using oauth::ErrorCode;
 
 struct Authorized {
-  store::ClientRecord client;
+  ClientRecord client;
   std::string token;  // the presented registration access token, echoed per RFC 7592 §3
 };
 
@@ -64,7 +65,7 @@ void deny(const http::Request& request, const http::Responder& respond,
 // RFC 7592 §2.2: the body carries the current client_id, no server-assigned members, and a
 // client_secret only if it equals the current one.
 std::optional<oauth::Error> check_update_members(const ManagementMembers& m,
-                                                 const store::ClientRecord& client) {
+                                                 const ClientRecord& client) {
   if (!m.client_id || *m.client_id != client.client_id) {
     return oauth::make_error(ErrorCode::invalid_request,
                              "client_id must be present and equal the client's client_id");
@@ -104,15 +105,23 @@ http::Handler update_client_endpoint(const RegistrationServices& s) {
     }
     auto parsed = parse_client_metadata(request.body);
     if (!parsed) return deny(request, respond, parsed.error());
-    const store::ClientRecord& old = authorized->client;
+    const ClientRecord& old = authorized->client;
     if (auto err = check_update_members(parsed->management, old)) {
+      return deny(request, respond, *err);
+    }
+    // CONTRACT "Registration policy": an update never raises a client above the cap it got at
+    // registration (clients from before caps were stored get registration.max_scope).
+    const std::string cap = old.max_scope.value_or(s.config.registration.max_scope);
+    if (auto err = apply_registration_policy(parsed->metadata, cap,
+                                             s.config.tokens.client_credentials_auth_methods)) {
       return deny(request, respond, *err);
     }
     // RFC 7592 §2.2: a full replacement; what the server issued stays as it was, except that a
     // client becoming symmetric gets a secret and one leaving it loses its secret.
-    store::ClientRecord updated = record_from_metadata(old.client_id, parsed->metadata);
+    ClientRecord updated = record_from_metadata(old.client_id, parsed->metadata);
     updated.issued_at = old.issued_at;
     updated.registration_token_hash = old.registration_token_hash;
+    updated.max_scope = cap;
     IssuedFields issued = issued_for(s, Authorized{updated, authorized->token});
     if (uses_client_secret(updated.token_endpoint_auth_method)) {
       updated.secret_hash = old.secret_hash;
@@ -128,8 +137,10 @@ http::Handler update_client_endpoint(const RegistrationServices& s) {
     }
     std::string body = client_information_json(updated.client_id, updated.metadata_json, issued);
     std::string client_id = updated.client_id;
+    std::string scope = updated.scope;
     s.clients.replace(std::move(updated), [respond, body = std::move(body),
                                            client_id = std::move(client_id),
+                                           scope = std::move(scope),
                                            request_id = request.request_id](store::StoreStatus st) {
       if (st != store::StoreStatus::ok) {
         // not_found: deleted concurrently, so the token is no longer valid either.
@@ -142,7 +153,8 @@ http::Handler update_client_endpoint(const RegistrationServices& s) {
         respond(oauth::to_response(error));
         return;
       }
-      obs::audit("client_updated", {{"request_id", request_id}, {"client_id", client_id}});
+      obs::audit("client_updated",
+                 {{"request_id", request_id}, {"client_id", client_id}, {"scope", scope}});
       respond(no_store_json(200, body));
     });
   };

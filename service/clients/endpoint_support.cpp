@@ -33,8 +33,8 @@ http::Response no_store_json(int status, std::string body) {
   return res;
 }
 
-store::ClientRecord record_from_metadata(std::string client_id, const ClientMetadata& m) {
-  store::ClientRecord record;
+ClientRecord record_from_metadata(std::string client_id, const ClientMetadata& m) {
+  ClientRecord record;
   record.client_id = std::move(client_id);
   record.token_endpoint_auth_method = m.token_endpoint_auth_method;
   record.grant_types = m.grant_types;

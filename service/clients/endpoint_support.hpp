@@ -9,7 +9,7 @@
 
 #include "clients/metadata.hpp"
 #include "http/message.hpp"
-#include "store/client_store.hpp"
+#include "clients/client_store.hpp"
 
 namespace sa::clients {
 
@@ -24,7 +24,7 @@ bool has_json_content_type(const http::Request& request);
 http::Response no_store_json(int status, std::string body);
 
 // The record for metadata; secrets, timestamps and flags are left to the caller.
-store::ClientRecord record_from_metadata(std::string client_id, const ClientMetadata& metadata);
+ClientRecord record_from_metadata(std::string client_id, const ClientMetadata& metadata);
 
 std::string client_configuration_uri(std::string_view public_base_url, std::string_view client_id);
 

@@ -3,8 +3,8 @@
 #include "clients/client_information.hpp"
 #include "clients/endpoint_support.hpp"
 #include "clients/metadata.hpp"
+#include "clients/registration_policy.hpp"
 #include "clients/secrets.hpp"
-#include "crypto/hash.hpp"
 #include "obs/log.hpp"
 
 namespace sa::clients {
@@ -18,35 +18,58 @@ oauth::Error bearer_error(std::string description) {
   return error;
 }
 
-// Who may register. closed: RFC 7591 §3 leaves refusing registration to server policy and has
-// no code for it, so this is RFC 6749's access_denied with 403 (the caller is not authorised,
+// Who may register, and the cap a client registered by this request may hold (CONTRACT
+// "Registration policy"). closed: RFC 7591 §3 leaves refusing registration to server policy and
+// has no code for it, so this is RFC 6749's access_denied with 403 (the caller is not authorised,
 // and no credential would help).
-std::optional<oauth::Error> check_policy(const config::RegistrationSettings& settings,
-                                         const http::Request& request) {
+struct Admission {
+  std::string cap;                       // space-separated max_scope
+  const AcceptedToken* token = nullptr;  // the initial access token presented, if any
+};
+
+Expected<Admission, oauth::Error> admit(const RegistrationServices& s,
+                                        const http::Request& request) {
+  const config::RegistrationSettings& settings = s.config.registration;
   switch (settings.mode) {
-    case config::RegistrationMode::open: return std::nullopt;
     case config::RegistrationMode::closed:
-      return oauth::make_error(ErrorCode::access_denied, "client registration is closed");
+      return unexpected(
+          oauth::make_error(ErrorCode::access_denied, "client registration is closed"));
+    case config::RegistrationMode::open:
     case config::RegistrationMode::initial_access_token: break;
   }
   // RFC 7591 §3: the initial access token is presented as an OAuth 2.0 Bearer token.
-  auto token = bearer_token(request);
-  if (!token) return bearer_error("an initial access token is required");
-  const std::string presented = crypto::sha256_b64url(*token);
-  bool accepted = false;
-  for (const auto& configured : settings.initial_access_tokens) {
-    // Hash both sides so neither length nor content leaks through timing; check every token.
-    accepted |= crypto::constant_time_equals(presented, crypto::sha256_b64url(configured));
+  if (!request.header("Authorization")) {
+    if (settings.mode == config::RegistrationMode::initial_access_token) {
+      return unexpected(bearer_error("an initial access token is required"));
+    }
+    return Admission{.cap = settings.max_scope};
   }
-  if (!accepted) return bearer_error("the initial access token is not valid");
-  return std::nullopt;
+  // RFC 6750 §3.1: a presented token that is not valid is refused, in open mode too, rather than
+  // silently registering the client with the lower cap.
+  auto token = bearer_token(request);
+  if (!token) {
+    return unexpected(
+        bearer_error("the initial access token must be sent as Authorization: Bearer"));
+  }
+  const AcceptedToken* accepted = s.initial_access_tokens.match(*token);
+  if (accepted == nullptr) {
+    oauth::Error error = bearer_error("the initial access token is not valid");
+    error.internal = "initial access token rejected, fingerprint " + obs::fingerprint(*token);
+    return unexpected(std::move(error));
+  }
+  return Admission{.cap = accepted->max_scope, .token = accepted};
 }
+
+struct AuditFields {
+  std::string client_id, method, scope, requested_scope, token_description, token_fingerprint;
+};
 
 void refuse(const http::Request& request, const http::Responder& respond,
             const oauth::Error& error) {
-  obs::audit("client_registration_rejected", {{"request_id", request.request_id},
-                                              {"error", std::string(to_string(error.code))},
-                                              {"reason", error.description}});
+  obs::audit("client_registration_rejected",
+             {{"request_id", request.request_id},
+              {"error", std::string(to_string(error.code))},
+              {"reason", error.internal.empty() ? error.description : error.internal}});
   respond(oauth::to_response(error));
 }
 
@@ -54,9 +77,8 @@ void refuse(const http::Request& request, const http::Responder& respond,
 
 http::Handler registration_endpoint(const RegistrationServices& s) {
   return [s](const http::Request& request, http::Responder respond) {
-    if (auto refused = check_policy(s.config.registration, request)) {
-      return refuse(request, respond, *refused);
-    }
+    auto admission = admit(s, request);
+    if (!admission) return refuse(request, respond, admission.error());
     // RFC 7591 §3: the client metadata is sent as application/json.
     if (!has_json_content_type(request)) {
       return refuse(request, respond,
@@ -65,11 +87,17 @@ http::Handler registration_endpoint(const RegistrationServices& s) {
     }
     auto parsed = parse_client_metadata(request.body);
     if (!parsed) return refuse(request, respond, parsed.error());
-    const ClientMetadata& metadata = parsed->metadata;
+    ClientMetadata& metadata = parsed->metadata;
+    const std::string requested_scope = metadata.scope;
+    if (auto err = apply_registration_policy(metadata, admission->cap,
+                                             s.config.tokens.client_credentials_auth_methods)) {
+      return refuse(request, respond, *err);
+    }
 
     const std::int64_t now = s.clock.now_seconds();
-    store::ClientRecord record = record_from_metadata(new_client_id(s.random), metadata);
+    ClientRecord record = record_from_metadata(new_client_id(s.random), metadata);
     record.issued_at = now;
+    record.max_scope = admission->cap;  // RFC 7592 updates stay within it
     IssuedFields issued{.client_id_issued_at = now};
     if (uses_client_secret(metadata.token_endpoint_auth_method)) {
       const std::uint32_t lifetime = s.config.registration.client_secret_lifetime_s;
@@ -86,11 +114,15 @@ http::Handler registration_endpoint(const RegistrationServices& s) {
     record.registration_token_hash = hash_secret(issued.registration_access_token);
 
     std::string body = client_information_json(record.client_id, record.metadata_json, issued);
-    std::string client_id = record.client_id;
-    std::string method = metadata.token_endpoint_auth_method;
-    s.clients.insert(std::move(record), [respond, body = std::move(body),
-                                         client_id = std::move(client_id),
-                                         method = std::move(method),
+    // Everything the audit line needs, by value: the request is gone when the commit answers.
+    const AcceptedToken* token = admission->token;
+    AuditFields audit{.client_id = record.client_id,
+                      .method = metadata.token_endpoint_auth_method,
+                      .scope = metadata.scope,
+                      .requested_scope = requested_scope,
+                      .token_description = token != nullptr ? token->description : "none",
+                      .token_fingerprint = token != nullptr ? token->fingerprint : ""};
+    s.clients.insert(std::move(record), [respond, body = std::move(body), audit = std::move(audit),
                                          request_id = request.request_id](store::StoreStatus st) {
       if (st != store::StoreStatus::ok) {
         obs::log(obs::Level::error, "client registration not stored",
@@ -99,9 +131,14 @@ http::Handler registration_endpoint(const RegistrationServices& s) {
             oauth::make_error(ErrorCode::server_error, "the client could not be stored")));
         return;
       }
-      obs::audit("client_registered", {{"request_id", request_id},
-                                       {"client_id", client_id},
-                                       {"token_endpoint_auth_method", method}});
+      obs::audit("client_registered",
+                 {{"request_id", request_id},
+                  {"client_id", audit.client_id},
+                  {"token_endpoint_auth_method", audit.method},
+                  {"scope", audit.scope},
+                  {"requested_scope", audit.requested_scope},
+                  {"initial_access_token", audit.token_description},
+                  {"initial_access_token_fingerprint", audit.token_fingerprint}});
       respond(no_store_json(201, body));  // RFC 7591 §3.2.1: 201 Created
     });
   };

@@ -5,10 +5,11 @@
 
 #include <string_view>
 
+#include "clients/client_store.hpp"
+#include "clients/initial_access_tokens.hpp"
 #include "config/config.hpp"
 #include "crypto/random.hpp"
 #include "http/router.hpp"
-#include "store/client_store.hpp"
 #include "util/clock.hpp"
 
 namespace sa::clients {
@@ -22,9 +23,10 @@ inline constexpr std::string_view kClientConfiguration = "/auth/register/{client
 // What the registrar endpoints need; every member must outlive the router.
 struct RegistrationServices {
   const config::Config& config;
-  store::ClientStore& clients;
+  ClientStore& clients;
   const Clock& clock;
   crypto::Random& random;
+  const InitialAccessTokens& initial_access_tokens;
 };
 
 // POST kRegister (advertised as registration_endpoint unless registration is closed) and

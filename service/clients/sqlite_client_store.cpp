@@ -8,7 +8,6 @@
 namespace sa::clients {
 namespace {
 
-using store::ClientRecord;
 using store::Connection;
 using store::StoreStatus;
 
@@ -43,21 +42,22 @@ StoreStatus run_with_fields(store::Statement stmt, const ClientRecord& c) {
       .bind(11, std::int64_t{c.is_static ? 1 : 0})
       .bind(12, std::int64_t{c.pre_approved ? 1 : 0})
       .bind(13, c.metadata_json)
-      .bind(14, c.client_id)
+      .bind_optional(14, c.max_scope)
+      .bind(15, c.client_id)
       .run();
 }
 
 constexpr const char* kInsert =
     "INSERT INTO clients(token_endpoint_auth_method, grant_types, redirect_uris, scope, "
     "jwks_json, jwks_uri, secret_hash, secret_expires_at, registration_token_hash, issued_at, "
-    "is_static, pre_approved, metadata_json, client_id) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "is_static, pre_approved, metadata_json, max_scope, client_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 constexpr const char* kUpdate =
     "UPDATE clients SET token_endpoint_auth_method = ?, grant_types = ?, redirect_uris = ?, "
     "scope = ?, jwks_json = ?, jwks_uri = ?, secret_hash = ?, secret_expires_at = ?, "
     "registration_token_hash = ?, issued_at = ?, is_static = ?, pre_approved = ?, "
-    "metadata_json = ? WHERE client_id = ?";
+    "metadata_json = ?, max_scope = ? WHERE client_id = ?";
 
 StoreStatus changed_one(Connection& conn, StoreStatus status) {
   if (status != StoreStatus::ok) return status;
@@ -71,7 +71,7 @@ Expected<ClientRecord, StoreStatus> SqliteClientStore::find(std::string_view cli
     auto stmt = conn.prepare(
         "SELECT token_endpoint_auth_method, grant_types, redirect_uris, scope, jwks_json, "
         "jwks_uri, secret_hash, secret_expires_at, registration_token_hash, issued_at, "
-        "is_static, pre_approved, metadata_json FROM clients WHERE client_id = ?");
+        "is_static, pre_approved, metadata_json, max_scope FROM clients WHERE client_id = ?");
     stmt.bind(1, client_id);
     if (!stmt.step()) {
       return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found
@@ -90,7 +90,8 @@ Expected<ClientRecord, StoreStatus> SqliteClientStore::find(std::string_view cli
                         .issued_at = stmt.column_int64(9),
                         .is_static = stmt.column_int64(10) != 0,
                         .pre_approved = stmt.column_int64(11) != 0,
-                        .metadata_json = stmt.column_text(12)};
+                        .metadata_json = stmt.column_text(12),
+                        .max_scope = stmt.column_optional_text(13)};
   });
 }
 

@@ -1,21 +1,22 @@
-// ClientStore over the SQLite Database (migrations/0002_clients.sql): writes go through the
-// group-committing writer, find() through the read pool. List columns are space-separated.
+// ClientStore over the SQLite Database (migrations/0002_clients.sql, 0005_client_max_scope.sql):
+// writes go through the group-committing writer, find() through the read pool. List columns are
+// space-separated.
 #pragma once
 
-#include "store/client_store.hpp"
+#include "clients/client_store.hpp"
 #include "store/database.hpp"
 
 namespace sa::clients {
 
-class SqliteClientStore final : public store::ClientStore {
+class SqliteClientStore final : public ClientStore {
  public:
   explicit SqliteClientStore(store::Database& db) : db_(db) {}
 
-  Expected<store::ClientRecord, store::StoreStatus> find(std::string_view client_id) override;
-  void insert(store::ClientRecord client, store::DoneFn done) override;
-  void replace(store::ClientRecord client, store::DoneFn done) override;
+  Expected<ClientRecord, store::StoreStatus> find(std::string_view client_id) override;
+  void insert(ClientRecord client, store::DoneFn done) override;
+  void replace(ClientRecord client, store::DoneFn done) override;
   void remove(std::string client_id, store::DoneFn done) override;
-  store::StoreStatus sync_static(const std::vector<store::ClientRecord>& clients) override;
+  store::StoreStatus sync_static(const std::vector<ClientRecord>& clients) override;
 
  private:
   store::Database& db_;

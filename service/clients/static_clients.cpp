@@ -10,8 +10,8 @@
 namespace sa::clients {
 
 std::optional<std::string> load_static_clients(const config::Config& config,
-                                               store::ClientStore& clients, const Clock& clock) {
-  std::vector<store::ClientRecord> records;
+                                               ClientStore& clients, const Clock& clock) {
+  std::vector<ClientRecord> records;
   for (std::size_t i = 0; i < config.clients.size(); ++i) {
     const config::StaticClient& c = config.clients[i];
     ClientMetadata metadata{.redirect_uris = c.redirect_uris,
@@ -26,13 +26,14 @@ std::optional<std::string> load_static_clients(const config::Config& config,
     if (auto err = normalise_and_validate(metadata)) {
       return "clients[" + std::to_string(i) + "] (" + c.client_id + "): " + err->description;
     }
-    store::ClientRecord record = record_from_metadata(c.client_id, metadata);
+    ClientRecord record = record_from_metadata(c.client_id, metadata);
     if (uses_client_secret(c.token_endpoint_auth_method)) {
       record.secret_hash = hash_secret(c.client_secret);
     }
     record.issued_at = clock.now_seconds();
     record.is_static = true;
     record.pre_approved = c.pre_approved;
+    record.max_scope = record.scope;  // static clients hold what the YAML gives them
     records.push_back(std::move(record));
   }
   const store::StoreStatus status = clients.sync_static(records);

@@ -7,13 +7,13 @@
 #include <string>
 
 #include "config/config.hpp"
-#include "store/client_store.hpp"
+#include "clients/client_store.hpp"
 #include "util/clock.hpp"
 
 namespace sa::clients {
 
 // nullopt on success, else one sentence for the operator naming clients[i].
 std::optional<std::string> load_static_clients(const config::Config& config,
-                                               store::ClientStore& clients, const Clock& clock);
+                                               ClientStore& clients, const Clock& clock);
 
 }  // namespace sa::clients

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sa::config {
@@ -68,10 +69,27 @@ struct SmartSettings {
 
 enum class RegistrationMode { open, initial_access_token, closed };
 
+// What a client registered without an initial access token may hold at most: the patient/,
+// user/, launch and OIDC scopes (v2 wildcards also cover the v1 spellings), never system/.
+inline constexpr std::string_view kDefaultRegistrationMaxScope =
+    "openid fhirUser profile launch launch/patient launch/encounter offline_access online_access "
+    "patient/*.cruds user/*.cruds";
+
+// An RFC 7591 §3 initial access token: presented as a Bearer token at registration, it lets the
+// client hold up to `max_scope` (system/ scopes and client_credentials need one).
+struct InitialAccessToken {
+  std::string token;  // the bearer secret, >= 32 characters, usually ${ENV}; empty with generate
+  bool generate = false;    // generated on first start and kept in <data_dir>/initial_access_token
+  std::string max_scope;    // space-separated; required
+  std::string description;  // who holds it; in the audit log of each client it registers
+};
+
 struct RegistrationSettings {
   RegistrationMode mode = RegistrationMode::open;
-  // RFC 7591 §3: bearer tokens that may register (mode initial_access_token); use ${ENV}.
-  std::vector<std::string> initial_access_tokens;
+  // The cap without a token (CONTRACT "Registration policy"); may not contain system/ scopes.
+  std::string max_scope = std::string(kDefaultRegistrationMaxScope);
+  // Required in mode initial_access_token; in mode open a presented one raises the cap.
+  std::vector<InitialAccessToken> initial_access_tokens;
   // client_secret_expires_at for newly issued secrets; 0 = never expires.
   std::uint32_t client_secret_lifetime_s = 0;
 };
@@ -121,6 +139,9 @@ struct RateLimitSettings {
 
 struct TokenSettings {
   std::uint32_t access_token_lifetime_s = 300;  // client_credentials (SMART Backend Services)
+  // How a client_credentials client may authenticate. SMART Backend Services: the client SHALL
+  // register a public key set, so private_key_jwt only unless the operator adds secret methods.
+  std::vector<std::string> client_credentials_auth_methods = {"private_key_jwt"};
 };
 
 enum class LogLevel { trace, debug, info, warn, error };

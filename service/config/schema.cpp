@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <set>
+#include <utility>
 
+#include "scopes/scope.hpp"
 #include "url/rules.hpp"
 #include "util/strings.hpp"
 
@@ -18,6 +20,31 @@ ScalarRule origin_rule() {
 }
 ScalarRule scope_rule() {
   return {"scope strings", [](const std::string& text) { return check_scope_token(text); }};
+}
+
+// A space-separated scope string, through the same parser (and so the same bounds,
+// scopes::kMaxScopeTokens and kMaxScopeBytes) as the scopes clients send. "" is allowed.
+std::optional<std::string> check_scope_string(const std::string& text, bool allow_system) {
+  if (text.empty()) return std::nullopt;
+  auto parsed = scopes::parse_scope_string(text);
+  if (!parsed) return parsed.error().message();
+  if (allow_system) return std::nullopt;
+  for (const scopes::Scope& s : *parsed) {
+    if (s.kind == scopes::ScopeKind::Resource && s.resource.context == scopes::Context::system) {
+      // CONTRACT "Registration policy": system/ access needs an initial access token.
+      return s.text + ": system/ scopes need an initial access token with its own max_scope";
+    }
+  }
+  return std::nullopt;
+}
+
+ScalarRule scope_string_rule(std::string& out, bool allow_system) {
+  return {allow_system ? "space-separated scopes" : "space-separated scopes without system/",
+          [&out, allow_system](const std::string& text) {
+            auto problem = check_scope_string(text, allow_system);
+            if (!problem) out = text;
+            return problem;
+          }};
 }
 
 void read_limits(MapReader& in, LimitSettings& out) {
@@ -99,6 +126,29 @@ void read_log(MapReader& in, LogSettings& out) {
   in.flag("audit", out.audit);
 }
 
+// RFC 7591 §3: an initial access token is a bearer secret; short ones can be guessed. Its value
+// is never echoed in an error.
+void read_initial_access_token(MapReader& in, const LoadContext& context, InitialAccessToken& out) {
+  const std::size_t errors_before = context.errors.size();
+  in.scalar("token", {"a string", [&](const std::string& text) {
+                        out.token = text;
+                        return std::optional<std::string>();
+                      }});
+  in.flag("generate", out.generate);
+  in.scalar("max_scope", scope_string_rule(out.max_scope, true));
+  in.text("description", out.description, true);
+  if (context.errors.size() != errors_before) return;
+  if (out.generate && !out.token.empty()) {
+    context.fail(in.path_of("token"),
+                 "must not be set when " + in.path_of("generate") + " is true");
+  } else if (!out.generate && out.token.empty()) {
+    context.fail(in.path_of("token"), "is required unless " + in.path_of("generate") + " is true");
+  } else if (!out.generate && out.token.size() < 32) {
+    context.fail(in.path_of("token"), "must be at least 32 characters");
+  }
+  if (out.max_scope.empty()) context.fail(in.path_of("max_scope"), "is required");
+  if (out.description.empty()) context.fail(in.path_of("description"), "is required");
+}
 
 void read_registration(MapReader& in, const LoadContext& context, RegistrationSettings& out) {
   in.scalar("mode", {"open, initial_access_token or closed",
@@ -108,11 +158,21 @@ void read_registration(MapReader& in, const LoadContext& context, RegistrationSe
                        out.mode = *mode;
                        return std::nullopt;
                      }});
-  // RFC 7591 §3: an initial access token is a bearer secret; short ones can be guessed.
-  in.list("initial_access_tokens", out.initial_access_tokens,
-          {"tokens of at least 32 characters", [](const std::string& text) {
-             return text.size() >= 32 ? std::nullopt : std::optional<std::string>("");
-           }});
+  in.scalar("max_scope", scope_string_rule(out.max_scope, false));
+  std::set<std::string> tokens;
+  bool generated = false;
+  in.each("initial_access_tokens", [&](MapReader& item, std::size_t) {
+    InitialAccessToken token;
+    read_initial_access_token(item, context, token);
+    // One generated token, kept in one file under data_dir.
+    if (token.generate && std::exchange(generated, true)) {
+      context.fail(item.path_of("generate"), "may be true for one token only");
+    }
+    if (!token.token.empty() && !tokens.insert(token.token).second) {
+      context.fail(item.path_of("token"), "repeats the token of another entry");
+    }
+    out.initial_access_tokens.push_back(std::move(token));
+  });
   in.uint("client_secret_lifetime_s", out.client_secret_lifetime_s, {0, 366 * 86'400});
   if (out.mode == RegistrationMode::initial_access_token && out.initial_access_tokens.empty()) {
     context.fail(in.path_of("initial_access_tokens"),
@@ -123,6 +183,8 @@ void read_registration(MapReader& in, const LoadContext& context, RegistrationSe
 
 constexpr std::array<std::string_view, 4> kAuthMethods = {
     "none", "client_secret_basic", "client_secret_post", "private_key_jwt"};
+constexpr std::array<std::string_view, 3> kConfidentialAuthMethods = {
+    "client_secret_basic", "client_secret_post", "private_key_jwt"};
 
 ScalarRule one_of(std::string what, std::vector<std::string_view> allowed, std::string& out) {
   return {what, [what, allowed = std::move(allowed), &out](const std::string& text) {
@@ -197,6 +259,7 @@ void read_client(MapReader& in, const LoadContext& context, StaticClient& c) {
                         for (std::string_view token : split(text, ' ')) {
                           if (auto problem = check_scope_token(token)) return problem;
                         }
+                        if (auto problem = check_scope_string(text, true)) return problem;
                         c.scope = text;
                         return std::optional<std::string>();
                       }});
@@ -219,9 +282,11 @@ void read_client(MapReader& in, const LoadContext& context, StaticClient& c) {
   if (context.errors.size() == errors_before) check_static_client(in, context, c);
 }
 
-void read_clients(MapReader& in, const LoadContext& context, std::vector<StaticClient>& out) {
+// `paths[i]` is the key path of out[i] ("clients[3]"): a client without an id is left out.
+void read_clients(MapReader& in, const LoadContext& context, std::vector<StaticClient>& out,
+                  std::vector<std::string>& paths) {
   std::set<std::string> seen;
-  in.each("clients", [&](MapReader& item, std::size_t) {
+  in.each("clients", [&](MapReader& item, std::size_t i) {
     StaticClient client;
     read_client(item, context, client);
     if (client.client_id.empty()) return;
@@ -229,6 +294,7 @@ void read_clients(MapReader& in, const LoadContext& context, std::vector<StaticC
       context.fail(item.path_of("client_id"), "duplicate client_id \"" + client.client_id + "\"");
     }
     out.push_back(std::move(client));
+    paths.push_back("clients[" + std::to_string(i) + "]");
   });
 }
 
@@ -257,6 +323,42 @@ void read_rate_limits(MapReader& in, RateLimitSettings& out) {
   in.uint("max_tracked_keys", out.max_tracked_keys, {1, 10'000'000});
 }
 
+void read_tokens(MapReader& in, const LoadContext& context, TokenSettings& out) {
+  in.uint("access_token_lifetime_s", out.access_token_lifetime_s, {1, 3600});
+  std::vector<std::string> methods = out.client_credentials_auth_methods;
+  in.list(
+      "client_credentials_auth_methods", methods,
+      {"private_key_jwt, client_secret_basic or client_secret_post", [](const std::string& text) {
+         const bool known =
+             std::find(kConfidentialAuthMethods.begin(), kConfidentialAuthMethods.end(), text) !=
+             kConfidentialAuthMethods.end();
+         return known ? std::nullopt : std::optional<std::string>("");
+       }});
+  if (methods.empty()) {
+    context.fail(in.path_of("client_credentials_auth_methods"), "must list at least one method");
+  } else {
+    out.client_credentials_auth_methods = std::move(methods);
+  }
+}
+
+// SMART App Launch 2.2, Backend Services: static clients are held to the same methods as
+// registered ones, so a mistake shows at --check-config rather than at the token endpoint.
+void check_static_client_credentials(const LoadContext& context, const Config& config,
+                                     const std::vector<std::string>& paths) {
+  const auto& allowed = config.tokens.client_credentials_auth_methods;
+  for (std::size_t i = 0; i < config.clients.size(); ++i) {
+    const StaticClient& c = config.clients[i];
+    // `none` is already reported by check_static_client.
+    if (has(c.grant_types, "client_credentials") && c.token_endpoint_auth_method != "none" &&
+        !has(allowed, c.token_endpoint_auth_method)) {
+      context.fail(paths[i] + ".token_endpoint_auth_method",
+                   c.token_endpoint_auth_method +
+                       " is not listed in tokens.client_credentials_auth_methods, which "
+                       "client_credentials clients must use");
+    }
+  }
+}
+
 }  // namespace
 
 void read_config(const YAML::Node& root, const LoadContext& context, Config& config) {
@@ -268,12 +370,12 @@ void read_config(const YAML::Node& root, const LoadContext& context, Config& con
   in.section("smart", [&](MapReader& s) { read_smart(s, config.smart); });
   in.section("registration",
              [&](MapReader& s) { read_registration(s, context, config.registration); });
-  read_clients(in, context, config.clients);
+  std::vector<std::string> client_paths;
+  read_clients(in, context, config.clients, client_paths);
   in.section("client_auth", [&](MapReader& s) { read_client_auth(s, context, config.client_auth); });
   in.section("rate_limits", [&](MapReader& s) { read_rate_limits(s, config.rate_limits); });
-  in.section("tokens", [&](MapReader& s) {
-    s.uint("access_token_lifetime_s", config.tokens.access_token_lifetime_s, {1, 3600});
-  });
+  in.section("tokens", [&](MapReader& s) { read_tokens(s, context, config.tokens); });
+  check_static_client_credentials(context, config, client_paths);
   in.section("log", [&](MapReader& s) { read_log(s, config.log); });
   in.report_unknown_keys();
 }

@@ -1,5 +1,6 @@
 #include "scopes/scope.hpp"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <utility>
@@ -162,7 +163,18 @@ Expected<Scope, ScopeError> parse_scope(std::string_view token) {
 Expected<std::vector<Scope>, ScopeError> parse_scope_string(std::string_view scope) {
   // BACKEND-2 / SCOPE-3: BDT expects an empty scope to be invalid_scope.
   if (scope.empty()) return unexpected(error("", "no scope requested"));
+  // Bounded before anything is split or parsed (see kMaxScopeTokens).
+  if (scope.size() > kMaxScopeBytes) {
+    return unexpected(error("", "too long (" + std::to_string(scope.size()) + " bytes; at most " +
+                                    std::to_string(kMaxScopeBytes) + ")"));
+  }
+  const auto tokens = static_cast<std::size_t>(std::count(scope.begin(), scope.end(), ' ')) + 1;
+  if (tokens > kMaxScopeTokens) {
+    return unexpected(error("", "too many scopes (" + std::to_string(tokens) + "; at most " +
+                                    std::to_string(kMaxScopeTokens) + ")"));
+  }
   std::vector<Scope> out;
+  out.reserve(tokens);
   for (std::string_view token : split(scope, ' ')) {
     // RFC 6749 §3.3: tokens are delimited by exactly one space.
     if (token.empty()) {

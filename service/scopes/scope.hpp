@@ -4,6 +4,7 @@
 // serialisation only: what a client may be granted lives in grant.hpp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -58,9 +59,16 @@ struct ScopeError {
   [[nodiscard]] std::string message() const;
 };
 
+// Every scope string the server accepts (a token request, a registration, the config, the coming
+// authorize endpoint) goes through parse_scope_string, so these bound what any later step, such
+// as grant(), has to work on. No SMART app needs more: a full v2 grant of every R4 type fits.
+inline constexpr std::size_t kMaxScopeTokens = 100;
+inline constexpr std::size_t kMaxScopeBytes = 4096;
+
 Expected<Scope, ScopeError> parse_scope(std::string_view token);
 // Space-separated scope-tokens (RFC 6749 §3.3): exactly one space between tokens; an empty
-// string, an empty token or any other whitespace is an error naming the token.
+// string, an empty token or any other whitespace is an error naming the token. More than
+// kMaxScopeTokens tokens or kMaxScopeBytes bytes is an error before any token is parsed.
 Expected<std::vector<Scope>, ScopeError> parse_scope_string(std::string_view scope);
 
 // A resource scope in the syntax it carries, factored (SCOPE-7): `system/*.read` stays v1,

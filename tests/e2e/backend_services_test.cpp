@@ -81,9 +81,20 @@ struct Registered {
   std::string client_id, client_secret;
 };
 
+// CONTRACT "Registration policy": system/ scopes and client_credentials need an initial access
+// token, and the secret methods must be turned on for client_credentials (as the demo config
+// does). Every test here registers with this token on a service configured so.
+const std::string kIat = "backend-services-e2e-initial-access-token";
+const std::string kBackend =
+    "registration:\n  initial_access_tokens:\n    - token: " + kIat +
+    "\n      max_scope: system/*.cruds\n      description: backend services e2e\n"
+    "tokens:\n  client_credentials_auth_methods: [private_key_jwt, client_secret_basic, "
+    "client_secret_post]\n";
+
 Registered register_client(HttpsClient& client, const std::string& metadata) {
-  auto res = client.request("POST", "/auth/register", {{"Content-Type", "application/json"}},
-                            metadata);
+  auto res = client.request(
+      "POST", "/auth/register",
+      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + kIat}}, metadata);
   INFO(res.body);
   REQUIRE(res.status == 201);
   auto doc = parse_json(res.body);
@@ -125,7 +136,7 @@ std::string jwt_client(const std::string& jwks_member, const std::string& scope 
 
 TEST_CASE("a client_secret_basic client gets a system token that verifies with only the JWKS",
           "[backend]") {  // BACKEND-1, BACKEND-5, TOKEN-7, ATFMT-1
-  RunningService svc;
+  RunningService svc({}, kBackend);
   auto client = register_client(*svc.client, kSecretClient);
   auto res = svc.client->post_form(
       "/auth/token", form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
@@ -160,7 +171,7 @@ TEST_CASE("a client_secret_basic client gets a system token that verifies with o
 }
 
 TEST_CASE("client_secret_post is accepted for a client registered with it", "[backend]") {
-  RunningService svc;
+  RunningService svc({}, kBackend);
   auto client = register_client(
       *svc.client, R"({"grant_types":["client_credentials"],)"
                    R"("token_endpoint_auth_method":"client_secret_post","scope":"system/*.read"})");
@@ -174,7 +185,7 @@ TEST_CASE("client_secret_post is accepted for a client registered with it", "[ba
 }
 
 TEST_CASE("the token is signed RS256 when keys.access_token_alg says so", "[backend]") {
-  RunningService svc({}, "keys:\n  access_token_alg: RS256\n");
+  RunningService svc({}, "keys:\n  access_token_alg: RS256\n" + kBackend);
   auto client = register_client(*svc.client, kSecretClient);
   auto res = svc.client->post_form(
       "/auth/token", form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
@@ -188,7 +199,7 @@ TEST_CASE("the token is signed RS256 when keys.access_token_alg says so", "[back
 
 TEST_CASE("RS384 and ES384 client assertions with an inline JWKS are accepted",
           "[backend][assertion]") {  // CAUTH-4, CAUTH-9
-  RunningService svc;
+  RunningService svc({}, kBackend);
   for (const char* alg : {"RS384", "ES384", "ES256", "RS256"}) {
     INFO(alg);
     auto key = make_test_key(alg, std::string("k-") + alg);
@@ -202,7 +213,7 @@ TEST_CASE("RS384 and ES384 client assertions with an inline JWKS are accepted",
 
 TEST_CASE("every bad client assertion is refused with invalid_client, for its own reason",
           "[backend][assertion]") {  // CAUTH-5..9, CAUTH-11, BACKEND-7, BACKEND-9
-  RunningService svc;
+  RunningService svc({}, kBackend);
   auto key = make_test_key("ES384", "good");
   auto other = make_test_key("ES384", "good");  // same kid, a different key
   auto rsa = make_test_key("RS384", "rsa");
@@ -272,7 +283,7 @@ TEST_CASE("every bad client assertion is refused with invalid_client, for its ow
 TEST_CASE("an assertion's jti cannot be replayed, even after a restart",
           "[backend][assertion]") {  // CAUTH-6
   TempDir dir;
-  std::string config = test_config_yaml(dir.path());
+  std::string config = test_config_yaml(dir.path(), {}, kBackend);
   auto key = make_test_key("ES384", "k1");
   std::string assertion;
   {
@@ -295,7 +306,7 @@ TEST_CASE("an assertion's jti cannot be replayed, even after a restart",
 
 TEST_CASE("a wrong or unknown Basic credential is 401 with a Basic challenge",
           "[backend]") {  // TOKEN-3, TOKEN-10
-  RunningService svc;
+  RunningService svc({}, kBackend);
   auto client = register_client(*svc.client, kSecretClient);
   for (auto creds : {Registered{client.client_id, "wrong-secret"},
                      Registered{"BAD_CLIENT_ID", client.client_secret}}) {
@@ -310,7 +321,7 @@ TEST_CASE("a wrong or unknown Basic credential is 401 with a Basic challenge",
 
 TEST_CASE("a client authenticating with a method it did not register is refused",
           "[backend]") {  // CAUTH-2
-  RunningService svc;
+  RunningService svc({}, kBackend);
   auto client = register_client(*svc.client, kSecretClient);  // registered for Basic
   auto res = svc.client->post_form("/auth/token", form({{"grant_type", "client_credentials"},
                                                         {"scope", "system/*.rs"},
@@ -322,7 +333,7 @@ TEST_CASE("a client authenticating with a method it did not register is refused"
 
 TEST_CASE("malformed token requests get the RFC 6749 error that names the problem",
           "[backend][token]") {  // TOKEN-1, TOKEN-11, BACKEND-9
-  RunningService svc;
+  RunningService svc({}, kBackend);
   auto client = register_client(*svc.client, kSecretClient);
   auto auth = std::vector<std::pair<std::string, std::string>>{{"Authorization", basic(client)}};
   struct Case {
@@ -376,7 +387,7 @@ TEST_CASE("malformed token requests get the RFC 6749 error that names the proble
 
 TEST_CASE("the granted scope is what was asked for, narrowed to the client's registration",
           "[backend][scope]") {  // BACKEND-3, BACKEND-4
-  RunningService svc;
+  RunningService svc({}, kBackend);
   auto client = register_client(
       *svc.client, R"({"grant_types":["client_credentials"],"token_endpoint_auth_method":)"
                    R"("client_secret_basic","scope":"system/Observation.rs system/Patient.r"})");
@@ -390,7 +401,7 @@ TEST_CASE("the granted scope is what was asked for, narrowed to the client's reg
 }
 
 TEST_CASE("a client not registered for client_credentials is unauthorized_client", "[backend]") {
-  RunningService svc;
+  RunningService svc({}, kBackend);
   auto client = register_client(
       *svc.client, R"({"redirect_uris":["https://app.example.org/cb"],)"
                    R"("token_endpoint_auth_method":"client_secret_basic","scope":"system/*.rs"})");
@@ -408,7 +419,8 @@ TEST_CASE("keys from a jwks_uri on a local HTTPS server are used and rotation is
   auto first = make_test_key("RS384", "first");
   jwks_server.set_document(jwks_of(first), "max-age=300");
   RunningService svc({}, "client_auth:\n  jwks_allow_loopback: true\n  jwks_ca_file: \"" +
-                             jwks_server.ca_file() + "\"\n  jwks_min_refetch_interval_s: 0\n");
+                             jwks_server.ca_file() + "\"\n  jwks_min_refetch_interval_s: 0\n" +
+                             kBackend);
   auto client = register_client(
       *svc.client, jwt_client(R"("jwks_uri":")" + jwks_server.url() + "\""));
   const std::string id = client.client_id;
@@ -441,7 +453,7 @@ TEST_CASE("a jwks_uri on loopback is refused unless loopback is allowed", "[back
   auto key = make_test_key("ES384", "k");
   jwks_server.set_document(jwks_of(key));
   RunningService svc({}, "client_auth:\n  jwks_allow_loopback: false\n  jwks_ca_file: \"" +
-                             jwks_server.ca_file() + "\"\n");
+                             jwks_server.ca_file() + "\"\n" + kBackend);
   auto client = register_client(
       *svc.client, jwt_client(R"("jwks_uri":")" + jwks_server.url() + "\""));
   auto res = token_with_assertion(
@@ -475,7 +487,8 @@ TEST_CASE("discovery advertises client_credentials and the confidential client p
 
 namespace {
 
-std::string rate_limits(const std::string& keys) { return "rate_limits:\n" + keys; }
+// The backend set-up (initial access token, secret methods) plus the given rate_limits keys.
+std::string rate_limits(const std::string& keys) { return kBackend + "rate_limits:\n" + keys; }
 
 HttpResponse token_with_basic(HttpsClient& client, const Registered& creds) {
   return client.post_form(
@@ -586,16 +599,64 @@ TEST_CASE("the limits can be turned off", "[backend][ratelimit]") {  // CAUTH-2
 
 TEST_CASE("an inline JWKS whose key repeats a member name is invalid_client_metadata",
           "[backend][registration]") {  // REG-3; RFC 7517 §4
-  RunningService svc;
+  RunningService svc({}, kBackend);
   auto key = make_test_key("ES384", "k1");
   std::string jwks = jwks_of(key);
   // {"keys":[{"kty":...,"kid":"k1",...}]} -> the key's kid given twice.
   auto at = jwks.find("\"kid\"");
   REQUIRE(at != std::string::npos);
   jwks.insert(at, R"("kid":"k-shadow",)");
-  auto res = svc.client->request("POST", "/auth/register", {{"Content-Type", "application/json"}},
+  auto res = svc.client->request("POST", "/auth/register",
+                                 {{"Content-Type", "application/json"},
+                                  {"Authorization", "Bearer " + kIat}},
                                  jwt_client(R"("jwks":)" + jwks));
   INFO(res.body);
   REQUIRE(res.status == 400);
   REQUIRE(error_of(res) == "invalid_client_metadata");
+  REQUIRE(res.body.find("jwks") != std::string::npos);  // refused for the key, not the policy
+}
+
+TEST_CASE("a secret client is unauthorized_client once its method is no longer allowed",
+          "[backend][policy]") {  // BACKEND-1: by default the client must use private_key_jwt
+  TempDir dir;
+  Registered client;
+  {
+    ServiceProcess svc(dir.path(), test_config_yaml(dir.path(), {}, kBackend));
+    REQUIRE(svc.wait_ready());
+    HttpsClient https(svc.https_port(), svc.ca_file().string());
+    client = register_client(https, kSecretClient);
+    REQUIRE(https
+                .post_form("/auth/token",
+                           form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+                           {{"Authorization", basic(client)}})
+                .status == 200);
+    REQUIRE(svc.stop(SIGTERM).exit_code == 0);
+  }
+  // The same store, now with the built-in default: private_key_jwt only.
+  const std::string keys_only = "registration:\n  initial_access_tokens:\n    - {token: " + kIat +
+                                ", max_scope: system/*.rs, description: e2e}\n";
+  ServiceProcess again(dir.path(), test_config_yaml(dir.path(), {}, keys_only));
+  REQUIRE(again.wait_ready());
+  HttpsClient https(again.https_port(), again.ca_file().string());
+  auto res = https.post_form("/auth/token",
+                             form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+                             {{"Authorization", basic(client)}});
+  INFO(res.body);
+  REQUIRE(res.status == 400);
+  REQUIRE(error_of(res) == "unauthorized_client");
+}
+
+TEST_CASE("a token request of more than 100 scopes is invalid_scope", "[backend][scope]") {
+  RunningService svc({}, kBackend);  // finding 2.2: scope strings are bounded everywhere
+  auto client = register_client(*svc.client, kSecretClient);
+  std::string scope;
+  for (int i = 0; i <= 100; ++i) {
+    scope += (i ? " " : "") + std::string("system/Patient.r?a=") + std::to_string(i);
+  }
+  auto res = svc.client->post_form("/auth/token",
+                                   form({{"grant_type", "client_credentials"}, {"scope", scope}}),
+                                   {{"Authorization", basic(client)}});
+  INFO(res.body);
+  REQUIRE(res.status == 400);
+  REQUIRE(error_of(res) == "invalid_scope");
 }

@@ -19,6 +19,9 @@ BINARY = sys.argv[1]
 failures = []
 
 
+IAT = "jose-interop-initial-access-token-0123456789"
+
+
 def check(name, condition):
     print(("ok   " if condition else "FAIL ") + name)
     if not condition:
@@ -29,7 +32,12 @@ def start(dir_, alg):
     config = os.path.join(dir_, "smart-auth.yaml")
     with open(config, "w") as f:
         f.write(f'data_dir: "{dir_}/data"\nserver:\n  listen: "127.0.0.1:0"\n'
-                f'store:\n  path: "{dir_}/data/db.sqlite"\nkeys:\n  access_token_alg: {alg}\n')
+                f'store:\n  path: "{dir_}/data/db.sqlite"\nkeys:\n  access_token_alg: {alg}\n'
+                # Registration policy: client_credentials needs an initial access token, and
+                # client_secret_basic must be allowed for it (as in the demo config).
+                f'registration:\n  initial_access_tokens:\n'
+                f'    - {{token: {IAT}, max_scope: system/*.rs, description: jose interop}}\n'
+                f'tokens:\n  client_credentials_auth_methods: [private_key_jwt, client_secret_basic]\n')
     ready = os.path.join(dir_, "ready.json")
     proc = subprocess.Popen([BINARY, "--config", config, "--ready-file", ready],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -58,7 +66,8 @@ for alg in ("ES256", "RS256"):
             reg = call(ctx, base + "/auth/register", json.dumps({
                 "grant_types": ["client_credentials"],
                 "token_endpoint_auth_method": "client_secret_basic",
-                "scope": "system/*.rs"}).encode(), {"Content-Type": "application/json"})
+                "scope": "system/*.rs"}).encode(),
+                {"Content-Type": "application/json", "Authorization": "Bearer " + IAT})
             basic = base64.b64encode(f"{reg['client_id']}:{reg['client_secret']}".encode())
             tok = call(ctx, base + "/auth/token",
                        b"grant_type=client_credentials&scope=system%2FPatient.rs",

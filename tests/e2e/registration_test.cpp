@@ -1,7 +1,11 @@
 // Dynamic client registration end to end (RFC 7591, RFC 7592, SPEC-CHECKLIST §3): each client
 // kind, every invalid-metadata case, management with the registration access token, static
 // clients from the YAML, and the three registration modes.
+#include <openssl/sha.h>
 #include <sqlite3.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "e2e/running_service.hpp"
 #include "support/jose_check.hpp"
@@ -45,10 +49,32 @@ int count_rows(const std::filesystem::path& db_path, const std::string& sql) {
 
 const std::string kRedirect = R"("redirect_uris":["https://app.example.org/cb"])";
 
+// CONTRACT "Registration policy": system/ scopes and client_credentials need an initial access
+// token; this config has one, and allows client_secret_basic for client_credentials.
+const std::string kIat(40, 'I');
+const std::string kBackendYaml =
+    "registration:\n  initial_access_tokens:\n    - token: " + kIat +
+    "\n      max_scope: system/*.rs\n      description: e2e backend token\n"
+    "tokens:\n  client_credentials_auth_methods: [private_key_jwt, client_secret_basic]\n";
+
+// The members of a private_key_jwt client_credentials registration, without the braces.
+std::string backend_members(const std::string& scope) {
+  return R"("token_endpoint_auth_method":"private_key_jwt","grant_types":["client_credentials"],)"
+         R"("scope":")" +
+         scope + R"(","jwks":{"keys":[)" + ec_public_jwk("k1") + "]}";
+}
+std::string jwt_backend(const std::string& scope) { return "{" + backend_members(scope) + "}"; }
+
+std::string sha256(const std::string& data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return {reinterpret_cast<const char*>(digest), sizeof digest};
+}
+
 }  // namespace
 
 TEST_CASE("each client kind registers and gets what RFC 7591 §3.2.1 promises", "[e2e][dcr]") {
-  RunningService svc;
+  RunningService svc({}, kBackendYaml);
   const std::vector<std::pair<std::string, bool>> kinds = {
       {R"({"token_endpoint_auth_method":"none",)" + kRedirect + "}", false},
       {R"({"client_name":"Symmetric",)" + kRedirect + "}", true},
@@ -62,7 +88,7 @@ TEST_CASE("each client kind registers and gets what RFC 7591 §3.2.1 promises", 
   };
   for (const auto& [body, symmetric] : kinds) {
     CAPTURE(body);
-    HttpResponse res = post_json(*svc.client, body);
+    HttpResponse res = post_json(*svc.client, body, bearer(kIat));
     INFO(res.body);
     REQUIRE(res.status == 201);  // DCR-2
     CHECK(res.header("Cache-Control") == "no-store");
@@ -202,8 +228,8 @@ TEST_CASE("registration mode initial_access_token needs one of the configured to
   const std::string token(40, 'T');
   RunningService svc({},
                      "registration:\n  mode: initial_access_token\n"
-                     "  initial_access_tokens: [\"" +
-                         token + "\"]\n");
+                     "  initial_access_tokens:\n    - token: " +
+                         token + "\n      max_scope: openid\n      description: t\n");
   const std::string body = R"({"token_endpoint_auth_method":"none",)" + kRedirect + "}";
   for (const Headers& h : {Headers{}, bearer("wrong-token")}) {
     HttpResponse res = post_json(*svc.client, body, h);
@@ -228,4 +254,161 @@ TEST_CASE("open registration is advertised in discovery", "[e2e][dcr]") {
   RunningService svc;
   auto discovery = parse_json(svc.client->get("/.well-known/smart-configuration").body);
   CHECK(member(discovery, "registration_endpoint").ends_with("/auth/register"));
+}
+
+// Finding 2.1: open registration must not hand out system-wide access (CONTRACT "Registration
+// policy"; RFC 7591 §5: client metadata is self-asserted). DCR-5, BACKEND-3
+TEST_CASE("an open registration without an initial access token cannot obtain system access",
+          "[e2e][dcr][policy]") {
+  RunningService svc;
+  HttpResponse reg =
+      post_json(*svc.client,
+                R"({"grant_types":["client_credentials"],)"
+                R"("token_endpoint_auth_method":"client_secret_basic","scope":"system/*.cruds"})");
+  INFO(reg.body);
+  if (reg.status == 201) {
+    // What the attacker would do next: the old server answered this with a system token.
+    auto doc = parse_json(reg.body);
+    HttpResponse token = svc.client->request(
+        "POST", "/auth/token",
+        {{"Content-Type", "application/x-www-form-urlencoded"},
+         {"Authorization",
+          "Basic " + b64(member(doc, "client_id") + ":" + member(doc, "client_secret"))}},
+        "grant_type=client_credentials&scope=system%2F*.cruds");
+    INFO(token.body);
+    CHECK(token.status != 200);
+  }
+  REQUIRE(reg.status == 400);
+  CHECK(member(parse_json(reg.body), "error") == "invalid_client_metadata");
+}
+
+TEST_CASE("open registration trims scope outside registration.max_scope and shows what it kept",
+          "[e2e][dcr][policy]") {  // DCR-2, DCR-5
+  RunningService svc;
+  HttpResponse res = post_json(
+      *svc.client, R"({"token_endpoint_auth_method":"none",)" + kRedirect +
+                       R"(,"scope":"openid fhirUser patient/*.read system/*.rs __custom"})");
+  INFO(res.body);
+  REQUIRE(res.status == 201);
+  auto doc = parse_json(res.body);
+  CHECK(member(doc, "scope") == "openid fhirUser patient/*.read");
+  CHECK_THAT(svc.process.log(), Catch::Contains(R"("requested_scope":"openid fhirUser)"));
+}
+
+TEST_CASE("an initial access token raises the cap and the audit log names it",
+          "[e2e][dcr][policy]") {
+  RunningService svc({}, kBackendYaml);
+  const std::string body = jwt_backend("system/*.cruds patient/*.rs");
+  SECTION("a valid token lets a client register for client_credentials within its max_scope") {
+    HttpResponse res = post_json(*svc.client, body, bearer(kIat));
+    INFO(res.body);
+    REQUIRE(res.status == 201);
+    CHECK(member(parse_json(res.body), "scope") == "system/*.rs");
+    const std::string log = svc.process.log();
+    CHECK_THAT(log, Catch::Contains(R"("initial_access_token":"e2e backend token")"));
+    CHECK_THAT(log, Catch::Contains(R"("initial_access_token_fingerprint":")" +
+                                    b64url(sha256(kIat)).substr(0, 8) + "\""));
+    CHECK_THAT(log, !Catch::Contains(kIat));
+  }
+  SECTION("an invalid token is 401 invalid_token, not ignored") {  // RFC 6750 §3.1
+    for (const Headers& h :
+         {bearer(std::string(40, 'X')), Headers{{"Authorization", "Basic eA=="}}}) {
+      HttpResponse res = post_json(*svc.client, body, h);
+      CHECK(res.status == 401);
+      CHECK(member(parse_json(res.body), "error") == "invalid_token");
+      CHECK_THAT(res.header("WWW-Authenticate").value_or(""), Catch::StartsWith("Bearer"));
+    }
+  }
+  SECTION("client_credentials with a method the server does not allow is refused") {
+    HttpResponse res = post_json(
+        *svc.client,
+        R"({"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_post",)"
+        R"("scope":"system/*.rs"})",
+        bearer(kIat));
+    INFO(res.body);
+    CHECK(res.status == 400);
+    auto doc = parse_json(res.body);
+    CHECK(member(doc, "error") == "invalid_client_metadata");
+    CHECK_THAT(member(doc, "error_description"), Catch::StartsWith("token_endpoint_auth_method"));
+  }
+}
+
+TEST_CASE("RFC 7592 updates never raise a client above the cap it registered with",
+          "[e2e][dcr][policy]") {
+  RunningService svc({}, kBackendYaml);
+  auto put = [&](const rapidjson::Document& reg, const std::string& members) {
+    return svc.client->request(
+        "PUT", path_of(member(reg, "registration_client_uri")),
+        {{"Authorization", "Bearer " + member(reg, "registration_access_token")},
+         {"Content-Type", "application/json"}},
+        R"({"client_id":")" + member(reg, "client_id") + "\"," + members + "}");
+  };
+  SECTION("a client registered without a token cannot add system/ scopes or client_credentials") {
+    auto reg = parse_json(post_json(*svc.client, R"({"token_endpoint_auth_method":"none",)" +
+                                                     kRedirect + R"(,"scope":"openid"})")
+                              .body);
+    HttpResponse widened = put(reg, R"("token_endpoint_auth_method":"none",)" + kRedirect +
+                                        R"(,"scope":"openid system/*.rs user/*.rs")");
+    INFO(widened.body);
+    REQUIRE(widened.status == 200);
+    CHECK(member(parse_json(widened.body), "scope") == "openid user/*.rs");
+    HttpResponse backend = put(reg, backend_members("system/*.rs"));
+    INFO(backend.body);
+    CHECK(backend.status == 400);
+    CHECK(member(parse_json(backend.body), "error") == "invalid_client_metadata");
+  }
+  SECTION("a client registered with a token keeps that token's cap") {
+    auto reg = parse_json(post_json(*svc.client, jwt_backend("system/*.rs"), bearer(kIat)).body);
+    HttpResponse res = put(reg, backend_members("system/*.cruds patient/*.rs"));
+    INFO(res.body);
+    REQUIRE(res.status == 200);
+    CHECK(member(parse_json(res.body), "scope") == "system/*.rs");
+  }
+}
+
+TEST_CASE("a registration scope of more than 100 tokens is invalid client metadata",
+          "[e2e][dcr][policy]") {  // finding 2.2
+  RunningService svc;
+  std::string scope;
+  for (int i = 0; i <= 100; ++i)
+    scope += (i ? " " : "") + std::string("patient/Patient.r?a=") + std::to_string(i);
+  HttpResponse res = post_json(*svc.client, R"({"token_endpoint_auth_method":"none",)" + kRedirect +
+                                                R"(,"scope":")" + scope + "\"}");
+  CHECK(res.status == 400);
+  CHECK(member(parse_json(res.body), "error") == "invalid_client_metadata");
+}
+
+TEST_CASE("a generated initial access token is kept in data_dir, printed at start and works",
+          "[e2e][dcr][policy]") {
+  TempDir dir;
+  const std::string config =
+      test_config_yaml(dir.path(), {},
+                       "registration:\n  initial_access_tokens:\n"
+                       "    - {generate: true, max_scope: system/*.rs, description: demo}\n");
+  const auto file = dir.path() / "data" / "initial_access_token";
+  std::string token;
+  {
+    ServiceProcess svc(dir.path(), config);
+    REQUIRE(svc.wait_ready());
+    std::ifstream(file) >> token;
+    REQUIRE(token.size() >= 43);
+    CHECK((std::filesystem::status(file).permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+    CHECK_THAT(svc.log(),
+               Catch::Contains("initial access token (demo; allows system/*.rs): " + token));
+    // On the terminal only: no JSON log line carries it.
+    std::istringstream lines(svc.log());
+    for (std::string line; std::getline(lines, line);) {
+      if (line.starts_with("{")) CHECK(line.find(token) == std::string::npos);
+    }
+    HttpsClient client(svc.https_port(), svc.ca_file().string());
+    CHECK(post_json(client, jwt_backend("system/*.rs"), bearer(token)).status == 201);
+  }
+  ServiceProcess again(dir.path(), config);
+  REQUIRE(again.wait_ready());
+  std::string after_restart;
+  std::ifstream(file) >> after_restart;
+  CHECK(after_restart == token);
+  HttpsClient client(again.https_port(), again.ca_file().string());
+  CHECK(post_json(client, jwt_backend("system/*.rs"), bearer(token)).status == 201);
 }

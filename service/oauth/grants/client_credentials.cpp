@@ -1,5 +1,7 @@
 #include "oauth/grants/client_credentials.hpp"
 
+#include <algorithm>
+
 #include "scopes/grant.hpp"
 #include "scopes/scope.hpp"
 
@@ -10,7 +12,10 @@ namespace {
 // the client requests "system/" scopes; anything else is invalid_scope).
 Expected<std::vector<scopes::Scope>, Error> requested_scopes(const Form& form) {
   auto text = form.get("scope");
-  if (!text) return unexpected(make_error(ErrorCode::invalid_scope, "scope is required"));
+  if (!text) {
+    return unexpected(make_error(ErrorCode::invalid_scope, "scope is required"));
+  }
+  // Bounded to scopes::kMaxScopeTokens / kMaxScopeBytes before grant() sees it (finding 2.2).
   auto parsed = scopes::parse_scope_string(*text);
   if (!parsed) return unexpected(make_error(ErrorCode::invalid_scope, parsed.error().message()));
   for (const auto& s : *parsed) {
@@ -35,6 +40,14 @@ void ClientCredentialsGrant::handle(const TokenRequest& request, GrantDone done)
   if (request.client.method == "none") {
     return done(unexpected(make_error(ErrorCode::unauthorized_client,
                                       "client_credentials needs a confidential client")));
+  }
+  // SMART App Launch 2.2, Backend Services: the client SHALL register a public key set, so only
+  // the methods tokens.client_credentials_auth_methods lists (default private_key_jwt).
+  const auto& allowed = settings_.client_credentials_auth_methods;
+  if (std::find(allowed.begin(), allowed.end(), request.client.method) == allowed.end()) {
+    return done(unexpected(make_error(ErrorCode::unauthorized_client,
+                                      "client_credentials is not allowed with " +
+                                          request.client.method)));
   }
   auto requested = requested_scopes(request.form);
   if (!requested) return done(unexpected(requested.error()));

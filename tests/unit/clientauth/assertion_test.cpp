@@ -21,8 +21,8 @@ const crypto::PKey& ec384_key() {
 
 const AssertionPolicy kPolicy{kTokenUrl, 300, 60};
 
-store::ClientRecord client(const std::string& jwks_uri = "") {
-  store::ClientRecord c;
+clients::ClientRecord client(const std::string& jwks_uri = "") {
+  clients::ClientRecord c;
   c.client_id = "app";
   c.token_endpoint_auth_method = "private_key_jwt";
   c.jwks_uri = jwks_uri;
@@ -31,7 +31,7 @@ store::ClientRecord client(const std::string& jwks_uri = "") {
 
 // Parses, checks claims and verifies against `jwks`: the first failure, or Ok.
 AssertionFailure validate(const std::string& compact, const std::string& jwks,
-                          const store::ClientRecord& c = client()) {
+                          const clients::ClientRecord& c = client()) {
   auto parsed = parse_assertion(compact);
   if (!parsed) return parsed.error();
   auto checked = check_assertion(*parsed, c, kPolicy, kNow);

@@ -28,12 +28,12 @@ struct Fixture {
     add("basic-app", "client_secret_basic", "s3cret");
     add("post-app", "client_secret_post", "p@ss word");
     add("public-app", "none", "");
-    store::ClientRecord jwt{.client_id = "jwt-app", .token_endpoint_auth_method = "private_key_jwt"};
+    clients::ClientRecord jwt{.client_id = "jwt-app", .token_endpoint_auth_method = "private_key_jwt"};
     jwt.jwks_json = jwks_for(key, "k1");
     clients.clients["jwt-app"] = jwt;
   }
   void add(const std::string& id, const std::string& method, const std::string& secret) {
-    store::ClientRecord c{.client_id = id, .token_endpoint_auth_method = method};
+    clients::ClientRecord c{.client_id = id, .token_endpoint_auth_method = method};
     if (!secret.empty()) c.secret_hash = crypto::sha256_b64url(secret);
     clients.clients[id] = c;
   }
@@ -227,7 +227,7 @@ TEST_CASE("a replayed assertion is refused at the very second it stops being acc
   JwksResolver resolver{settings, clock, fetch.fn()};
   ClientAuthenticator auth{{kTokenUrl, settings}, clients, resolver, replay, clock};
   auto key = crypto::generate_key(crypto::KeyType::EC_P256).value();
-  store::ClientRecord jwt{.client_id = "jwt-app", .token_endpoint_auth_method = "private_key_jwt"};
+  clients::ClientRecord jwt{.client_id = "jwt-app", .token_endpoint_auth_method = "private_key_jwt"};
   jwt.jwks_json = jwks_for(key, "k1");
   clients.clients["jwt-app"] = jwt;
   const std::int64_t exp = kNow + 300;
@@ -254,7 +254,7 @@ TEST_CASE("a replayed assertion is refused at the very second it stops being acc
 
 TEST_CASE_METHOD(Fixture, "a slow jwks_uri fetch does not move the time the request is judged at",
                  "[clientauth][replay]") {  // CAUTH-6
-  store::ClientRecord remote{.client_id = "remote-app",
+  clients::ClientRecord remote{.client_id = "remote-app",
                              .token_endpoint_auth_method = "private_key_jwt"};
   remote.jwks_uri = "https://app.example.org/jwks.json";
   clients.clients["remote-app"] = remote;

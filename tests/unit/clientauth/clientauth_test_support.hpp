@@ -14,7 +14,7 @@
 #include "crypto/jwk.hpp"
 #include "crypto/jws.hpp"
 #include "crypto/keys.hpp"
-#include "store/client_store.hpp"
+#include "clients/client_store.hpp"
 #include "util/base64url.hpp"
 
 namespace sa::clientauth::test {
@@ -22,26 +22,26 @@ namespace sa::clientauth::test {
 inline constexpr std::int64_t kNow = 1'700'000'000;
 inline constexpr const char* kTokenUrl = "https://auth.example.org/auth/token";
 
-class FakeClientStore final : public store::ClientStore {
+class FakeClientStore final : public clients::ClientStore {
  public:
-  std::map<std::string, store::ClientRecord, std::less<>> clients;
+  std::map<std::string, clients::ClientRecord, std::less<>> clients;
   bool broken = false;
-  Expected<store::ClientRecord, store::StoreStatus> find(std::string_view id) override {
+  Expected<clients::ClientRecord, store::StoreStatus> find(std::string_view id) override {
     if (broken) return unexpected(store::StoreStatus::io_error);
     auto it = clients.find(id);
     if (it == clients.end()) return unexpected(store::StoreStatus::not_found);
     return it->second;
   }
-  void insert(store::ClientRecord c, store::DoneFn done) override {
+  void insert(clients::ClientRecord c, store::DoneFn done) override {
     clients[c.client_id] = c;
     done(store::StoreStatus::ok);
   }
-  void replace(store::ClientRecord c, store::DoneFn done) override { insert(std::move(c), done); }
+  void replace(clients::ClientRecord c, store::DoneFn done) override { insert(std::move(c), done); }
   void remove(std::string id, store::DoneFn done) override {
     clients.erase(id);
     done(store::StoreStatus::ok);
   }
-  store::StoreStatus sync_static(const std::vector<store::ClientRecord>&) override {
+  store::StoreStatus sync_static(const std::vector<clients::ClientRecord>&) override {
     return store::StoreStatus::ok;
   }
 };

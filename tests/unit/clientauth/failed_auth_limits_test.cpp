@@ -30,7 +30,7 @@ TEST_CASE("past the failure budget even the right credential is refused until th
       .window_s = 60, .failed_auth_per_ip = 100, .failed_auth_per_client = 2};
   FailedAuthLimits limits(limits_settings, clock, metrics);
   ClientAuthenticator auth{{kTokenUrl, settings}, clients, resolver, replay, clock, {}, &limits};
-  store::ClientRecord app{.client_id = "basic-app",
+  clients::ClientRecord app{.client_id = "basic-app",
                           .token_endpoint_auth_method = "client_secret_basic"};
   app.secret_hash = crypto::sha256_b64url("s3cret");
   clients.clients["basic-app"] = app;

@@ -15,7 +15,7 @@ struct ResolverFixture {
   JwksResolver resolver{settings, clock, fetch.fn()};
   crypto::PKey k1 = crypto::generate_key(crypto::KeyType::EC_P256).value();
   crypto::PKey k2 = crypto::generate_key(crypto::KeyType::EC_P256).value();
-  store::ClientRecord client{.client_id = "app", .token_endpoint_auth_method = "private_key_jwt",
+  clients::ClientRecord client{.client_id = "app", .token_endpoint_auth_method = "private_key_jwt",
                              .jwks_uri = "https://app.example/jwks"};
   std::vector<KeySetResult> results;
 

@@ -8,22 +8,22 @@ using namespace sa;
 namespace {
 
 // An in-memory ClientStore that counts reads.
-class CountingStore final : public store::ClientStore {
+class CountingStore final : public clients::ClientStore {
  public:
   int reads = 0;
-  std::map<std::string, store::ClientRecord, std::less<>> rows;
+  std::map<std::string, clients::ClientRecord, std::less<>> rows;
 
-  Expected<store::ClientRecord, store::StoreStatus> find(std::string_view id) override {
+  Expected<clients::ClientRecord, store::StoreStatus> find(std::string_view id) override {
     ++reads;
     auto it = rows.find(id);
     if (it == rows.end()) return unexpected(store::StoreStatus::not_found);
     return it->second;
   }
-  void insert(store::ClientRecord c, store::DoneFn done) override {
+  void insert(clients::ClientRecord c, store::DoneFn done) override {
     rows[c.client_id] = c;
     done(store::StoreStatus::ok);
   }
-  void replace(store::ClientRecord c, store::DoneFn done) override {
+  void replace(clients::ClientRecord c, store::DoneFn done) override {
     rows[c.client_id] = c;
     done(store::StoreStatus::ok);
   }
@@ -31,13 +31,13 @@ class CountingStore final : public store::ClientStore {
     rows.erase(id);
     done(store::StoreStatus::ok);
   }
-  store::StoreStatus sync_static(const std::vector<store::ClientRecord>&) override {
+  store::StoreStatus sync_static(const std::vector<clients::ClientRecord>&) override {
     return store::StoreStatus::ok;
   }
 };
 
-store::ClientRecord client(std::string id, std::string scope) {
-  store::ClientRecord c;
+clients::ClientRecord client(std::string id, std::string scope) {
+  clients::ClientRecord c;
   c.client_id = std::move(id);
   c.scope = std::move(scope);
   return c;

@@ -8,7 +8,6 @@
 namespace sa::clients {
 namespace {
 
-using store::ClientRecord;
 using store::DoneFn;
 using store::StoreStatus;
 using store::test::wait_for_done;
@@ -55,6 +54,21 @@ TEST_CASE("an inserted client reads back field for field", "[clients][store]") {
   CHECK(found->issued_at == 100);
   CHECK_FALSE(found->is_static);
   CHECK(f.clients.find("nope").error() == StoreStatus::not_found);
+}
+
+TEST_CASE("a client's registration cap is stored with it, and absent for older rows",
+          "[clients][store]") {
+  Fixture f;
+  ClientRecord capped = record("capped");
+  capped.max_scope = "openid patient/*.rs";
+  REQUIRE(f.insert(capped) == StoreStatus::ok);
+  REQUIRE(f.insert(record("legacy")) == StoreStatus::ok);
+  CHECK(f.clients.find("capped")->max_scope == "openid patient/*.rs");
+  CHECK_FALSE(f.clients.find("legacy")->max_scope.has_value());
+  capped.max_scope = "openid";
+  REQUIRE(wait_for_done([&](DoneFn done) { f.clients.replace(capped, std::move(done)); }) ==
+          StoreStatus::ok);
+  CHECK(f.clients.find("capped")->max_scope == "openid");
 }
 
 TEST_CASE("a duplicate client_id is a conflict", "[clients][store]") {

@@ -19,7 +19,10 @@ std::string client(const std::string& body) { return "clients:\n  - client_id: a
 
 TEST_CASE("a file setting every new key fills every field", "[config][clients]") {
   const LoadResult result = load(
-      "registration:\n  mode: initial_access_token\n  initial_access_tokens: [\"${IAT}\"]\n"
+      "registration:\n  mode: initial_access_token\n  max_scope: openid patient/*.rs\n"
+      "  initial_access_tokens:\n"
+      "    - token: \"${IAT}\"\n      max_scope: system/*.rs\n      description: bulk export\n"
+      "    - generate: true\n      max_scope: system/Patient.r\n      description: demo\n"
       "  client_secret_lifetime_s: 86400\n"
       "clients:\n"
       "  - client_id: ehr-portal\n    client_name: Portal\n"
@@ -32,13 +35,25 @@ TEST_CASE("a file setting every new key fills every field", "[config][clients]")
       "client_auth:\n  assertion_max_lifetime_s: 120\n  clock_skew_s: 30\n"
       "  jwks_fetch_timeout_ms: 1500\n  jwks_max_bytes: 2048\n  jwks_default_cache_s: 60\n"
       "  jwks_max_cache_s: 600\n  jwks_allow_loopback: true\n  jwks_ca_file: /etc/ca.pem\n"
-      "tokens:\n  access_token_lifetime_s: 120\n",
+      "tokens:\n  access_token_lifetime_s: 120\n"
+      "  client_credentials_auth_methods: [private_key_jwt, client_secret_post]\n",
       {{"IAT", std::string(40, 'i')}, {"SECRET", kSecret}});
   INFO(Catch::Detail::stringify(rendered(result)));
   REQUIRE(result.config.has_value());
   const Config& c = *result.config;
   CHECK(c.registration.mode == RegistrationMode::initial_access_token);
-  CHECK(c.registration.initial_access_tokens == std::vector<std::string>{std::string(40, 'i')});
+  CHECK(c.registration.max_scope == "openid patient/*.rs");
+  REQUIRE(c.registration.initial_access_tokens.size() == 2);
+  const InitialAccessToken& given = c.registration.initial_access_tokens[0];
+  CHECK(given.token == std::string(40, 'i'));
+  CHECK_FALSE(given.generate);
+  CHECK(given.max_scope == "system/*.rs");
+  CHECK(given.description == "bulk export");
+  const InitialAccessToken& generated = c.registration.initial_access_tokens[1];
+  CHECK(generated.token.empty());
+  CHECK(generated.generate);
+  CHECK(generated.max_scope == "system/Patient.r");
+  CHECK(generated.description == "demo");
   CHECK(c.registration.client_secret_lifetime_s == 86400);
   REQUIRE(c.clients.size() == 2);
   CHECK(c.clients[0].client_id == "ehr-portal");
@@ -62,6 +77,8 @@ TEST_CASE("a file setting every new key fills every field", "[config][clients]")
   CHECK(c.client_auth.jwks_allow_loopback);
   CHECK(c.client_auth.jwks_ca_file == "/etc/ca.pem");
   CHECK(c.tokens.access_token_lifetime_s == 120);
+  CHECK(c.tokens.client_credentials_auth_methods ==
+        std::vector<std::string>{"private_key_jwt", "client_secret_post"});
 }
 
 TEST_CASE("the new sections default to open registration and no static clients",
@@ -72,6 +89,11 @@ TEST_CASE("the new sections default to open registration and no static clients",
   CHECK(result.config->clients.empty());
   CHECK(result.config->tokens.access_token_lifetime_s == 300);
   CHECK_FALSE(result.config->client_auth.jwks_allow_loopback);
+  // CONTRACT "Registration policy": no system/ without a token; Backend Services keys only.
+  CHECK(result.config->registration.max_scope == kDefaultRegistrationMaxScope);
+  CHECK(result.config->registration.initial_access_tokens.empty());
+  CHECK(result.config->tokens.client_credentials_auth_methods ==
+        std::vector<std::string>{"private_key_jwt"});
 }
 
 TEST_CASE("each rule of the new sections is reported with its key path", "[config][clients]") {
@@ -81,8 +103,50 @@ TEST_CASE("each rule of the new sections is reported with its key path", "[confi
       {"registration:\n  mode: initial_access_token\n",
        "registration.initial_access_tokens: must list at least one token when registration.mode "
        "is initial_access_token"},
-      {"registration:\n  initial_access_tokens: [short]\n",
-       R"(registration.initial_access_tokens[0]: expected tokens of at least 32 characters, got "short")"},
+      // The token's value is never echoed.
+      {"registration:\n  initial_access_tokens:\n    - token: short\n      max_scope: openid\n"
+       "      description: d\n",
+       "registration.initial_access_tokens[0].token: must be at least 32 characters"},
+      {"registration:\n  initial_access_tokens:\n    - max_scope: openid\n      description: d\n",
+       "registration.initial_access_tokens[0].token: is required unless "
+       "registration.initial_access_tokens[0].generate is true"},
+      {"registration:\n  initial_access_tokens:\n    - token: " + kSecret +
+           "\n      generate: true\n      max_scope: openid\n      description: d\n",
+       "registration.initial_access_tokens[0].token: must not be set when "
+       "registration.initial_access_tokens[0].generate is true"},
+      {"registration:\n  initial_access_tokens:\n    - token: " + kSecret +
+           "\n      description: d\n",
+       "registration.initial_access_tokens[0].max_scope: is required"},
+      {"registration:\n  initial_access_tokens:\n    - token: " + kSecret +
+           "\n      max_scope: openid\n",
+       "registration.initial_access_tokens[0].description: is required"},
+      {"registration:\n  initial_access_tokens:\n"
+       "    - {generate: true, max_scope: openid, description: a}\n"
+       "    - {generate: true, max_scope: openid, description: b}\n",
+       "registration.initial_access_tokens[1].generate: may be true for one token only"},
+      {"registration:\n  initial_access_tokens:\n"
+       "    - {token: " +
+           kSecret +
+           ", max_scope: openid, description: a}\n"
+           "    - {token: " +
+           kSecret + ", max_scope: openid, description: b}\n",
+       "registration.initial_access_tokens[1].token: repeats the token of another entry"},
+      {"registration:\n  initial_access_tokens:\n    - {generate: true, max_scope: system/Nope.rs, "
+       "description: a}\n",
+       "registration.initial_access_tokens[0].max_scope: system/Nope.rs: unknown resource type "
+       R"("Nope", got "system/Nope.rs")"},
+      {"registration:\n  max_scope: openid system/*.rs\n",
+       "registration.max_scope: system/*.rs: system/ scopes need an initial access token with "
+       R"(its own max_scope, got "openid system/*.rs")"},
+      {"tokens:\n  client_credentials_auth_methods: []\n",
+       "tokens.client_credentials_auth_methods: must list at least one method"},
+      {"tokens:\n  client_credentials_auth_methods: [none]\n",
+       "tokens.client_credentials_auth_methods[0]: expected private_key_jwt, client_secret_basic "
+       R"(or client_secret_post, got "none")"},
+      // SMART Backend Services: static clients too (BACKEND-1).
+      {client("    client_secret: " + kSecret + "\n    grant_types: [client_credentials]\n"),
+       "clients[0].token_endpoint_auth_method: client_secret_basic is not listed in "
+       "tokens.client_credentials_auth_methods, which client_credentials clients must use"},
       {"registration:\n  colour: red\n", "registration.colour: unknown key"},
       {"clients: {}\n",
        "clients: expected a list of mappings, got a mapping (write [] for an empty list)"},
@@ -108,8 +172,8 @@ TEST_CASE("each rule of the new sections is reported with its key path", "[confi
        "clients[0].jwks: jwks or jwks_uri is required when token_endpoint_auth_method is "
        "private_key_jwt"},
       {client("    token_endpoint_auth_method: private_key_jwt\n"
-              "    grant_types: [client_credentials]\n    jwks: '" + kJwks +
-              "'\n    jwks_uri: https://a.example/jwks\n"),
+              "    grant_types: [client_credentials]\n    jwks: '" +
+              kJwks + "'\n    jwks_uri: https://a.example/jwks\n"),
        "clients[0].jwks: must not be set together with jwks_uri"},
       {client("    token_endpoint_auth_method: none\n    jwks_uri: https://a.example/jwks\n"
               "    redirect_uris: [https://a.example/cb]\n"),
@@ -150,6 +214,34 @@ TEST_CASE("each rule of the new sections is reported with its key path", "[confi
   const LoadResult result = load(yaml);
   CHECK_FALSE(result.config.has_value());
   CHECK(rendered(result) == std::vector<std::string>{line});
+}
+
+TEST_CASE("scope strings in the config are bounded like those from clients",
+          "[config][clients]") {  // finding 2.2
+  std::string scope;
+  for (int i = 0; i <= 100; ++i)
+    scope += (i ? " " : "") + std::string("patient/Patient.r?a=") + std::to_string(i);
+  for (const std::string& yaml :
+       {"registration:\n  max_scope: \"" + scope + "\"\n",
+        "registration:\n  initial_access_tokens:\n    - generate: true\n      max_scope: \"" +
+            scope + "\"\n      description: d\n",
+        client("    token_endpoint_auth_method: none\n    redirect_uris: [https://a.example/cb]\n"
+               "    scope: \"" +
+               scope + "\"\n")}) {
+    const LoadResult result = load(yaml);
+    CHECK_FALSE(result.config.has_value());
+    REQUIRE(rendered(result).size() == 1);
+    CHECK_THAT(rendered(result)[0], Catch::Contains("scope: too many scopes (101; at most 100)"));
+  }
+}
+
+TEST_CASE("client_credentials static clients may use the secret methods once they are listed",
+          "[config][clients]") {  // BACKEND-1
+  const LoadResult result =
+      load(client("    client_secret: " + kSecret + "\n    grant_types: [client_credentials]\n") +
+           "tokens:\n  client_credentials_auth_methods: [private_key_jwt, client_secret_basic]\n");
+  INFO(Catch::Detail::stringify(rendered(result)));
+  CHECK(result.config.has_value());
 }
 
 TEST_CASE("integer keys of client_auth are range-checked", "[config][clients]") {

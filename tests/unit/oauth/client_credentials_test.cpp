@@ -13,7 +13,7 @@ struct Fixture : test::Issuing {
 
   GrantResult run(const std::string& body, std::string registered_scope = "system/*.rs",
                   std::string method = "private_key_jwt") {
-    store::ClientRecord client{.client_id = "backend",
+    clients::ClientRecord client{.client_id = "backend",
                                .token_endpoint_auth_method = method};
     client.scope = std::move(registered_scope);
     client.grant_types = {"client_credentials"};
@@ -90,6 +90,35 @@ TEST_CASE_METHOD(Fixture, "a token that cannot be recorded is never handed out",
   REQUIRE_FALSE(result);
   CHECK(result.error().code == ErrorCode::server_error);
   CHECK(result.error().description.find("eyJ") == std::string::npos);
+}
+
+}  // namespace
+}  // namespace sa::oauth
+
+namespace sa::oauth {
+namespace {
+
+TEST_CASE_METHOD(Fixture, "client secrets may use client_credentials only where the EHR allows it",
+                 "[oauth][client_credentials]") {
+  // BACKEND-1: by default only private_key_jwt (tokens.client_credentials_auth_methods).
+  auto refused = run("grant_type=client_credentials&scope=system/Patient.rs", "system/*.rs",
+                     "client_secret_basic");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == ErrorCode::unauthorized_client);
+
+  config::TokenSettings allowing;
+  allowing.client_credentials_auth_methods = {"private_key_jwt", "client_secret_basic"};
+  ClientCredentialsGrant lenient{allowing, issuer, tokens};
+  clients::ClientRecord client{.client_id = "backend",
+                               .token_endpoint_auth_method = "client_secret_basic"};
+  client.scope = "system/*.rs";
+  client.grant_types = {"client_credentials"};
+  TokenRequest request{Form::parse("grant_type=client_credentials&scope=system/Patient.rs").value(),
+                       {client, "client_secret_basic"}, "req-2"};
+  std::optional<GrantResult> out;
+  lenient.handle(request, [&](GrantResult r) { out = std::move(r); });
+  REQUIRE(out);
+  CHECK(out->has_value());
 }
 
 }  // namespace

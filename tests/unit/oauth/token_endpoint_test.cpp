@@ -50,7 +50,7 @@ struct Fixture {
     add_client("other-grant", {"client_credentials"});
   }
   void add_client(const std::string& id, std::vector<std::string> grants) {
-    store::ClientRecord c{.client_id = id, .token_endpoint_auth_method = "client_secret_basic"};
+    clients::ClientRecord c{.client_id = id, .token_endpoint_auth_method = "client_secret_basic"};
     c.secret_hash = crypto::sha256_b64url("secret-of-" + id);
     c.grant_types = std::move(grants);
     clients.clients[id] = c;

@@ -169,6 +169,40 @@ TEST_CASE("an empty scope string or an empty token is an error", "[scopes]") {
   CHECK(scopes.error().message() == message);
 }
 
+// Finding 2.2: every scope string is bounded before grant() sees it.
+std::string scope_of(std::size_t tokens) {
+  std::string out;
+  for (std::size_t i = 0; i < tokens; ++i) {
+    if (!out.empty()) out += ' ';
+    out += "system/Patient.r?a=" + std::to_string(i);
+  }
+  return out;
+}
+
+TEST_CASE("a scope string of at most 100 tokens parses and one more is refused", "[scopes]") {
+  static_assert(kMaxScopeTokens == 100);
+  auto ok = parse_scope_string(scope_of(100));
+  REQUIRE(ok);
+  CHECK(ok->size() == 100);
+  auto refused = parse_scope_string(scope_of(101));
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message() == "scope: too many scopes (101; at most 100)");
+}
+
+TEST_CASE("a scope string of at most 4096 bytes parses and one byte more is refused", "[scopes]") {
+  static_assert(kMaxScopeBytes == 4096);
+  // Two tokens so the byte bound, not the token bound, is what is tested.
+  const std::string first = "openid ";
+  const std::string at_limit = first + "__" + std::string(4096 - first.size() - 2, 'x');
+  REQUIRE(at_limit.size() == 4096);
+  auto ok = parse_scope_string(at_limit);
+  REQUIRE(ok);
+  CHECK(ok->size() == 2);
+  auto refused = parse_scope_string(at_limit + "x");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message() == "scope: too long (4097 bytes; at most 4096)");
+}
+
 TEST_CASE("make_scope writes the scope's canonical text", "[scopes]") {
   Scope scope = make_scope(ResourceScope{.context = Context::patient,
                                          .type = "Condition",

@@ -1,9 +1,11 @@
 // Storage of registered OAuth clients (dynamic, RFC 7591, and static ones from the YAML, which
 // are upserted at start). Secrets and registration access tokens are stored only as SHA-256
-// hashes. The registrar and client authentication depend on this interface only.
+// hashes. The registrar and client authentication depend on this interface only; the SQLite
+// implementation is sqlite_client_store.hpp.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,7 +13,7 @@
 #include "store/status.hpp"
 #include "util/expected.hpp"
 
-namespace sa::store {
+namespace sa::clients {
 
 struct ClientRecord {
   std::string client_id;
@@ -28,21 +30,25 @@ struct ClientRecord {
   bool is_static = false;                   // declared in the YAML; not manageable via RFC 7592
   bool pre_approved = false;                // EHR-curated: skip the consent screen
   std::string metadata_json;                // all registered metadata as returned (no secrets)
+  // The most `scope` may ever be (space-separated), fixed at registration by the registration
+  // policy; RFC 7592 updates are trimmed to it. nullopt: registered before caps were recorded,
+  // so registration.max_scope applies.
+  std::optional<std::string> max_scope;
 };
 
 class ClientStore {
  public:
   virtual ~ClientStore() = default;
   // not_found when there is no such client.
-  virtual Expected<ClientRecord, StoreStatus> find(std::string_view client_id) = 0;
+  virtual Expected<ClientRecord, store::StoreStatus> find(std::string_view client_id) = 0;
   // conflict when the client_id exists.
-  virtual void insert(ClientRecord client, DoneFn done) = 0;
+  virtual void insert(ClientRecord client, store::DoneFn done) = 0;
   // not_found when it does not exist.
-  virtual void replace(ClientRecord client, DoneFn done) = 0;
+  virtual void replace(ClientRecord client, store::DoneFn done) = 0;
   // Removes the client and everything issued to it (tokens, via ON DELETE CASCADE).
-  virtual void remove(std::string client_id, DoneFn done) = 0;
+  virtual void remove(std::string client_id, store::DoneFn done) = 0;
   // Start-up: makes the static clients exactly `clients` (inserts, updates, removes stale).
-  virtual StoreStatus sync_static(const std::vector<ClientRecord>& clients) = 0;
+  virtual store::StoreStatus sync_static(const std::vector<ClientRecord>& clients) = 0;
 };
 
-}  // namespace sa::store
+}  // namespace sa::clients
