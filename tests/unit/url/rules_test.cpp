@@ -175,5 +175,77 @@ TEST_CASE("a CORS origin is scheme://host[:port] and nothing else", "[url][rules
   CHECK(!check_origin(text).has_value() == ok);
 }
 
+TEST_CASE("the loopback hosts are localhost, 127.0.0.1 and ::1, in any spelling of the address",
+          "[url][rules]") {
+  // RFC 8252 §7.3 (the IP literals 127.0.0.1 and ::1) and §8.3 (localhost, NOT RECOMMENDED but
+  // working); other 127/8 addresses are not what a native app listens on.
+  auto [host, loopback] = GENERATE(table<std::string, bool>({
+      {"localhost", true},
+      {"LocalHost", true},
+      {"127.0.0.1", true},
+      {"::1", true},
+      {"[::1]", true},
+      {"0:0:0:0:0:0:0:1", true},
+      {"[0:0::1]", true},
+      {"127.0.0.2", false},
+      {"127.000.000.001", false},
+      {"0x7f.1", false},
+      {"2130706433", false},
+      {"::ffff:127.0.0.1", false},
+      {"[::2]", false},
+      {"localhost.evil.example", false},
+      {"a.localhost", false},
+      {"", false},
+  }));
+  CAPTURE(host);
+  CHECK(is_loopback_host(host) == loopback);
+}
+
+TEST_CASE("a checked URL splits into scheme, host, port and request target", "[url][rules]") {
+  auto [text, https, host, port, target] =
+      GENERATE(table<std::string, bool, std::string, int, std::string>({
+          {"https://a_b.example/jwks", true, "a_b.example", 443, "/jwks"},
+          {"HTTPS://Keys.Example.org/.well-known/jwks.json?x=1", true, "keys.example.org", 443,
+           "/.well-known/jwks.json?x=1"},
+          {"http://127.0.0.1:8080", false, "127.0.0.1", 8080, "/"},
+          {"http://localhost/k", false, "localhost", 80, "/k"},
+          {"https://[::1]:9443/jwks", true, "::1", 9443, "/jwks"},
+          {"https://[0:0:0:0:0:0:0:1]/k", true, "::1", 443, "/k"},
+          {"https://[2001:DB8::1]/k", true, "2001:db8::1", 443, "/k"},
+          {"https://a.example?x=1", true, "a.example", 443, "/?x=1"},
+          {"https://a.example:443/p%20q?r=%26", true, "a.example", 443, "/p%20q?r=%26"},
+      }));
+  CAPTURE(text);
+  auto parts = split_client_url(text, ClientUrlUse::jwks_uri);
+  REQUIRE(parts);
+  CHECK(parts->https == https);
+  CHECK(parts->host == host);
+  CHECK(parts->port == port);
+  CHECK(parts->target == target);
+}
+
+TEST_CASE("splitting refuses what checking refuses, with the same phrase", "[url][rules]") {
+  const std::string text =
+      GENERATE(as<std::string>{}, "https://a.example/cb#f", "http://a.example/",
+               "https://u@a.example/", "ftp://a/", "https://a.example:0/", "https://%61.example/");
+  CAPTURE(text);
+  auto parts = split_client_url(text, ClientUrlUse::jwks_uri);
+  REQUIRE_FALSE(parts);
+  CHECK(parts.error() == check_client_url(text, ClientUrlUse::jwks_uri));
+  auto base = split_base_url(text);
+  REQUIRE_FALSE(base);
+  CHECK(base.error() == check_base_url(text));
+}
+
+TEST_CASE("a base URL splits the same way, so its host can go into a certificate", "[url][rules]") {
+  auto parts = split_base_url("https://Auth.Example.org:8443/smart");
+  REQUIRE(parts);
+  CHECK(parts->host == "auth.example.org");
+  CHECK(parts->host_kind == HostKind::name);
+  CHECK(parts->port == 8443);
+  CHECK(split_base_url("https://[2001:db8::1]")->host_kind == HostKind::ipv6);
+  CHECK(split_base_url("https://192.0.2.1")->host_kind == HostKind::ipv4);
+}
+
 }  // namespace
 }  // namespace sa::url
