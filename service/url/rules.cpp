@@ -1,6 +1,7 @@
 #include "url/rules.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/url.hpp>
 #include <cstdint>
 
@@ -50,6 +51,37 @@ bool is_host_name(std::string_view host) {
 }
 
 bool is_loopback(const urls::url_view& url) { return is_loopback_host(url.encoded_host()); }
+
+// RFC 3986 §5.2.4 removes "." and ".." segments, and browsers (WHATWG URL) also take "%2e" for a
+// dot when they do. An encoded '/' ("%2e%2e%2f") does not end a segment, so it is not one.
+bool has_dot_segment(std::string_view encoded_path) {
+  for (std::string_view segment : split(encoded_path, '/')) {
+    auto checked = urls::make_pct_string_view(segment);
+    if (!checked) continue;  // parse_web_url has refused bad escapes already
+    const std::string decoded = checked->decode();
+    if (decoded == "." || decoded == "..") return true;
+  }
+  return false;
+}
+
+// The parameters the authorization response appends to the redirect URI: RFC 6749 §4.1.2 (code,
+// state), §4.1.2.1 (error, error_description, error_uri) and RFC 9207 §2 (iss).
+constexpr std::array<std::string_view, 6> kResponseParams = {
+    "code", "state", "iss", "error", "error_description", "error_uri"};
+
+// The first response parameter already in the query, compared decoded as a form decoder would
+// (the app reads "%63ode" as "code"); names are case-sensitive.
+std::optional<std::string> response_param_in_query(const urls::url_view& url) {
+  urls::encoding_opts form;
+  form.space_as_plus = true;
+  for (const urls::param_pct_view param : url.encoded_params()) {
+    const std::string name = param.key.decode(form);
+    if (std::find(kResponseParams.begin(), kResponseParams.end(), name) != kResponseParams.end()) {
+      return name;
+    }
+  }
+  return std::nullopt;
+}
 
 // An absolute http(s) URL with a usable host and port and no user info; the scheme-specific
 // https rule is left to the caller.
@@ -150,6 +182,19 @@ Expected<UrlParts, std::string> split_client_url(std::string_view text, ClientUr
     case ClientUrlUse::redirect_uri:
       // RFC 6749 §3.1.2: MUST NOT include a fragment component.
       if (url->has_fragment()) return unexpected(std::string(kFragment));
+      // RFC 6749 §3.1.2.3 compares redirect URIs as strings, but the browser visits the URL with
+      // its dot segments removed: what it visits would not be what was registered.
+      if (has_dot_segment(url->encoded_path())) {
+        return unexpected(std::string(
+            "must not contain \".\" or \"..\" path segments: browsers resolve them, so the URL "
+            "visited would not be the one registered (RFC 3986 §5.2.4, RFC 6749 §3.1.2)"));
+      }
+      // RFC 6749 §4.1.2 and RFC 9207 §2: the response adds these; the app would get two of one.
+      if (auto name = response_param_in_query(*url)) {
+        return unexpected(
+            "must not have a query parameter \"" + *name +
+            "\": the authorization response adds its own (RFC 6749 §4.1.2, RFC 9207)");
+      }
       break;
     case ClientUrlUse::jwks_uri:    // RFC 3986 §3.5: never sent to a server, so never fetched.
     case ClientUrlUse::launch_uri:  // Built on like a redirect URI (iss and launch join its query).
@@ -176,6 +221,13 @@ Expected<UrlParts, std::string> split_base_url(std::string_view text) {
   }
   if (url->has_query() || url->has_fragment()) {
     return unexpected(std::string("must not have a query or fragment"));
+  }
+  // Endpoint URLs are the base plus a path, compared and advertised as strings; "/fhir/.." would
+  // be visited as "/" and its token endpoint as "/token" (RFC 3986 §5.2.4).
+  if (has_dot_segment(url->encoded_path())) {
+    return unexpected(std::string(
+        "must not contain \".\" or \"..\" path segments: endpoint URLs are built on it as a "
+        "string (RFC 3986 §5.2.4)"));
   }
   // Endpoint paths are appended to it: "https://as/" would give "https://as//token".
   if (text.back() == '/') return unexpected(std::string("must not end with a slash"));

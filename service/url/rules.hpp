@@ -15,7 +15,8 @@
 
 namespace sa::url {
 
-// What a client URL is for; the rules differ only in whether a fragment is allowed.
+// What a client URL is for: it decides whether a fragment is allowed and whether the redirect
+// URI rules (no dot segments, no response parameter in the query) apply.
 enum class ClientUrlUse {
   redirect_uri,  // the authorization server sends the browser there with code/state
   jwks_uri,      // the server fetches the client's keys from it
@@ -39,12 +40,13 @@ struct UrlParts {
 bool is_loopback_host(std::string_view host);
 
 // Absolute http(s) URL, no user info, a host name or IP literal and a valid port, https unless
-// is_loopback_host.
+// is_loopback_host. A redirect_uri also has no dot segments and none of the query parameters the
+// authorization response adds (code, state, iss, error, error_description, error_uri).
 std::optional<std::string> check_client_url(std::string_view text, ClientUrlUse use);
 Expected<UrlParts, std::string> split_client_url(std::string_view text, ClientUrlUse use);
 
-// An issuer-style base URL (RFC 8414 §2): a client URL that also has no query, no fragment and
-// no trailing slash, so endpoint paths can be appended to it.
+// An issuer-style base URL (RFC 8414 §2): a client URL that also has no query, no fragment, no
+// dot segments and no trailing slash, so endpoint paths can be appended to it.
 std::optional<std::string> check_base_url(std::string_view text);
 Expected<UrlParts, std::string> split_base_url(std::string_view text);
 
