@@ -5,25 +5,20 @@
 #include "crypto/certs.hpp"
 #include "crypto/files.hpp"
 #include "crypto/random.hpp"
+#include "url/rules.hpp"
 
 namespace sa::app {
 namespace fs = std::filesystem;
 namespace {
 
-// The host of public_base_url, when it is a name other than localhost: the generated server
-// certificate must cover it too.
-std::string public_host(const std::string& base_url) {
-  auto start = base_url.find("://");
-  if (start == std::string::npos) return {};
-  std::string rest = base_url.substr(start + 3);
-  rest = rest.substr(0, rest.find_first_of("/?#"));
-  if (!rest.empty() && rest.front() == '[') return {};  // IPv6 literal: loopback only here
-  rest = rest.substr(0, rest.find(':'));
-  return rest;
-}
-
-bool is_ipv4(const std::string& host) {
-  return !host.empty() && host.find_first_not_of("0123456789.") == std::string::npos;
+// The generated certificate must also cover the host of public_base_url, the one clients are told
+// to use. Loopback hosts need nothing: certs.cpp always puts localhost, 127.0.0.1 and ::1 in.
+void add_public_host(const std::string& base_url, crypto::ServerCertOptions& options) {
+  auto parts = url::split_base_url(base_url);  // the config loader has checked it already
+  if (!parts || url::is_loopback_host(parts->host)) return;
+  auto& names = parts->host_kind == url::HostKind::name ? options.extra_dns_names
+                                                        : options.extra_ip_addresses;
+  names.push_back(parts->host);
 }
 
 Expected<std::string, std::string> load(const std::string& path, const std::string& what) {
@@ -86,10 +81,7 @@ Expected<TlsSetup, std::string> prepare_tls(const config::Config& config, const 
     setup.material = {*c + ca.cert_pem, *k};
   } else {
     crypto::ServerCertOptions options;
-    std::string host = public_host(config.server.public_base_url);
-    if (!host.empty() && host != "localhost" && host != "127.0.0.1") {
-      (is_ipv4(host) ? options.extra_ip_addresses : options.extra_dns_names).push_back(host);
-    }
+    add_public_host(config.server.public_base_url, options);
     auto server = crypto::generate_server_cert(ca, options, random, clock.now_seconds());
     if (!server) {
       return unexpected("cannot generate the server certificate: " +

@@ -9,56 +9,8 @@
 
 namespace sa::net {
 
-std::optional<Url> parse_url(std::string_view url) {
-  Url out;
-  std::string_view rest;
-  if (url.size() > 8 && iequals(url.substr(0, 8), "https://")) {
-    rest = url.substr(8);
-  } else if (url.size() > 7 && iequals(url.substr(0, 7), "http://")) {
-    out.https = false;
-    out.port = 80;
-    rest = url.substr(7);
-  } else {
-    return std::nullopt;
-  }
-  if (rest.find('#') != std::string_view::npos) return std::nullopt;
-  auto path_at = rest.find_first_of("/?");
-  std::string_view authority = rest.substr(0, path_at);
-  out.target = path_at == std::string_view::npos ? "/" : std::string(rest.substr(path_at));
-  if (out.target.front() == '?') out.target.insert(0, "/");
-  if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;
-
-  std::string_view port_text;
-  if (authority.front() == '[') {
-    auto close = authority.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    out.host = std::string(authority.substr(1, close - 1));
-    auto after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return std::nullopt;
-      port_text = after.substr(1);
-    }
-  } else {
-    auto colon = authority.rfind(':');
-    out.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
-  }
-  if (out.host.empty()) return std::nullopt;
-  for (char c : out.host) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '-' || c == ':';
-    if (!ok) return std::nullopt;
-  }
-  if (!port_text.empty() || (authority.back() == ':')) {
-    unsigned port = 0;
-    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0 ||
-        port > 65535) {
-      return std::nullopt;
-    }
-    out.port = static_cast<std::uint16_t>(port);
-  }
-  return out;
+Expected<Url, std::string> parse_url(std::string_view text) {
+  return url::split_client_url(text, url::ClientUrlUse::jwks_uri);
 }
 
 AddressClass classify_address(std::span<const std::uint8_t> b) {

@@ -10,17 +10,16 @@
 #include <string>
 #include <string_view>
 
+#include "url/rules.hpp"
+#include "util/expected.hpp"
+
 namespace sa::net {
 
-struct Url {
-  bool https = true;
-  std::string host;    // without brackets for IPv6 literals
-  std::uint16_t port = 443;
-  std::string target;  // path + query, at least "/"
-};
-
-// http(s)://host[:port][/path][?query]; no userinfo, no fragment, no other scheme.
-std::optional<Url> parse_url(std::string_view url);
+// The fetcher's view of a URL: url/'s jwks_uri rules, the very ones registration and the config
+// apply, split into scheme, host, port and target. A jwks_uri fetched is one a client could
+// register; there is no second URL grammar here. The error is url/'s phrase.
+using Url = url::UrlParts;
+Expected<Url, std::string> parse_url(std::string_view text);
 
 // global: may be fetched; loopback: only when configured; not_global: never.
 enum class AddressClass { global, loopback, not_global };

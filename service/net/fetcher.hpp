@@ -22,7 +22,7 @@ struct FetcherSettings {
 
 enum class FetchStatus {
   ok,
-  bad_url,          // not http(s)://host[:port]/..., or http:// to a non-loopback host
+  bad_url,          // not a jwks_uri url/ accepts, or http:// to a non-loopback address
   blocked_address,  // a resolved address is not globally reachable (see classify_address)
   resolve_failed,
   connect_failed,

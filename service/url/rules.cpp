@@ -1,6 +1,7 @@
 #include "url/rules.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/url.hpp>
 #include <cstdint>
 
@@ -15,6 +16,7 @@ namespace urls = boost::urls;
 constexpr std::string_view kNeedsHttps =
     "must use https:// (http:// is allowed only for localhost, 127.0.0.1 and [::1])";
 constexpr std::string_view kNotUrl = "is not a valid URL (RFC 3986)";
+constexpr std::string_view kFragment = "must not have a fragment";
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -48,20 +50,37 @@ bool is_host_name(std::string_view host) {
   });
 }
 
-// RFC 8252 §7.3 and §8.3: the loopback interface, by name or IP literal.
-bool is_loopback(const urls::url_view& url) {
-  switch (url.host_type()) {
-    case urls::host_type::name:
-      return iequals(url.encoded_host(), "localhost");
-    case urls::host_type::ipv4:
-      return url.host_ipv4_address().to_uint() == 0x7F000001;  // 127.0.0.1
-    case urls::host_type::ipv6:
-      return url.host_ipv6_address().is_loopback();
-    case urls::host_type::none:
-    case urls::host_type::ipvfuture:
-      return false;
+bool is_loopback(const urls::url_view& url) { return is_loopback_host(url.encoded_host()); }
+
+// RFC 3986 §5.2.4 removes "." and ".." segments, and browsers (WHATWG URL) also take "%2e" for a
+// dot when they do. An encoded '/' ("%2e%2e%2f") does not end a segment, so it is not one.
+bool has_dot_segment(std::string_view encoded_path) {
+  for (std::string_view segment : split(encoded_path, '/')) {
+    auto checked = urls::make_pct_string_view(segment);
+    if (!checked) continue;  // parse_web_url has refused bad escapes already
+    const std::string decoded = checked->decode();
+    if (decoded == "." || decoded == "..") return true;
   }
   return false;
+}
+
+// The parameters the authorization response appends to the redirect URI: RFC 6749 §4.1.2 (code,
+// state), §4.1.2.1 (error, error_description, error_uri) and RFC 9207 §2 (iss).
+constexpr std::array<std::string_view, 6> kResponseParams = {
+    "code", "state", "iss", "error", "error_description", "error_uri"};
+
+// The first response parameter already in the query, compared decoded as a form decoder would
+// (the app reads "%63ode" as "code"); names are case-sensitive.
+std::optional<std::string> response_param_in_query(const urls::url_view& url) {
+  urls::encoding_opts form;
+  form.space_as_plus = true;
+  for (const urls::param_pct_view param : url.encoded_params()) {
+    const std::string name = param.key.decode(form);
+    if (std::find(kResponseParams.begin(), kResponseParams.end(), name) != kResponseParams.end()) {
+      return name;
+    }
+  }
+  return std::nullopt;
 }
 
 // An absolute http(s) URL with a usable host and port and no user info; the scheme-specific
@@ -111,36 +130,115 @@ Expected<urls::url_view, std::string> parse_web_url(std::string_view text) {
   return url;
 }
 
+UrlParts parts_of(const urls::url_view& url) {
+  UrlParts parts;
+  parts.https = url.scheme_id() == urls::scheme::https;
+  switch (url.host_type()) {
+    case urls::host_type::ipv4:
+      parts.host_kind = HostKind::ipv4;
+      parts.host = url.host_ipv4_address().to_string();
+      break;
+    case urls::host_type::ipv6:
+      parts.host_kind = HostKind::ipv6;
+      parts.host = url.host_ipv6_address().to_string();
+      break;
+    case urls::host_type::name:
+    case urls::host_type::none:
+    case urls::host_type::ipvfuture:  // parse_web_url lets only names and IP literals through
+      parts.host_kind = HostKind::name;
+      parts.host = to_lower(url.encoded_host());  // RFC 3986 §3.2.2: case-insensitive
+      break;
+  }
+  parts.port = url.has_port() ? url.port_number() : (parts.https ? 443 : 80);
+  parts.target = url.encoded_path().empty() ? "/" : std::string(url.encoded_path());
+  if (url.has_query()) parts.target += "?" + std::string(url.encoded_query());
+  return parts;
+}
+
 }  // namespace
 
-std::optional<std::string> check_client_url(std::string_view text, ClientUrlUse use) {
-  auto url = parse_web_url(text);
-  if (!url) return url.error();
-  // RFC 8252 §8.3 / RFC 6749 §3.1.2.1: plain http only to the loopback interface.
-  if (url->scheme_id() == urls::scheme::http && !is_loopback(*url)) return std::string(kNeedsHttps);
-  if (!url->has_fragment()) return std::nullopt;
-  switch (use) {
-    case ClientUrlUse::redirect_uri:  // RFC 6749 §3.1.2: MUST NOT include a fragment component.
-    case ClientUrlUse::jwks_uri:    // RFC 3986 §3.5: never sent to a server; net/ won't fetch it.
-    case ClientUrlUse::launch_uri:  // Built on like a redirect URI (iss and launch join its query).
-      return "must not have a fragment";
-    case ClientUrlUse::link:
-      return std::nullopt;
+bool is_loopback_host(std::string_view host) {
+  // RFC 8252 §8.3: "localhost" works like the loopback IP literals but is NOT RECOMMENDED; a
+  // name under it ("a.localhost") or with a trailing dot is not taken on trust.
+  if (iequals(host, "localhost")) return true;
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
   }
+  // RFC 8252 §7.3: the loopback IP literals are 127.0.0.1 and ::1. parse_ipv4_address takes only
+  // dotted decimal without leading zeros, so "127.1" and "0x7f.0.0.1" are not literals here.
+  if (auto v4 = urls::parse_ipv4_address(host)) return v4->to_uint() == 0x7F000001;
+  if (auto v6 = urls::parse_ipv6_address(host)) return v6->is_loopback();
+  return false;
+}
+
+Expected<UrlParts, std::string> split_client_url(std::string_view text, ClientUrlUse use) {
+  auto url = parse_web_url(text);
+  if (!url) return unexpected(url.error());
+  // RFC 8252 §8.3 / RFC 6749 §3.1.2.1: plain http only to the loopback interface.
+  if (url->scheme_id() == urls::scheme::http && !is_loopback(*url)) {
+    return unexpected(std::string(kNeedsHttps));
+  }
+  switch (use) {
+    case ClientUrlUse::redirect_uri:
+      // RFC 6749 §3.1.2: MUST NOT include a fragment component.
+      if (url->has_fragment()) return unexpected(std::string(kFragment));
+      // RFC 6749 §3.1.2.3 compares redirect URIs as strings, but the browser visits the URL with
+      // its dot segments removed: what it visits would not be what was registered.
+      if (has_dot_segment(url->encoded_path())) {
+        return unexpected(std::string(
+            "must not contain \".\" or \"..\" path segments: browsers resolve them, so the URL "
+            "visited would not be the one registered (RFC 3986 §5.2.4, RFC 6749 §3.1.2)"));
+      }
+      // RFC 6749 §4.1.2 and RFC 9207 §2: the response adds these; the app would get two of one.
+      if (auto name = response_param_in_query(*url)) {
+        return unexpected(
+            "must not have a query parameter \"" + *name +
+            "\": the authorization response adds its own (RFC 6749 §4.1.2, RFC 9207)");
+      }
+      break;
+    case ClientUrlUse::jwks_uri:    // RFC 3986 §3.5: never sent to a server, so never fetched.
+    case ClientUrlUse::launch_uri:  // Built on like a redirect URI (iss and launch join its query).
+      if (url->has_fragment()) return unexpected(std::string(kFragment));
+      break;
+    case ClientUrlUse::link:
+      break;
+  }
+  return parts_of(*url);
+}
+
+std::optional<std::string> check_client_url(std::string_view text, ClientUrlUse use) {
+  auto parts = split_client_url(text, use);
+  if (!parts) return parts.error();
   return std::nullopt;
+}
+
+Expected<UrlParts, std::string> split_base_url(std::string_view text) {
+  auto url = parse_web_url(text);
+  if (!url) return unexpected(url.error());
+  // RFC 8414 §2: the issuer uses https and has no query or fragment.
+  if (url->scheme_id() == urls::scheme::http && !is_loopback(*url)) {
+    return unexpected(std::string(kNeedsHttps));
+  }
+  if (url->has_query() || url->has_fragment()) {
+    return unexpected(std::string("must not have a query or fragment"));
+  }
+  // Endpoint URLs are the base plus a path, compared and advertised as strings; "/fhir/.." would
+  // be visited as "/" and its token endpoint as "/token" (RFC 3986 §5.2.4).
+  if (has_dot_segment(url->encoded_path())) {
+    return unexpected(std::string(
+        "must not contain \".\" or \"..\" path segments: endpoint URLs are built on it as a "
+        "string (RFC 3986 §5.2.4)"));
+  }
+  // Endpoint paths are appended to it: "https://as/" would give "https://as//token".
+  if (text.back() == '/') return unexpected(std::string("must not end with a slash"));
+  return parts_of(*url);
 }
 
 std::optional<std::string> check_base_url(std::string_view text) {
-  auto url = parse_web_url(text);
-  if (!url) return url.error();
-  // RFC 8414 §2: the issuer uses https and has no query or fragment.
-  if (url->scheme_id() == urls::scheme::http && !is_loopback(*url)) return std::string(kNeedsHttps);
-  if (url->has_query() || url->has_fragment()) return "must not have a query or fragment";
-  // Endpoint paths are appended to it: "https://as/" would give "https://as//token".
-  if (text.back() == '/') return "must not end with a slash";
+  auto parts = split_base_url(text);
+  if (!parts) return parts.error();
   return std::nullopt;
 }
-
 std::optional<std::string> check_origin(std::string_view text) {
   if (text == "*") return "must be an origin; leave the list empty to allow any origin";
   auto url = parse_web_url(text);

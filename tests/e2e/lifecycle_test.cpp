@@ -1,8 +1,12 @@
 // Process lifecycle: config validation at start, --check-config, signals, health and metrics,
 // log format.
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <signal.h>
 
 #include <fstream>
+#include <memory>
+#include <sstream>
 
 #include "e2e/running_service.hpp"
 
@@ -144,4 +148,32 @@ TEST_CASE("the plain HTTP listener is off by default and warns loudly when on", 
   RunningService on("  plain_http:\n    enabled: true\n    listen: \"127.0.0.1:0\"\n");
   REQUIRE(on.process.http_port().has_value());
   REQUIRE(on.process.log().find("plain HTTP listener is ON") != std::string::npos);
+}
+
+TEST_CASE("the generated certificate also covers the public_base_url host, name or IP literal",
+          "[lifecycle][tls]") {
+  // The host comes from url/'s split of the base URL: an IPv6 literal is not a loopback host
+  // just for being in brackets, and a name keeps no port.
+  auto [base, host, is_ip] = GENERATE(table<std::string, std::string, bool>({
+      {"https://Auth.Example.test:9443/smart", "auth.example.test", false},
+      {"https://[2001:db8::5]:8443", "2001:db8::5", true},
+      {"https://192.0.2.7", "192.0.2.7", true},
+  }));
+  CAPTURE(base);
+  RunningService svc("  public_base_url: \"" + base + "\"\n");
+  std::ifstream in(svc.dir.path() / "data" / "tls" / "server.pem");
+  std::stringstream pem;
+  pem << in.rdbuf();
+  const std::string text = pem.str();
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(text.data(), -1), BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+  REQUIRE(cert);
+  if (is_ip) {
+    CHECK(X509_check_ip_asc(cert.get(), host.c_str(), 0) == 1);
+  } else {
+    CHECK(X509_check_host(cert.get(), host.data(), host.size(), 0, nullptr) == 1);
+  }
+  CHECK(X509_check_host(cert.get(), "localhost", 0, 0, nullptr) == 1);
+  CHECK(X509_check_ip_asc(cert.get(), "::1", 0) == 1);
 }

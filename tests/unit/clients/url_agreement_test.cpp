@@ -119,9 +119,28 @@ TEST_CASE("the config file and dynamic registration give every tricky URL the sa
       "https://a.example/caf\xc3\xa9", "https://a.example/cb%zz",
       // Not an absolute http(s) URL at all.
       "javascript:alert(1)", "data:text/html,x", "ftp://a.example/", "/cb", "//a.example/cb",
-      "http://a.example/cb");
+      "http://a.example/cb",
+      // Dot segments, and the names the authorization response adds: refused for redirect URIs.
+      "https://a.example/x/../cb", "https://a.example/%2e/cb", "https://a.example/cb?code=1",
+      "https://a.example/cb?x=1&iss=y", "https://a.example/cb?error_uri",
+      // Host names with '_' exist (RFC 2181 §11).
+      "https://a_b.example/cb");
   CAPTURE(static_cast<int>(member), url);
   CHECK(config_verdict(member, url) == registration_verdict(member, url));
+}
+
+TEST_CASE("a redirect URI with dot segments or a response parameter is an invalid_redirect_uri",
+          "[clients][url]") {
+  // DCR-4 / RFC 7591 §3.2.2; AUTHZ-3 (RFC 6749 §3.1.2) and AUTHZ-9 (RFC 6749 §4.1.2, RFC 9207).
+  const std::string url = GENERATE(as<std::string>{}, "https://a.example/x/../cb",
+                                   "https://a.example/cb?state=1", "https://a.example/cb?iss=x");
+  CAPTURE(url);
+  auto parsed = parse_client_metadata(R"({"token_endpoint_auth_method":"none",)"
+                                      R"("redirect_uris":["https://a.example/ok",)" +
+                                      json_quoted(url) + "]}");
+  REQUIRE_FALSE(parsed);
+  CHECK(parsed.error().code == oauth::ErrorCode::invalid_redirect_uri);
+  CHECK(parsed.error().description.starts_with("redirect_uris[1] must not "));
 }
 
 }  // namespace

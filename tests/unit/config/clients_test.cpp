@@ -193,6 +193,15 @@ TEST_CASE("each rule of the new sections is reported with its key path", "[confi
        R"(127.0.0.1 and [::1]), got "http://a.example/cb")"},
       {client("    token_endpoint_auth_method: none\n    redirect_uris: [https://a.example/#x]\n"),
        R"(clients[0].redirect_uris[0]: must not have a fragment, got "https://a.example/#x")"},
+      {client("    token_endpoint_auth_method: none\n"
+              "    redirect_uris: [https://a.example/cb, 'https://a.example/cb?state=x']\n"),
+       "clients[0].redirect_uris[1]: must not have a query parameter \"state\": the authorization "
+       R"(response adds its own (RFC 6749 §4.1.2, RFC 9207), got "https://a.example/cb?state=x")"},
+      {client("    token_endpoint_auth_method: none\n"
+              "    redirect_uris: [https://a.example/x/../cb]\n"),
+       "clients[0].redirect_uris[0]: must not contain \".\" or \"..\" path segments: browsers "
+       "resolve them, so the URL visited would not be the one registered (RFC 3986 §5.2.4, RFC "
+       R"(6749 §3.1.2), got "https://a.example/x/../cb")"},
       {client("    token_endpoint_auth_method: none\n    redirect_uris: [https://a.example/cb]\n"
               "    scope: \"openid  x\"\n"),
        R"(clients[0].scope: expected a scope, not an empty string, got "openid  x")"},

@@ -142,6 +142,12 @@ TEST_CASE("URL keys must be absolute https without query, fragment or trailing s
       {"https://auth.example.org?x=1", "must not have a query or fragment"},
       {"https://auth.example.org/a#b", "must not have a query or fragment"},
       {"auth.example.org", "expected an absolute https:// URL"},
+      {"https://auth.example.org/smart/..",
+       R"(must not contain "." or ".." path segments: endpoint URLs are built on it as a string )"
+       "(RFC 3986 §5.2.4)"},
+      {"https://auth.example.org/%2e/fhir",
+       R"(must not contain "." or ".." path segments: endpoint URLs are built on it as a string )"
+       "(RFC 3986 §5.2.4)"},
   }));
   check_rejected(yaml_for(value), key + ": " + problem + ", got \"" + value + "\"");
   check_accepted(yaml_for("https://auth.example.org/a/b"));

@@ -95,7 +95,7 @@ TEST_CASE("loopback is refused unless allowed, by literal and by name", "[net][f
 TEST_CASE("private, link-local and unspecified literals are refused without connecting",
           "[net][fetcher]") {
   Fetcher fetcher(loopback_settings());  // allowing loopback never allows the rest
-  auto url = GENERATE(as<std::string>{}, "http://10.0.0.1/", "https://10.0.0.1/jwks",
+  auto url = GENERATE(as<std::string>{}, "https://10.0.0.1/", "https://10.0.0.1/jwks",
                       "https://192.168.1.20:8443/", "https://169.254.169.254/latest/meta-data",
                       "https://[fe80::1]/", "https://[fd00::5]/", "https://0.0.0.0/",
                       "https://[::ffff:10.1.2.3]/");
@@ -107,10 +107,22 @@ TEST_CASE("private, link-local and unspecified literals are refused without conn
 TEST_CASE("bad URLs, and plain http to a public host, are refused", "[net][fetcher]") {
   Fetcher fetcher(loopback_settings());
   auto url = GENERATE(as<std::string>{}, "ftp://example.org/", "jwks.json",
-                      "https://user@example.org/", "http://93.184.216.34/jwks");
+                      "https://user@example.org/", "http://93.184.216.34/jwks", "http://10.0.0.1/");
   CAPTURE(url);
   CHECK(fetch(fetcher, url).status == FetchStatus::bad_url);
   CHECK(fetcher.connect_attempts() == 0);
+}
+
+TEST_CASE("a host registration refuses is never fetched, even one the resolver reads as loopback",
+          "[net][fetcher]") {
+  // CAUTH-8: getaddrinfo reads "0x7f.1", "127.1" and "2130706433" as 127.0.0.1 (inet_aton), but
+  // url/ refuses them as hosts, so no client could have registered them: neither may the fetcher.
+  TestHttpServer server(http_response(200, "{}"));
+  Fetcher fetcher(loopback_settings());
+  const std::string host = GENERATE(as<std::string>{}, "0x7f.1", "127.1", "2130706433");
+  CAPTURE(host);
+  CHECK(fetch(fetcher, local_url(server, "http", host)).status == FetchStatus::bad_url);
+  CHECK(server.connections() == 0);
 }
 
 struct TlsFixture {

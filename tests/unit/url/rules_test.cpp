@@ -18,6 +18,13 @@ const std::string kBadPort = "has an invalid port";
 const std::string kNotUrl = "is not a valid URL (RFC 3986)";
 const std::string kChars = "must not contain spaces, control or non-ASCII characters";
 const std::string kFragment = "must not have a fragment";
+const std::string kDots =
+    "must not contain \".\" or \"..\" path segments: browsers resolve them, so the URL visited "
+    "would not be the one registered (RFC 3986 §5.2.4, RFC 6749 §3.1.2)";
+std::string reserved(const std::string& name) {
+  return "must not have a query parameter \"" + name +
+         "\": the authorization response adds its own (RFC 6749 §4.1.2, RFC 9207)";
+}
 
 TEST_CASE("a redirect URI is an absolute https URL without user info or fragment", "[url][rules]") {
   // DCR-3 / RFC 6749 §3.1.2, RFC 8252 §7.3 and §8.3.
@@ -122,6 +129,67 @@ TEST_CASE("only a link may have a fragment; every other client URL follows the r
   CHECK_FALSE(check_client_url("https://a.example/x?y=1", use));
 }
 
+TEST_CASE("a redirect URI or base URL with dot segments is refused, however they are encoded",
+          "[url][rules]") {
+  // AUTHZ-3 / RFC 6749 §3.1.2: redirect URIs are compared as strings, but a browser removes dot
+  // segments (RFC 3986 §5.2.4, WHATWG URL: "." "%2e" ".%2E" "%2e%2e" alike) before it visits.
+  auto [text, refused] = GENERATE(table<std::string, bool>({
+      {"https://a.example/x/../cb", true},
+      {"https://a.example/./cb", true},
+      {"https://a.example/cb/.", true},
+      {"https://a.example/cb/..", true},
+      {"https://a.example/..", true},
+      {"https://a.example/x/%2e%2e/cb", true},
+      {"https://a.example/x/%2E/cb", true},
+      {"https://a.example/x/.%2e/cb", true},
+      {"https://a.example/x/%2E./cb", true},
+      {"https://a.example/.well-known/cb", false},
+      {"https://a.example/x..y/cb", false},
+      {"https://a.example/.../cb", false},
+      {"https://a.example/x/%2e%2e%2fcb", false},  // an encoded '/' does not split a segment
+      {"https://a.example/cb?next=/../x", false},  // the query has no segments
+      {"https://a.example//cb", false},
+  }));
+  CAPTURE(text);
+  CHECK(check_client_url(text, ClientUrlUse::redirect_uri).value_or("") == (refused ? kDots : ""));
+  const std::string base = text.substr(0, text.find('?'));
+  const std::string base_problem = check_base_url(base).value_or("");
+  CHECK((base_problem.find("path segments") != std::string::npos) == refused);
+  if (refused) {
+    CHECK(base_problem ==
+          "must not contain \".\" or \"..\" path segments: endpoint URLs are built on it as a "
+          "string (RFC 3986 §5.2.4)");
+  }
+}
+
+TEST_CASE("a redirect URI may not carry a parameter the authorization response adds",
+          "[url][rules]") {
+  // AUTHZ-9, AUTHZ-5 / RFC 6749 §4.1.2, §4.1.2.1 and RFC 9207: code, state, iss and the error
+  // parameters are appended to the redirect URI; one already there would reach the app twice.
+  auto [text, name] = GENERATE(table<std::string, std::string>({
+      {"https://a.example/cb?code=1", "code"},
+      {"https://a.example/cb?state", "state"},
+      {"https://a.example/cb?x=1&iss=https://as", "iss"},
+      {"https://a.example/cb?error=", "error"},
+      {"https://a.example/cb?error_description=x&y=2", "error_description"},
+      {"https://a.example/cb?error_uri=https://e", "error_uri"},
+      {"https://a.example/cb?%63ode=1", "code"},  // names are compared decoded
+      {"https://a.example/cb?st%61te=1", "state"},
+      {"https://a.example/cb?codes=1", ""},
+      {"https://a.example/cb?x=code", ""},
+      {"https://a.example/cb?co+de=1", ""},
+      {"https://a.example/cb?Code=1", ""},  // parameter names are case-sensitive
+      {"https://a.example/cb?x=1&&y=2", ""},
+  }));
+  CAPTURE(text);
+  CHECK(check_client_url(text, ClientUrlUse::redirect_uri).value_or("") ==
+        (name.empty() ? "" : reserved(name)));
+  // A launch URL gets iss and launch, a jwks_uri and a link get nothing: only redirect URIs.
+  CHECK_FALSE(check_client_url(text, ClientUrlUse::launch_uri));
+  CHECK_FALSE(check_client_url(text, ClientUrlUse::jwks_uri));
+  CHECK_FALSE(check_client_url(text, ClientUrlUse::link));
+}
+
 TEST_CASE("a base URL is a client URL with no query, fragment or trailing slash", "[url][rules]") {
   // RFC 8414 §2 for the issuer; the FHIR base URL follows the same rules.
   auto [text, problem] = GENERATE_REF(table<std::string, std::string>({
@@ -173,6 +241,78 @@ TEST_CASE("a CORS origin is scheme://host[:port] and nothing else", "[url][rules
   }));
   CAPTURE(text);
   CHECK(!check_origin(text).has_value() == ok);
+}
+
+TEST_CASE("the loopback hosts are localhost, 127.0.0.1 and ::1, in any spelling of the address",
+          "[url][rules]") {
+  // RFC 8252 §7.3 (the IP literals 127.0.0.1 and ::1) and §8.3 (localhost, NOT RECOMMENDED but
+  // working); other 127/8 addresses are not what a native app listens on.
+  auto [host, loopback] = GENERATE(table<std::string, bool>({
+      {"localhost", true},
+      {"LocalHost", true},
+      {"127.0.0.1", true},
+      {"::1", true},
+      {"[::1]", true},
+      {"0:0:0:0:0:0:0:1", true},
+      {"[0:0::1]", true},
+      {"127.0.0.2", false},
+      {"127.000.000.001", false},
+      {"0x7f.1", false},
+      {"2130706433", false},
+      {"::ffff:127.0.0.1", false},
+      {"[::2]", false},
+      {"localhost.evil.example", false},
+      {"a.localhost", false},
+      {"", false},
+  }));
+  CAPTURE(host);
+  CHECK(is_loopback_host(host) == loopback);
+}
+
+TEST_CASE("a checked URL splits into scheme, host, port and request target", "[url][rules]") {
+  auto [text, https, host, port, target] =
+      GENERATE(table<std::string, bool, std::string, int, std::string>({
+          {"https://a_b.example/jwks", true, "a_b.example", 443, "/jwks"},
+          {"HTTPS://Keys.Example.org/.well-known/jwks.json?x=1", true, "keys.example.org", 443,
+           "/.well-known/jwks.json?x=1"},
+          {"http://127.0.0.1:8080", false, "127.0.0.1", 8080, "/"},
+          {"http://localhost/k", false, "localhost", 80, "/k"},
+          {"https://[::1]:9443/jwks", true, "::1", 9443, "/jwks"},
+          {"https://[0:0:0:0:0:0:0:1]/k", true, "::1", 443, "/k"},
+          {"https://[2001:DB8::1]/k", true, "2001:db8::1", 443, "/k"},
+          {"https://a.example?x=1", true, "a.example", 443, "/?x=1"},
+          {"https://a.example:443/p%20q?r=%26", true, "a.example", 443, "/p%20q?r=%26"},
+      }));
+  CAPTURE(text);
+  auto parts = split_client_url(text, ClientUrlUse::jwks_uri);
+  REQUIRE(parts);
+  CHECK(parts->https == https);
+  CHECK(parts->host == host);
+  CHECK(parts->port == port);
+  CHECK(parts->target == target);
+}
+
+TEST_CASE("splitting refuses what checking refuses, with the same phrase", "[url][rules]") {
+  const std::string text =
+      GENERATE(as<std::string>{}, "https://a.example/cb#f", "http://a.example/",
+               "https://u@a.example/", "ftp://a/", "https://a.example:0/", "https://%61.example/");
+  CAPTURE(text);
+  auto parts = split_client_url(text, ClientUrlUse::jwks_uri);
+  REQUIRE_FALSE(parts);
+  CHECK(parts.error() == check_client_url(text, ClientUrlUse::jwks_uri));
+  auto base = split_base_url(text);
+  REQUIRE_FALSE(base);
+  CHECK(base.error() == check_base_url(text));
+}
+
+TEST_CASE("a base URL splits the same way, so its host can go into a certificate", "[url][rules]") {
+  auto parts = split_base_url("https://Auth.Example.org:8443/smart");
+  REQUIRE(parts);
+  CHECK(parts->host == "auth.example.org");
+  CHECK(parts->host_kind == HostKind::name);
+  CHECK(parts->port == 8443);
+  CHECK(split_base_url("https://[2001:db8::1]")->host_kind == HostKind::ipv6);
+  CHECK(split_base_url("https://192.0.2.1")->host_kind == HostKind::ipv4);
 }
 
 }  // namespace
