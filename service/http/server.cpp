@@ -347,6 +347,21 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Stream> stream, const 
     }
     const auto started = Clock::now();
     auto& header = parser.get();
+    // RFC 9112 §6.1, §6.3: a body whose length is not delimited the one way every recipient
+    // agrees on is refused, and the connection closed (write_error says Connection: close)
+    // without reading it: the bytes after it would otherwise be read as a smuggled request.
+    std::vector<std::string_view> transfer_encoding;
+    for (auto [it, end] = header.equal_range(bhttp::field::transfer_encoding); it != end; ++it) {
+      transfer_encoding.push_back(it->value());
+    }
+    const Framing framing = check_request_framing(
+        transfer_encoding, header.count(bhttp::field::content_length) > 0, header.version());
+    if (auto refusal = framing_refusal(framing)) {
+      obs::audit("request_framing_rejected",
+                 {{"remote", remote}, {"reason", std::string(refusal->reason)}});
+      co_await write_error(*stream, refusal->status, "invalid_request", refusal->description, tls);
+      co_return;
+    }
     auto expect = header[bhttp::field::expect];
     if (beast::iequals(expect, "100-continue")) {
       bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
