@@ -106,11 +106,18 @@ std::string serialize_response(const Response& res, bool keep_alive, bool head_r
     out += h.value;
     out += "\r\n";
   }
-  // HEAD answers with the Content-Length the GET would have, and no body (RFC 9110 §9.3.2).
-  out += "Content-Length: ";
-  out += std::to_string(res.body.size());
-  out += keep_alive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n";
-  if (!head_request) out += res.body;
+  // RFC 9112 §6.3 (1): a 1xx, 204 or 304 answer ends with its header section, whatever it
+  // says; RFC 9110 §8.6: a server MUST NOT send Content-Length in a 1xx or 204 (and may omit it
+  // in a 304). Its body, if a handler set one, is not sent: it would read as the next response.
+  const bool bodiless = res.status < 200 || res.status == 204 || res.status == 304;
+  if (!bodiless) {
+    // HEAD answers with the Content-Length the GET would have, and no body (RFC 9110 §9.3.2).
+    out += "Content-Length: ";
+    out += std::to_string(res.body.size());
+    out += "\r\n";
+  }
+  out += keep_alive ? "\r\n" : "Connection: close\r\n\r\n";
+  if (!head_request && !bodiless) out += res.body;
   return out;
 }
 

@@ -41,7 +41,8 @@ std::optional<FramingRefusal> framing_refusal(Framing framing);
 std::string_view reason_phrase(int status);
 
 // A header whose name or value contains CR or LF (or a name with ':') would split the response
-// (response splitting), so it is dropped rather than written.
+// (response splitting), so it is dropped rather than written. 1xx, 204 and 304 answers carry no
+// body and no Content-Length.
 std::string serialize_response(const Response& response, bool keep_alive, bool head_request);
 
 }  // namespace sa::http

@@ -35,6 +35,27 @@ TEST_CASE("a header carrying CR or LF is dropped, never written", "[wire][securi
   REQUIRE(text.find("X-Fine: yes\r\n") != std::string::npos);
 }
 
+TEST_CASE("a 204 carries neither Content-Length nor a body", "[wire]") {  // DCR-6
+  // RFC 9110 §8.6: a server MUST NOT send Content-Length in a 204 (or 1xx) response.
+  const int status = GENERATE(204, 100);
+  const bool keep_alive = GENERATE(true, false);
+  CAPTURE(status, keep_alive);
+  Response res = Response::text(status, "stray");
+  auto text = serialize_response(res, keep_alive, false);
+  CHECK(text.find("Content-Length") == std::string::npos);
+  CHECK(text.find("stray") == std::string::npos);
+  CHECK(text.substr(text.size() - 4) == "\r\n\r\n");
+  CHECK((text.find("\r\nConnection: close\r\n\r\n") != std::string::npos) == !keep_alive);
+}
+
+TEST_CASE("a 304 ends with its headers: no Content-Length of 0 that would contradict the 200",
+          "[wire]") {
+  // RFC 9110 §8.6 and RFC 9112 §6.3 (1).
+  auto text = serialize_response(Response::text(304, ""), true, false);
+  CHECK(text.find("Content-Length") == std::string::npos);
+  CHECK(text.substr(text.size() - 4) == "\r\n\r\n");
+}
+
 TEST_CASE("a request's framing is refused unless chunked is the one and final coding",
           "[wire][security]") {
   using TE = std::vector<std::string_view>;
