@@ -66,6 +66,22 @@ tcp::endpoint resolve(const config::Endpoint& ep) {
   return {address, ep.port};
 }
 
+// A client as the per-address connection limit counts it: an IPv4-mapped IPv6 peer (an IPv4
+// client of a dual-stack listener) is its IPv4 address, the same key on every listener.
+asio::ip::address client_address(const asio::ip::address& peer) {
+  if (peer.is_v6() && peer.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, peer.to_v6());
+  }
+  return peer;
+}
+
+constexpr std::string_view kRefusedMetric = "smart_auth_connections_refused_total";
+constexpr std::string_view kRefusedHelp =
+    "Connections closed at accept, by the limit that refused them (max_connections, "
+    "max_connections_per_ip).";
+// Refusals over the per-address limit are logged at most once per interval, with a count.
+constexpr auto kRefusalLogInterval = std::chrono::seconds(10);
+
 // Request ids are <per-process random prefix>-<counter>: unique across restarts, cheap per request.
 std::string process_prefix() {
   crypto::OpenSslRandom random;
@@ -104,6 +120,13 @@ struct Server::Impl {
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
   asio::steady_timer grace_timer{ioc};
   std::atomic<std::uint32_t> connections{0};
+  // Open connections per client address (max_connections_per_ip): taken by the accept loop,
+  // given back from the connection's own context when it ends.
+  std::mutex per_ip_mutex;
+  std::unordered_map<asio::ip::address, std::uint32_t> per_ip;
+  // Rate limit of the per-address refusal log line; only the accept loops (on `ioc`) touch it.
+  Clock::time_point next_refusal_log{};
+  std::uint64_t refusals_unlogged = 0;
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> request_counter{0};
   std::string id_prefix = process_prefix();
@@ -115,7 +138,7 @@ struct Server::Impl {
 
   void configure_tls(const TlsMaterial& tls);
   asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, bool tls);
-  asio::awaitable<void> session(tcp::socket socket, bool tls);
+  asio::awaitable<void> session(tcp::socket socket, bool tls, std::string remote);
   template <class Stream>
   asio::awaitable<void> serve(std::shared_ptr<Stream> stream, const std::string& remote, bool tls,
                               Clock::time_point deadline);
@@ -127,6 +150,9 @@ struct Server::Impl {
   void stop_all();
   void begin_shutdown();
   void on_session_end();
+  bool admit(const asio::ip::address& client);
+  void release(const asio::ip::address& client);
+  void log_per_ip_refusal(const asio::ip::address& client);
   std::uint64_t mark_idle(std::function<void()> closer);
   void unmark_idle(std::uint64_t id);
 };
@@ -205,6 +231,35 @@ void Server::Impl::on_session_end() {
   }
 }
 
+bool Server::Impl::admit(const asio::ip::address& client) {
+  std::lock_guard lock(per_ip_mutex);
+  std::uint32_t& open = per_ip[client];
+  if (open >= settings.limits.max_connections_per_ip) {
+    if (open == 0) per_ip.erase(client);
+    return false;
+  }
+  ++open;
+  return true;
+}
+
+void Server::Impl::release(const asio::ip::address& client) {
+  std::lock_guard lock(per_ip_mutex);
+  auto it = per_ip.find(client);
+  if (it != per_ip.end() && --it->second == 0) per_ip.erase(it);
+}
+
+void Server::Impl::log_per_ip_refusal(const asio::ip::address& client) {
+  ++refusals_unlogged;
+  const auto now = Clock::now();
+  if (now < next_refusal_log) return;  // one line per interval, however many are refused
+  obs::log(obs::Level::warn, "connections refused: per-address connection limit reached",
+           {{"remote", client.to_string()},
+            obs::num("max_connections_per_ip", settings.limits.max_connections_per_ip),
+            obs::num("refused_since_last_line", refusals_unlogged)});
+  refusals_unlogged = 0;
+  next_refusal_log = now + kRefusalLogInterval;
+}
+
 asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& acceptor, bool tls) {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(next_io_context(), kNoThrow);
@@ -217,17 +272,30 @@ asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& acceptor, bool tl
       co_await pause.async_wait(kNoThrow);
       continue;
     }
+    boost::system::error_code ignored;
     if (connections.load() >= settings.limits.max_connections) {
-      boost::system::error_code ignored;
       socket.close(ignored);  // over the limit: a closed socket, nothing else
-      metrics.increment("smart_auth_connections_refused_total",
-                        "Connections closed at accept because max_connections was reached.");
+      metrics.increment(kRefusedMetric, kRefusedHelp, {{"reason", "max_connections"}});
+      continue;
+    }
+    boost::system::error_code peer_ec;
+    const tcp::endpoint peer = socket.remote_endpoint(peer_ec);
+    if (peer_ec) {
+      socket.close(ignored);  // the peer has already gone
+      continue;
+    }
+    const asio::ip::address client = client_address(peer.address());
+    if (!admit(client)) {
+      // One address may not fill max_connections: over its own cap, a closed socket.
+      socket.close(ignored);
+      metrics.increment(kRefusedMetric, kRefusedHelp, {{"reason", "max_connections_per_ip"}});
+      log_per_ip_refusal(client);
       continue;
     }
     connections.fetch_add(1);
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, session(std::move(socket), tls),
-                   [this](std::exception_ptr e) {
+    asio::co_spawn(executor, session(std::move(socket), tls, client.to_string()),
+                   [this, client](std::exception_ptr e) {
                      if (e) {
                        try {
                          std::rethrow_exception(e);
@@ -235,16 +303,15 @@ asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& acceptor, bool tl
                          obs::log(obs::Level::error, "session failed", {{"what", ex.what()}});
                        }
                      }
+                     release(client);
                      on_session_end();
                    });
   }
 }
 
-asio::awaitable<void> Server::Impl::session(tcp::socket socket, bool tls) {
+asio::awaitable<void> Server::Impl::session(tcp::socket socket, bool tls, std::string remote) {
   const auto deadline = Clock::now() + std::chrono::milliseconds(settings.limits.header_timeout_ms);
   boost::system::error_code ec;
-  auto peer = socket.remote_endpoint(ec);
-  std::string remote = ec ? std::string("unknown") : peer.address().to_string();
   socket.set_option(tcp::no_delay(true), ec);
   if (tls) {
     auto stream = std::make_shared<TlsStream>(PlainStream(std::move(socket)), ssl_ctx);

@@ -52,9 +52,27 @@ class PlainConnection {
     return connected_;
   }
 
+  // Reads until `marker` has arrived (true) or the peer closes or `timeout` passes (false).
+  bool read_until(const std::string& marker, std::chrono::milliseconds timeout) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    char buf[4096];
+    while (received_.find(marker) == std::string::npos) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return false;
+      received_.append(buf, static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+
   // Reads until the peer closes (closed=true; a reset counts as closed) or `timeout` passes.
   std::pair<std::string, bool> read_until_close(std::chrono::milliseconds timeout) {
-    std::string out;
+    std::string out = std::move(received_);
+    received_.clear();
     const auto until = std::chrono::steady_clock::now() + timeout;
     char buf[4096];
     for (;;) {
@@ -72,6 +90,7 @@ class PlainConnection {
  private:
   int fd_ = -1;
   bool connected_ = false;
+  std::string received_;  // read by read_until, not yet returned
 };
 
 }  // namespace sa::test
