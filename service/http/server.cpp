@@ -11,7 +11,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -106,14 +105,16 @@ struct Server::Impl {
   config::ServerSettings settings;
   const Router& router;
   obs::Metrics& metrics;
-  // One io_context per thread, each run by exactly one thread: a connection lives on one
-  // context for its whole life, so it needs no strand and the contexts share no locks.
-  // `ioc` also owns the acceptors, signals and timers. Declared after `workers` so it is
-  // destroyed first: an accept still queued on it at shutdown holds a socket that belongs to a
-  // worker context, which must outlive it.
+  // One io_context per thread, each run by exactly one thread (`ioc` by the thread that calls
+  // run(), each worker by its own): a connection lives on one context for its whole life, so
+  // its steps never run concurrently and need no strand. What the contexts share is below:
+  // atomics and the short idle_mutex and per_ip_mutex sections. `ioc` also serves connections
+  // and owns the acceptors, signals and timers. Declared after `workers` so it is destroyed
+  // first: an accept still queued on it at shutdown holds a socket that belongs to a worker
+  // context, which must outlive it.
   std::vector<std::unique_ptr<asio::io_context>> workers;
   asio::io_context ioc{1};
-  std::atomic<std::uint32_t> next_context{0};
+  std::uint32_t next_context = 0;  // round robin; only the accept loops (on `ioc`) read it
   asio::ssl::context ssl_ctx{asio::ssl::context::tls_server};
   std::optional<tcp::acceptor> tls_acceptor;
   std::optional<tcp::acceptor> plain_acceptor;
@@ -192,7 +193,7 @@ void Server::Impl::unmark_idle(std::uint64_t id) {
 }
 
 asio::io_context& Server::Impl::next_io_context() {
-  std::uint32_t i = next_context.fetch_add(1) % settings.threads;
+  std::uint32_t i = next_context++ % settings.threads;
   return i == 0 ? ioc : *workers[i - 1];
 }
 
@@ -345,7 +346,7 @@ asio::awaitable<Response> Server::Impl::run_handler(Request& req) {
         auto executor = asio::get_associated_executor(handler);
         auto holder = std::make_shared<decltype(handler)>(std::move(handler));
         // The handler may answer from any thread (e.g. the store's writer after a commit);
-        // resume the session on its own strand.
+        // resume the session on its own io_context, the one thread that runs the connection.
         router.dispatch(req, Responder([executor, holder](Response res) {
                           asio::post(executor, [holder, res = std::move(res)]() mutable {
                             std::move (*holder)(std::move(res));
