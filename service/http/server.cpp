@@ -234,11 +234,9 @@ void Server::Impl::on_session_end() {
 
 bool Server::Impl::admit(const asio::ip::address& client) {
   std::lock_guard lock(per_ip_mutex);
-  std::uint32_t& open = per_ip[client];
-  if (open >= settings.limits.max_connections_per_ip) {
-    if (open == 0) per_ip.erase(client);
-    return false;
-  }
+  // A new entry starts at 0, under the cap (which is at least 1), so a refusal leaves no entry.
+  std::uint32_t& open = per_ip.try_emplace(client, 0).first->second;
+  if (open >= settings.limits.max_connections_per_ip) return false;
   ++open;
   return true;
 }
