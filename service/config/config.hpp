@@ -31,6 +31,10 @@ struct LimitSettings {
   std::uint32_t body_timeout_ms = 10'000;    // to read the body once headers are in
   std::uint32_t idle_timeout_ms = 60'000;    // keep-alive connection with no request in progress
   std::uint32_t max_connections = 4096;
+  // Most simultaneous connections from one address (an IPv4-mapped IPv6 peer counts as its
+  // IPv4 address), so one client cannot fill max_connections. 1..max_connections; when unset,
+  // 256 or max_connections if that is lower.
+  std::uint32_t max_connections_per_ip = 256;
 };
 
 struct ServerSettings {

@@ -47,13 +47,26 @@ ScalarRule scope_string_rule(std::string& out, bool allow_system) {
           }};
 }
 
-void read_limits(MapReader& in, LimitSettings& out) {
+void read_limits(MapReader& in, const LoadContext& context, LimitSettings& out) {
   in.uint("max_header_bytes", out.max_header_bytes, {1024, 1024 * 1024});
   in.uint("max_body_bytes", out.max_body_bytes, {1024, 64 * 1024 * 1024});
   in.uint("header_timeout_ms", out.header_timeout_ms, kPositive);
   in.uint("body_timeout_ms", out.body_timeout_ms, kPositive);
   in.uint("idle_timeout_ms", out.idle_timeout_ms, kPositive);
   in.uint("max_connections", out.max_connections, kPositive);
+  std::uint32_t per_ip = 0;  // stays 0 when the key is absent (0 itself is out of range)
+  in.uint("max_connections_per_ip", per_ip, kPositive);
+  if (per_ip == 0) {
+    // The default must not exceed a small max_connections the operator chose.
+    out.max_connections_per_ip = std::min(out.max_connections_per_ip, out.max_connections);
+  } else if (per_ip > out.max_connections) {
+    context.fail(in.path_of("max_connections_per_ip"),
+                 "must not exceed " + in.path_of("max_connections") + " (" +
+                     std::to_string(out.max_connections) + "), got \"" + std::to_string(per_ip) +
+                     "\"");
+  } else {
+    out.max_connections_per_ip = per_ip;
+  }
 }
 
 void read_tls(MapReader& in, const LoadContext& context, TlsSettings& out) {
@@ -78,7 +91,7 @@ void read_server(MapReader& in, const LoadContext& context, ServerSettings& out)
     plain.flag("enabled", out.plain_http.enabled);
     plain.endpoint("listen", out.plain_http.listen);
   });
-  in.section("limits", [&](MapReader& limits) { read_limits(limits, out.limits); });
+  in.section("limits", [&](MapReader& limits) { read_limits(limits, context, out.limits); });
   in.uint("shutdown_grace_ms", out.shutdown_grace_ms, kPositive);
   in.list("cors_allowed_origins", out.cors_allowed_origins, origin_rule());
 

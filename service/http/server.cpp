@@ -11,7 +11,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -66,6 +65,22 @@ tcp::endpoint resolve(const config::Endpoint& ep) {
   return {address, ep.port};
 }
 
+// A client as the per-address connection limit counts it: an IPv4-mapped IPv6 peer (an IPv4
+// client of a dual-stack listener) is its IPv4 address, the same key on every listener.
+asio::ip::address client_address(const asio::ip::address& peer) {
+  if (peer.is_v6() && peer.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, peer.to_v6());
+  }
+  return peer;
+}
+
+constexpr std::string_view kRefusedMetric = "smart_auth_connections_refused_total";
+constexpr std::string_view kRefusedHelp =
+    "Connections closed at accept, by the limit that refused them (max_connections, "
+    "max_connections_per_ip).";
+// Refusals over the per-address limit are logged at most once per interval, with a count.
+constexpr auto kRefusalLogInterval = std::chrono::seconds(10);
+
 // Request ids are <per-process random prefix>-<counter>: unique across restarts, cheap per request.
 std::string process_prefix() {
   crypto::OpenSslRandom random;
@@ -90,20 +105,29 @@ struct Server::Impl {
   config::ServerSettings settings;
   const Router& router;
   obs::Metrics& metrics;
-  // One io_context per thread, each run by exactly one thread: a connection lives on one
-  // context for its whole life, so it needs no strand and the contexts share no locks.
-  // `ioc` also owns the acceptors, signals and timers. Declared after `workers` so it is
-  // destroyed first: an accept still queued on it at shutdown holds a socket that belongs to a
-  // worker context, which must outlive it.
+  // One io_context per thread, each run by exactly one thread (`ioc` by the thread that calls
+  // run(), each worker by its own): a connection lives on one context for its whole life, so
+  // its steps never run concurrently and need no strand. What the contexts share is below:
+  // atomics and the short idle_mutex and per_ip_mutex sections. `ioc` also serves connections
+  // and owns the acceptors, signals and timers. Declared after `workers` so it is destroyed
+  // first: an accept still queued on it at shutdown holds a socket that belongs to a worker
+  // context, which must outlive it.
   std::vector<std::unique_ptr<asio::io_context>> workers;
   asio::io_context ioc{1};
-  std::atomic<std::uint32_t> next_context{0};
+  std::uint32_t next_context = 0;  // round robin; only the accept loops (on `ioc`) read it
   asio::ssl::context ssl_ctx{asio::ssl::context::tls_server};
   std::optional<tcp::acceptor> tls_acceptor;
   std::optional<tcp::acceptor> plain_acceptor;
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
   asio::steady_timer grace_timer{ioc};
   std::atomic<std::uint32_t> connections{0};
+  // Open connections per client address (max_connections_per_ip): taken by the accept loop,
+  // given back from the connection's own context when it ends.
+  std::mutex per_ip_mutex;
+  std::unordered_map<asio::ip::address, std::uint32_t> per_ip;
+  // Rate limit of the per-address refusal log line; only the accept loops (on `ioc`) touch it.
+  Clock::time_point next_refusal_log{};
+  std::uint64_t refusals_unlogged = 0;
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> request_counter{0};
   std::string id_prefix = process_prefix();
@@ -115,7 +139,7 @@ struct Server::Impl {
 
   void configure_tls(const TlsMaterial& tls);
   asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, bool tls);
-  asio::awaitable<void> session(tcp::socket socket, bool tls);
+  asio::awaitable<void> session(tcp::socket socket, bool tls, std::string remote);
   template <class Stream>
   asio::awaitable<void> serve(std::shared_ptr<Stream> stream, const std::string& remote, bool tls,
                               Clock::time_point deadline);
@@ -127,6 +151,9 @@ struct Server::Impl {
   void stop_all();
   void begin_shutdown();
   void on_session_end();
+  bool admit(const asio::ip::address& client);
+  void release(const asio::ip::address& client);
+  void log_per_ip_refusal(const asio::ip::address& client);
   std::uint64_t mark_idle(std::function<void()> closer);
   void unmark_idle(std::uint64_t id);
 };
@@ -166,7 +193,7 @@ void Server::Impl::unmark_idle(std::uint64_t id) {
 }
 
 asio::io_context& Server::Impl::next_io_context() {
-  std::uint32_t i = next_context.fetch_add(1) % settings.threads;
+  std::uint32_t i = next_context++ % settings.threads;
   return i == 0 ? ioc : *workers[i - 1];
 }
 
@@ -205,6 +232,33 @@ void Server::Impl::on_session_end() {
   }
 }
 
+bool Server::Impl::admit(const asio::ip::address& client) {
+  std::lock_guard lock(per_ip_mutex);
+  // A new entry starts at 0, under the cap (which is at least 1), so a refusal leaves no entry.
+  std::uint32_t& open = per_ip.try_emplace(client, 0).first->second;
+  if (open >= settings.limits.max_connections_per_ip) return false;
+  ++open;
+  return true;
+}
+
+void Server::Impl::release(const asio::ip::address& client) {
+  std::lock_guard lock(per_ip_mutex);
+  auto it = per_ip.find(client);
+  if (it != per_ip.end() && --it->second == 0) per_ip.erase(it);
+}
+
+void Server::Impl::log_per_ip_refusal(const asio::ip::address& client) {
+  ++refusals_unlogged;
+  const auto now = Clock::now();
+  if (now < next_refusal_log) return;  // one line per interval, however many are refused
+  obs::log(obs::Level::warn, "connections refused: per-address connection limit reached",
+           {{"remote", client.to_string()},
+            obs::num("max_connections_per_ip", settings.limits.max_connections_per_ip),
+            obs::num("refused_since_last_line", refusals_unlogged)});
+  refusals_unlogged = 0;
+  next_refusal_log = now + kRefusalLogInterval;
+}
+
 asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& acceptor, bool tls) {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(next_io_context(), kNoThrow);
@@ -217,17 +271,30 @@ asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& acceptor, bool tl
       co_await pause.async_wait(kNoThrow);
       continue;
     }
+    boost::system::error_code ignored;
     if (connections.load() >= settings.limits.max_connections) {
-      boost::system::error_code ignored;
       socket.close(ignored);  // over the limit: a closed socket, nothing else
-      metrics.increment("smart_auth_connections_refused_total",
-                        "Connections closed at accept because max_connections was reached.");
+      metrics.increment(kRefusedMetric, kRefusedHelp, {{"reason", "max_connections"}});
+      continue;
+    }
+    boost::system::error_code peer_ec;
+    const tcp::endpoint peer = socket.remote_endpoint(peer_ec);
+    if (peer_ec) {
+      socket.close(ignored);  // the peer has already gone
+      continue;
+    }
+    const asio::ip::address client = client_address(peer.address());
+    if (!admit(client)) {
+      // One address may not fill max_connections: over its own cap, a closed socket.
+      socket.close(ignored);
+      metrics.increment(kRefusedMetric, kRefusedHelp, {{"reason", "max_connections_per_ip"}});
+      log_per_ip_refusal(client);
       continue;
     }
     connections.fetch_add(1);
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, session(std::move(socket), tls),
-                   [this](std::exception_ptr e) {
+    asio::co_spawn(executor, session(std::move(socket), tls, client.to_string()),
+                   [this, client](std::exception_ptr e) {
                      if (e) {
                        try {
                          std::rethrow_exception(e);
@@ -235,16 +302,15 @@ asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& acceptor, bool tl
                          obs::log(obs::Level::error, "session failed", {{"what", ex.what()}});
                        }
                      }
+                     release(client);
                      on_session_end();
                    });
   }
 }
 
-asio::awaitable<void> Server::Impl::session(tcp::socket socket, bool tls) {
+asio::awaitable<void> Server::Impl::session(tcp::socket socket, bool tls, std::string remote) {
   const auto deadline = Clock::now() + std::chrono::milliseconds(settings.limits.header_timeout_ms);
   boost::system::error_code ec;
-  auto peer = socket.remote_endpoint(ec);
-  std::string remote = ec ? std::string("unknown") : peer.address().to_string();
   socket.set_option(tcp::no_delay(true), ec);
   if (tls) {
     auto stream = std::make_shared<TlsStream>(PlainStream(std::move(socket)), ssl_ctx);
@@ -278,7 +344,7 @@ asio::awaitable<Response> Server::Impl::run_handler(Request& req) {
         auto executor = asio::get_associated_executor(handler);
         auto holder = std::make_shared<decltype(handler)>(std::move(handler));
         // The handler may answer from any thread (e.g. the store's writer after a commit);
-        // resume the session on its own strand.
+        // resume the session on its own io_context, the one thread that runs the connection.
         router.dispatch(req, Responder([executor, holder](Response res) {
                           asio::post(executor, [holder, res = std::move(res)]() mutable {
                             std::move (*holder)(std::move(res));
@@ -347,6 +413,21 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Stream> stream, const 
     }
     const auto started = Clock::now();
     auto& header = parser.get();
+    // RFC 9112 §6.1, §6.3: a body whose length is not delimited the one way every recipient
+    // agrees on is refused, and the connection closed (write_error says Connection: close)
+    // without reading it: the bytes after it would otherwise be read as a smuggled request.
+    std::vector<std::string_view> transfer_encoding;
+    for (auto [it, end] = header.equal_range(bhttp::field::transfer_encoding); it != end; ++it) {
+      transfer_encoding.push_back(it->value());
+    }
+    const Framing framing = check_request_framing(
+        transfer_encoding, header.count(bhttp::field::content_length) > 0, header.version());
+    if (auto refusal = framing_refusal(framing)) {
+      obs::audit("request_framing_rejected",
+                 {{"remote", remote}, {"reason", std::string(refusal->reason)}});
+      co_await write_error(*stream, refusal->status, "invalid_request", refusal->description, tls);
+      co_return;
+    }
     auto expect = header[bhttp::field::expect];
     if (beast::iequals(expect, "100-continue")) {
       bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};

@@ -1,7 +1,8 @@
-// The HTTPS (and optional plain HTTP) listener: Boost.Beast on Asio, a thread pool, TLS 1.2+,
-// keep-alive, size limits and timeouts, graceful shutdown on SIGINT/SIGTERM. It turns bytes
-// into plain Requests for the Router and back; it knows no endpoint. The only translation unit
-// that includes Beast (pimpl keeps Boost out of this header).
+// The HTTPS (and optional plain HTTP) listener: Boost.Beast on Asio, one single-threaded
+// io_context per I/O thread (a connection stays on one), TLS 1.2+, keep-alive, size, connection
+// and framing limits, timeouts, graceful shutdown on SIGINT/SIGTERM. It turns bytes into plain
+// Requests for the Router and back; it knows no endpoint. The only translation unit that
+// includes Beast (pimpl keeps Boost out of this header).
 #pragma once
 
 #include <chrono>
@@ -38,7 +39,8 @@ class Server {
 
   // Binds every listener. Throws std::runtime_error naming the address on failure.
   BoundPorts bind();
-  // Calls `fn` every `interval` on an I/O thread until shutdown (cheap work only).
+  // Calls `fn` every `interval` on the thread that runs the acceptors (it serves connections
+  // too: cheap work only) until shutdown.
   void every(std::chrono::milliseconds interval, std::function<void()> fn);
   // Serves until SIGINT/SIGTERM or stop(); then stops accepting, closes idle connections, lets
   // in-flight requests finish for up to shutdown_grace_ms, and returns.

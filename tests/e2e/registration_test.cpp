@@ -202,7 +202,9 @@ TEST_CASE("RFC 7592 reads, updates and deletes with the registration access toke
     }
   }
   SECTION("DELETE removes the client; its token then fails with 401") {
-    CHECK(svc.client->request("DELETE", path, bearer(token)).status == 204);
+    HttpResponse deleted = svc.client->request("DELETE", path, bearer(token));
+    CHECK(deleted.status == 204);
+    CHECK_FALSE(deleted.header("Content-Length"));  // RFC 9110 §8.6: never in a 204
     CHECK(svc.client->request("GET", path, bearer(token)).status == 401);
     CHECK(count_rows(svc.dir.path() / "data" / "smart-auth.db",
                      "SELECT COUNT(*) FROM clients WHERE client_id = '" + client_id + "'") == 0);

@@ -71,6 +71,7 @@ TEST_CASE("a file setting every key fills every field", "[config][loader]") {
   CHECK(c.server.limits.body_timeout_ms == 6000);
   CHECK(c.server.limits.idle_timeout_ms == 30000);
   CHECK(c.server.limits.max_connections == 1000);
+  CHECK(c.server.limits.max_connections_per_ip == 100);
   CHECK(c.server.shutdown_grace_ms == 2000);
   CHECK(c.server.cors_allowed_origins ==
         std::vector<std::string>{"https://app.example.com", "http://localhost:3000"});

@@ -177,6 +177,22 @@ TEST_CASE("TLS cert and key are set together or not at all", "[config][rules]") 
                  "server.tls.cert: must be set when server.tls.key is set");
 }
 
+TEST_CASE("the per-IP connection cap is 1 to max_connections; unset, it fits under it",
+          "[config][rules]") {
+  const std::string limits = "server:\n  limits:\n";
+  check_rejected(limits + "    max_connections_per_ip: 0\n",
+                 R"(server.limits.max_connections_per_ip: expected an integer >= 1, got "0")");
+  check_rejected(limits + "    max_connections: 10\n    max_connections_per_ip: 11\n",
+                 "server.limits.max_connections_per_ip: must not exceed "
+                 R"(server.limits.max_connections (10), got "11")");
+  check_accepted(limits + "    max_connections: 10\n    max_connections_per_ip: 10\n");
+  CHECK(load(limits + "    max_connections: 10\n").config->server.limits.max_connections_per_ip ==
+        10);
+  CHECK(load(limits + "    max_connections: 1000\n").config->server.limits.max_connections_per_ip ==
+        256);
+  CHECK(load("").config->server.limits.max_connections_per_ip == 256);
+}
+
 TEST_CASE("plain HTTP may not take the HTTPS listener's address", "[config][rules]") {
   check_rejected(
       "server:\n  listen: 127.0.0.1:8443\n  plain_http:\n    enabled: true\n"
