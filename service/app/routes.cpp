@@ -1,6 +1,10 @@
 #include "app/routes.hpp"
 
+#include <algorithm>
+
 #include "app/ops_endpoints.hpp"
+#include "clientauth/assertion.hpp"
+#include "clientauth/credentials.hpp"
 #include "clients/routes.hpp"
 #include "oauth/grants/client_credentials.hpp"
 #include "smart/discovery.hpp"
@@ -31,15 +35,23 @@ Endpoints register_routes(http::Router& router, Components& c) {
   router.add(Method::POST, std::string(paths::kToken), "token", endpoints.token->handler(),
              {.cors = true, .discovery_field = "token_endpoint"});
   for (auto& grant : endpoints.token->grant_types()) features.grant_types.push_back(grant);
-  // The one client-authentication module (clientauth/) supports these at every endpoint.
-  features.token_endpoint_auth_methods = {"client_secret_basic", "client_secret_post",
-                                          "private_key_jwt"};
-  features.token_endpoint_auth_signing_algs = {"RS384", "ES384", "RS256", "ES256"};
-  features.capabilities.push_back("client-confidential-symmetric");
-  features.capabilities.push_back("client-confidential-asymmetric");
-  // SMART Backend Services: system scopes, v1 and v2 syntax (BACKEND-4).
-  for (const char* s : {"system/*.rs", "system/*.cruds", "system/*.read", "system/*.write"}) {
-    features.scopes_supported.emplace_back(s);
+  // What the one client-authentication module (clientauth/) accepts, as it enforces it.
+  for (auto method : clientauth::kConfidentialMethods) {
+    features.token_endpoint_auth_methods.emplace_back(clientauth::to_string(method));
+    // SMART App Launch 2.2 capabilities: symmetric = a client secret, asymmetric = a key set.
+    const char* capability = method == clientauth::AuthMethod::private_key_jwt
+                                 ? "client-confidential-asymmetric"
+                                 : "client-confidential-symmetric";
+    if (std::find(features.capabilities.begin(), features.capabilities.end(), capability) ==
+        features.capabilities.end()) {
+      features.capabilities.emplace_back(capability);
+    }
+  }
+  for (auto alg : clientauth::kAssertionAlgs) {
+    features.token_endpoint_auth_signing_algs.emplace_back(crypto::to_string(alg));
+  }
+  for (auto scope : oauth::ClientCredentialsGrant::kAdvertisedScopes) {
+    features.scopes_supported.emplace_back(scope);
   }
 
   // Operations.

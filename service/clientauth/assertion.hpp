@@ -4,6 +4,7 @@
 // caller remembers the jti in a ReplayStore after these pass).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +17,12 @@
 #include "util/expected.hpp"
 
 namespace sa::clientauth {
+
+// Every algorithm a client assertion may use, in the order discovery lists them: SMART App Launch
+// 2.2 (Client Confidential Asymmetric) requires RS384 and ES384; RS256 and ES256 are accepted
+// too. crypto::parse_compact knows no others ("none" and HMAC are refused by name).
+inline constexpr std::array<crypto::JwsAlg, 4> kAssertionAlgs = {
+    crypto::JwsAlg::RS384, crypto::JwsAlg::ES384, crypto::JwsAlg::RS256, crypto::JwsAlg::ES256};
 
 // RFC 7523 §2.2 / RFC 7521 §4.2.
 inline constexpr std::string_view kJwtBearerAssertionType =

@@ -3,6 +3,8 @@
 // one method at once. Checks nothing against the registration: that is ClientAuthenticator's job.
 #pragma once
 
+#include <array>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +17,11 @@ namespace sa::clientauth {
 
 enum class AuthMethod { none, client_secret_basic, client_secret_post, private_key_jwt };
 std::string_view to_string(AuthMethod method);  // the RFC 7591 token_endpoint_auth_method name
+
+// The methods a confidential client can authenticate with at the token endpoint (and, later,
+// introspection and revocation), as discovery lists them. `none` is for public clients.
+inline constexpr std::array<AuthMethod, 3> kConfidentialMethods = {
+    AuthMethod::client_secret_basic, AuthMethod::client_secret_post, AuthMethod::private_key_jwt};
 
 // Why authentication failed before any key or assertion was checked.
 enum class AuthFailure {

@@ -3,6 +3,9 @@
 // scope. No refresh token (SMART App Launch 2.2, Backend Services).
 #pragma once
 
+#include <array>
+#include <string_view>
+
 #include "config/config.hpp"
 #include "oauth/grants/grant.hpp"
 #include "tokens/access_token.hpp"
@@ -16,6 +19,10 @@ class ClientCredentialsGrant final : public Grant {
                          const tokens::AccessTokenIssuer& issuer, tokens::TokenStore& tokens);
 
   std::string_view grant_type() const override { return "client_credentials"; }
+  // Examples of what a backend may ask for, v2 and v1 syntax, for discovery's scopes_supported
+  // (SMART App Launch 2.2, Backend Services).
+  static constexpr std::array<std::string_view, 4> kAdvertisedScopes = {
+      "system/*.rs", "system/*.cruds", "system/*.read", "system/*.write"};
   void handle(const TokenRequest& request, GrantDone done) const override;
 
  private:
