@@ -61,8 +61,18 @@ TEST_CASE("openid-configuration carries the issuer and the OIDC required members
   REQUIRE(std::string(doc["jwks_uri"].GetString()) ==
           "https://auth.example.test/.well-known/jwks.json");
   REQUIRE(strings_of(doc["subject_types_supported"]) == std::set<std::string>{"public"});
-  REQUIRE(doc["response_types_supported"].IsArray());
-  REQUIRE(doc["id_token_signing_alg_values_supported"].IsArray());
+  // OIDC Discovery 1.0 §3: both REQUIRED. They must say what the server really does, the same
+  // as the SMART document: no response type until authorize works, and RS256 among the id_token
+  // algorithms exactly when OpenID Connect is offered (sso-openid-connect).
+  auto smart = parse_json(svc.client->get("/.well-known/smart-configuration").body);
+  const auto smart_response_types = smart.HasMember("response_types_supported")
+                                        ? strings_of(smart["response_types_supported"])
+                                        : std::set<std::string>{};
+  REQUIRE(strings_of(doc["response_types_supported"]) == smart_response_types);
+  const bool oidc = strings_of(smart["capabilities"]).count("sso-openid-connect") == 1;
+  const auto id_token_algs = strings_of(doc["id_token_signing_alg_values_supported"]);
+  REQUIRE(id_token_algs.count("RS256") == (oidc ? 1u : 0u));
+  if (!oidc) REQUIRE(id_token_algs.empty());
 }
 
 TEST_CASE("discovery and JWKS allow any origin and may be cached; other routes are no-store",
