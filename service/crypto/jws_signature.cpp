@@ -6,9 +6,10 @@
 
 #include "crypto/ecdsa_jose.hpp"
 #include "crypto/jws.hpp"
+#include "crypto/signature_detail.hpp"
 
 namespace sa::crypto {
-namespace {
+namespace detail {
 
 const char* digest_name(JwsAlg alg) {
   switch (alg) {
@@ -42,7 +43,21 @@ bool force_pkcs1(EVP_PKEY_CTX* pctx, JwsAlg alg) {
   return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
 }
 
-}  // namespace
+Expected<std::string, JwsStatus> to_jose(std::string signature, JwsAlg alg) {
+  if (std::size_t width = ec_coordinate_bytes(alg); width != 0) {
+    // RFC 7518 §3.4: OpenSSL emits DER; JOSE wants fixed-width r||s.
+    auto raw = ecdsa_der_to_jose(signature, width);
+    if (!raw) return unexpected(JwsStatus::SigningFailed);
+    return std::move(*raw);
+  }
+  return signature;
+}
+
+}  // namespace detail
+
+using detail::digest_name;
+using detail::ec_coordinate_bytes;
+using detail::force_pkcs1;
 
 Expected<std::string, JwsStatus> sign_bytes(const PKey& key, JwsAlg alg,
                                             std::string_view signing_input) {
@@ -64,14 +79,7 @@ Expected<std::string, JwsStatus> sign_bytes(const PKey& key, JwsAlg alg,
     ERR_clear_error();
     return unexpected(JwsStatus::SigningFailed);
   }
-  std::string out(reinterpret_cast<const char*>(sig.data()), len);
-  if (std::size_t width = ec_coordinate_bytes(alg); width != 0) {
-    // RFC 7518 §3.4: OpenSSL emits DER; JOSE wants fixed-width r||s.
-    auto raw = ecdsa_der_to_jose(out, width);
-    if (!raw) return unexpected(JwsStatus::SigningFailed);
-    return std::move(*raw);
-  }
-  return out;
+  return detail::to_jose(std::string(reinterpret_cast<const char*>(sig.data()), len), alg);
 }
 
 JwsStatus verify_bytes(const PKey& key, JwsAlg alg, std::string_view signing_input,
