@@ -53,6 +53,21 @@ Expected<std::string, JwsStatus> to_jose(std::string signature, JwsAlg alg) {
   return signature;
 }
 
+Expected<std::string, JwsStatus> from_jose(const EVP_PKEY* key, JwsAlg alg,
+                                           std::string_view signature) {
+  if (std::size_t width = ec_coordinate_bytes(alg); width != 0) {
+    // RFC 7518 §3.4: exactly 64 (ES256) or 96 (ES384) octets, converted to DER for OpenSSL.
+    auto converted = ecdsa_jose_to_der(signature, width);
+    if (!converted) return unexpected(JwsStatus::BadSignatureLength);
+    return std::move(*converted);
+  }
+  if (signature.size() != static_cast<std::size_t>(EVP_PKEY_get_size(key))) {
+    // RFC 8017 §8.2.2 step 1: the signature is exactly k octets, k the modulus length.
+    return unexpected(JwsStatus::BadSignatureLength);
+  }
+  return std::string(signature);
+}
+
 }  // namespace detail
 
 using detail::digest_name;
@@ -86,18 +101,9 @@ JwsStatus verify_bytes(const PKey& key, JwsAlg alg, std::string_view signing_inp
                        std::string_view signature) {
   // The key must fit the alg before any signature math (RFC 8725 §3.1).
   if (JwsStatus s = check_key_for_alg(key.get(), alg); s != JwsStatus::Ok) return s;
-  std::string der;
-  std::string_view to_check = signature;
-  if (std::size_t width = ec_coordinate_bytes(alg); width != 0) {
-    // RFC 7518 §3.4: exactly 64 (ES256) or 96 (ES384) octets, converted to DER for OpenSSL.
-    auto converted = ecdsa_jose_to_der(signature, width);
-    if (!converted) return JwsStatus::BadSignatureLength;
-    der = std::move(*converted);
-    to_check = der;
-  } else if (signature.size() != static_cast<std::size_t>(EVP_PKEY_get_size(key.get()))) {
-    // RFC 8017 §8.2.2 step 1: the signature is exactly k octets, k the modulus length.
-    return JwsStatus::BadSignatureLength;
-  }
+  auto converted = detail::from_jose(key.get(), alg, signature);
+  if (!converted) return converted.error();
+  const std::string& to_check = *converted;
   MdCtx ctx{EVP_MD_CTX_new()};
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
   if (!ctx ||

@@ -22,6 +22,10 @@ std::size_t ec_coordinate_bytes(JwsAlg alg);
 bool force_pkcs1(EVP_PKEY_CTX* pctx, JwsAlg alg);
 // OpenSSL's signature bytes -> JOSE form (DER ECDSA -> raw r||s; RSA unchanged).
 Expected<std::string, JwsStatus> to_jose(std::string signature, JwsAlg alg);
+// A JOSE signature -> the bytes OpenSSL verifies (raw r||s -> DER for ES*; RSA: exactly the
+// modulus size). BadSignatureLength otherwise.
+Expected<std::string, JwsStatus> from_jose(const EVP_PKEY* key, JwsAlg alg,
+                                           std::string_view signature);
 // header.payload.signature with the header of sign_compact(), signing through `sign`.
 Expected<std::string, JwsStatus> sign_compact_with(
     const JwsSignParams& params, std::string_view payload,
