@@ -46,15 +46,18 @@ http {
   }
 }
 CONF
-nginx -c "$work/nginx.conf" &
+pin=(taskset -c "$SERVER_CPU")  # nginx on the service's core: the same per-core comparison
+[ "${BENCH_PIN:-1}" = 0 ] && pin=()
+"${pin[@]}" nginx -c "$work/nginx.conf" &
 NGINX_PID=$!
 sleep 0.5
 
 printf '%-28s %10s %8s %8s\n' "target" "req/s" "p50 ms" "p99 ms"
 for path in /.well-known/smart-configuration /.well-known/jwks.json; do
-  read -r rps p50 p99 bad < <(run_wrk "$base$path")
-  printf '%-28s %10s %8s %8s  (non-2xx: %s)\n' "smart-auth $(basename "$path")" "$rps" "$p50" "$p99" "$bad"
-  read -r nrps np50 np99 nbad < <(run_wrk "https://localhost:$nginx_port$path")
+  read -r rps p50 p99 bad _ cpu_us < <(run_wrk "$base$path")
+  printf '%-28s %10s %8s %8s  (non-2xx: %s, smart-auth CPU %s us/request)\n' \
+    "smart-auth $(basename "$path")" "$rps" "$p50" "$p99" "$bad" "$cpu_us"
+  read -r nrps np50 np99 nbad _ _ < <(run_wrk "https://localhost:$nginx_port$path")
   printf '%-28s %10s %8s %8s  (non-2xx: %s)\n' "nginx $(basename "$path")" "$nrps" "$np50" "$np99" "$nbad"
   awk -v a="$rps" -v b="$nrps" 'BEGIN {printf "  smart-auth / nginx = %.0f%%\n", 100*a/b}'
 done

@@ -1,9 +1,21 @@
 # Shared helpers for the bench scripts: start smart-auth on a temp data dir, run wrk, read RSS.
 # Sourced, not run. Everything binds to 127.0.0.1 only.
+# Measured the way the field measures per-core figures: the service pinned to one core
+# (BENCH_SERVER_CPU, default 0) and wrk to another (BENCH_CLIENT_CPU, default 1), so wrk never
+# steals the service's core. Set BENCH_PIN=0 to run unpinned.
 
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # SMART_AUTH_BIN picks another build (e.g. build-bench/smart-auth); default: scripts/build release.
 BIN="${SMART_AUTH_BIN:-$BENCH_ROOT/build/smart-auth}"
+SERVER_CPU="${BENCH_SERVER_CPU:-0}"
+CLIENT_CPU="${BENCH_CLIENT_CPU:-1}"
+
+# on_cpu CPU COMMAND...: runs COMMAND pinned to CPU (unless BENCH_PIN=0).
+on_cpu() {
+  local cpu="$1"
+  shift
+  if [ "${BENCH_PIN:-1}" = 0 ]; then "$@"; else taskset -c "$cpu" "$@"; fi
+}
 
 # start_service DIR [EXTRA_YAML]: writes DIR/bench.yaml, starts the service, sets SVC_PID, SVC_PORT.
 start_service() {
@@ -22,7 +34,11 @@ log:
 $extra
 YAML
   rm -f "$dir/ready.json"
-  "$BIN" --config "$dir/bench.yaml" --ready-file "$dir/ready.json" >"$dir/service.log" 2>&1 &
+  # A simple command in the background, so that $! is the service itself (taskset execs it).
+  local pin=(taskset -c "$SERVER_CPU")
+  [ "${BENCH_PIN:-1}" = 0 ] && pin=()
+  "${pin[@]}" "$BIN" --config "$dir/bench.yaml" --ready-file "$dir/ready.json" \
+    >"$dir/service.log" 2>&1 &
   SVC_PID=$!
   for _ in $(seq 1 400); do
     [ -s "$dir/ready.json" ] && break
@@ -38,13 +54,45 @@ stop_service() {
 
 peak_rss_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 
-# run_wrk URL [SCRIPT] -> prints "req/s p50_ms p99_ms non2xx"; the full wrk output goes to
-# $WRK_LOG when that is set.
+# cpu_ticks PID: user + system CPU of the whole process (every thread, live or exited), in
+# clock ticks. CPU time, unlike req/s, stays meaningful when other work shares the machine.
+cpu_ticks() {
+  # Fields 14 and 15 of /proc/PID/stat; the command name (field 2) may hold spaces, so count
+  # from the closing parenthesis.
+  sed -E 's/.*\) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
+# cpu_us_per_request TICKS_BEFORE TICKS_AFTER REQUESTS -> microseconds of service CPU per request
+cpu_us_per_request() {
+  awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { if (n > 0) printf "%.1f", (b - a) * 1e6 / hz / n; else print "-" }'
+}
+
+# openssl_speed_line: `openssl speed` on the service's core, for the table's last lines. Rates are
+# per CPU-second of user time (openssl's default divisor), so comparable with cpu_us_per_request.
+openssl_speed_line() {
+  local out
+  out=$(on_cpu "$SERVER_CPU" openssl speed -seconds "${OPENSSL_SECONDS:-2}" ecdsap256 ecdsap384 \
+    rsa2048 2>/dev/null)
+  awk '/ecdsa \(nistp256\)/ { p256 = $(NF - 1) }
+       /ecdsa \(nistp384\)/ { p384 = $NF }
+       /^rsa 2048 bits/ { rsa = $NF }
+       END { printf "openssl speed on cpu %s: ecdsap256 sign %s/s (%.1f us), ecdsap384 verify %s/s " \
+                    "(%.1f us), rsa2048 verify %s/s (%.1f us)\n", cpu, p256, 1e6 / p256, p384, \
+                    1e6 / p384, rsa, 1e6 / rsa }' cpu="$SERVER_CPU" <<<"$out"
+}
+
+# run_wrk URL [SCRIPT] -> prints "req/s p50_ms p99_ms non2xx requests cpu_us_per_request"; the
+# full wrk output goes to $WRK_LOG when that is set. Keep-alive TLS (wrk reuses connections),
+# WRK_CONNECTIONS (default 32) connections over WRK_THREADS (default 1) threads on CLIENT_CPU.
+# Needs SVC_PID (start_service) for the CPU figure.
 run_wrk() {
   local url="$1" script="${2:-}" out
-  local args=(-t2 -c"${WRK_CONNECTIONS:-32}" -d"${WRK_SECONDS:-10}s" --latency)
+  local args=(-t"${WRK_THREADS:-1}" -c"${WRK_CONNECTIONS:-32}" -d"${WRK_SECONDS:-10}s" --latency)
   [ -n "$script" ] && args+=(-s "$script")
-  out=$(wrk "${args[@]}" "$url")
+  local ticks0 ticks1
+  ticks0=$(cpu_ticks "$SVC_PID")
+  out=$(on_cpu "$CLIENT_CPU" wrk "${args[@]}" "$url")
+  ticks1=$(cpu_ticks "$SVC_PID")
   [ -n "${WRK_LOG:-}" ] && printf '%s\n' "$out" >>"$WRK_LOG"
   local rps p50 p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -52,7 +100,10 @@ run_wrk() {
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   local non2xx
   non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-  echo "$rps $(to_ms "$p50") $(to_ms "$p99") ${non2xx:-0}"
+  local requests
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  echo "$rps $(to_ms "$p50") $(to_ms "$p99") ${non2xx:-0} ${requests:-0}" \
+    "$(cpu_us_per_request "$ticks0" "$ticks1" "${requests:-0}")"
 }
 
 # wrk prints latencies as 1.23ms / 812.00us / 1.02s

@@ -31,6 +31,7 @@ using OpenSslPtr = std::unique_ptr<T, OpenSslDeleter<FreeFn>>;
 using PKey = OpenSslPtr<EVP_PKEY, EVP_PKEY_free>;
 using PKeyCtx = OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
 using MdCtx = OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
+using Md = OpenSslPtr<EVP_MD, EVP_MD_free>;  // a fetched digest (EVP_MD_fetch)
 using Bio = OpenSslPtr<BIO, BIO_free_all>;
 using BigNum = OpenSslPtr<BIGNUM, BN_free>;
 using EcdsaSig = OpenSslPtr<ECDSA_SIG, ECDSA_SIG_free>;

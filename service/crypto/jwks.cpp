@@ -37,10 +37,24 @@ std::optional<JwkError> parse_entry(const rapidjson::Value& jwk, JwksEntry& entr
       return JwkError{JwkStatus::AlgKeyMismatch, "alg"};
     }
   }
+  for (JwsAlg alg : {JwsAlg::RS256, JwsAlg::RS384, JwsAlg::ES256, JwsAlg::ES384}) {
+    // Algs the key cannot do (or an RSA key under 2048 bits) get no verifier; verify() then
+    // answers as crypto::verify does.
+    if (auto verifier = Verifier::create(entry.key, alg)) {
+      entry.verifiers.push_back(std::move(*verifier));
+    }
+  }
   return std::nullopt;
 }
 
 }  // namespace
+
+JwsStatus JwksEntry::verify(const ParsedJws& jws, JwsAlg expected) const {
+  for (const auto& verifier : verifiers) {
+    if (verifier->alg() == expected) return verifier->verify(jws);
+  }
+  return crypto::verify(jws, key, expected);
+}
 
 std::string describe(const JwksProblem& p) {
   return "keys[" + std::to_string(p.index) + "]: " + describe(p.error);

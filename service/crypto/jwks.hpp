@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "crypto/jwk.hpp"
+#include "crypto/verifier.hpp"
 
 namespace sa::crypto {
 
@@ -21,6 +23,12 @@ struct JwksEntry {
   std::optional<std::string> alg;  // as published; checked against the key type if we know it
   std::optional<std::string> use;  // as published; "enc" keys are kept, callers filter
   PKey key;
+  // `key` prepared once for each alg it can verify (RS256 and RS384, or the curve's ES*), so a
+  // cached key set verifies without per-signature OpenSSL set-up (issue 6 §4).
+  std::vector<std::shared_ptr<const Verifier>> verifiers;
+
+  // The same answer as crypto::verify(jws, key, expected), through the prepared verifier.
+  JwsStatus verify(const ParsedJws& jws, JwsAlg expected) const;
 };
 
 struct JwksProblem {

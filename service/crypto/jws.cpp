@@ -3,7 +3,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <functional>
+
 #include "crypto/json_read.hpp"
+#include "crypto/signature_detail.hpp"
 #include "util/base64url.hpp"
 #include "util/strings.hpp"
 
@@ -158,14 +161,26 @@ JwsStatus verify(const ParsedJws& jws, const PKey& key, JwsAlg expected) {
 
 Expected<std::string, JwsStatus> sign_compact(const PKey& key, const JwsSignParams& params,
                                               std::string_view payload) {
+  return detail::sign_compact_with(params, payload, [&](std::string_view input) {
+    return sign_bytes(key, params.alg, input);
+  });
+}
+
+namespace detail {
+
+Expected<std::string, JwsStatus> sign_compact_with(
+    const JwsSignParams& params, std::string_view payload,
+    const std::function<Expected<std::string, JwsStatus>(std::string_view)>& sign) {
   std::string input = base64url_encode(header_json(params));
   input += '.';
   input += base64url_encode(payload);
-  auto signature = sign_bytes(key, params.alg, input);
+  auto signature = sign(input);
   if (!signature) return unexpected(signature.error());
   input += '.';
   input += base64url_encode(*signature);
   return input;
 }
+
+}  // namespace detail
 
 }  // namespace sa::crypto

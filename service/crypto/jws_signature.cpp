@@ -6,9 +6,10 @@
 
 #include "crypto/ecdsa_jose.hpp"
 #include "crypto/jws.hpp"
+#include "crypto/signature_detail.hpp"
 
 namespace sa::crypto {
-namespace {
+namespace detail {
 
 const char* digest_name(JwsAlg alg) {
   switch (alg) {
@@ -42,7 +43,36 @@ bool force_pkcs1(EVP_PKEY_CTX* pctx, JwsAlg alg) {
   return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
 }
 
-}  // namespace
+Expected<std::string, JwsStatus> to_jose(std::string signature, JwsAlg alg) {
+  if (std::size_t width = ec_coordinate_bytes(alg); width != 0) {
+    // RFC 7518 §3.4: OpenSSL emits DER; JOSE wants fixed-width r||s.
+    auto raw = ecdsa_der_to_jose(signature, width);
+    if (!raw) return unexpected(JwsStatus::SigningFailed);
+    return std::move(*raw);
+  }
+  return signature;
+}
+
+Expected<std::string, JwsStatus> from_jose(const EVP_PKEY* key, JwsAlg alg,
+                                           std::string_view signature) {
+  if (std::size_t width = ec_coordinate_bytes(alg); width != 0) {
+    // RFC 7518 §3.4: exactly 64 (ES256) or 96 (ES384) octets, converted to DER for OpenSSL.
+    auto converted = ecdsa_jose_to_der(signature, width);
+    if (!converted) return unexpected(JwsStatus::BadSignatureLength);
+    return std::move(*converted);
+  }
+  if (signature.size() != static_cast<std::size_t>(EVP_PKEY_get_size(key))) {
+    // RFC 8017 §8.2.2 step 1: the signature is exactly k octets, k the modulus length.
+    return unexpected(JwsStatus::BadSignatureLength);
+  }
+  return std::string(signature);
+}
+
+}  // namespace detail
+
+using detail::digest_name;
+using detail::ec_coordinate_bytes;
+using detail::force_pkcs1;
 
 Expected<std::string, JwsStatus> sign_bytes(const PKey& key, JwsAlg alg,
                                             std::string_view signing_input) {
@@ -64,32 +94,16 @@ Expected<std::string, JwsStatus> sign_bytes(const PKey& key, JwsAlg alg,
     ERR_clear_error();
     return unexpected(JwsStatus::SigningFailed);
   }
-  std::string out(reinterpret_cast<const char*>(sig.data()), len);
-  if (std::size_t width = ec_coordinate_bytes(alg); width != 0) {
-    // RFC 7518 §3.4: OpenSSL emits DER; JOSE wants fixed-width r||s.
-    auto raw = ecdsa_der_to_jose(out, width);
-    if (!raw) return unexpected(JwsStatus::SigningFailed);
-    return std::move(*raw);
-  }
-  return out;
+  return detail::to_jose(std::string(reinterpret_cast<const char*>(sig.data()), len), alg);
 }
 
 JwsStatus verify_bytes(const PKey& key, JwsAlg alg, std::string_view signing_input,
                        std::string_view signature) {
   // The key must fit the alg before any signature math (RFC 8725 §3.1).
   if (JwsStatus s = check_key_for_alg(key.get(), alg); s != JwsStatus::Ok) return s;
-  std::string der;
-  std::string_view to_check = signature;
-  if (std::size_t width = ec_coordinate_bytes(alg); width != 0) {
-    // RFC 7518 §3.4: exactly 64 (ES256) or 96 (ES384) octets, converted to DER for OpenSSL.
-    auto converted = ecdsa_jose_to_der(signature, width);
-    if (!converted) return JwsStatus::BadSignatureLength;
-    der = std::move(*converted);
-    to_check = der;
-  } else if (signature.size() != static_cast<std::size_t>(EVP_PKEY_get_size(key.get()))) {
-    // RFC 8017 §8.2.2 step 1: the signature is exactly k octets, k the modulus length.
-    return JwsStatus::BadSignatureLength;
-  }
+  auto converted = detail::from_jose(key.get(), alg, signature);
+  if (!converted) return converted.error();
+  const std::string& to_check = *converted;
   MdCtx ctx{EVP_MD_CTX_new()};
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
   if (!ctx ||

@@ -57,8 +57,13 @@ Expected<std::shared_ptr<const KeySet>, std::string> KeyRing::build(
     if (!jwk) return unexpected<std::string>("signing key " + r.kid + " cannot be exported");
     published.push_back({*jwk, {r.kid, "sig", r.alg}});
     if (!r.retire_at) {
+      auto signer = crypto::Signer::create(*key, *alg);
+      if (!signer) {
+        return unexpected<std::string>("signing key " + r.kid + " cannot sign " + r.alg + ": " +
+                                       std::string(crypto::to_string(signer.error())));
+      }
       set->active.push_back(std::make_shared<const SigningKey>(
-          SigningKey{r.kid, *alg, std::move(key).value()}));
+          SigningKey{r.kid, *alg, std::move(key).value(), std::move(signer).value()}));
     }
   }
   set->jwks_json = crypto::jwks_json(published);

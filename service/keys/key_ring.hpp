@@ -14,6 +14,7 @@
 #include "config/config.hpp"
 #include "crypto/handles.hpp"
 #include "crypto/jws.hpp"
+#include "crypto/signer.hpp"
 #include "keys/key_store.hpp"
 #include "util/clock.hpp"
 #include "util/expected.hpp"
@@ -24,6 +25,8 @@ struct SigningKey {
   std::string kid;
   crypto::JwsAlg alg;
   crypto::PKey key;
+  // `key` prepared for `alg` once, when the set is built: tokens are signed through this.
+  std::shared_ptr<const crypto::Signer> signer;
 };
 
 struct KeySet {

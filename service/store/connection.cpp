@@ -213,6 +213,8 @@ StoreStatus Connection::exec(const std::string& sql) {
   return status_from_sqlite(rc);
 }
 
+StoreStatus Connection::run(std::string_view sql) { return prepare(sql).run(); }
+
 bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }

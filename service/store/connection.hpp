@@ -84,8 +84,15 @@ class Connection {
   // One SQL statement with `?` parameters. Reuses the cached prepared statement for the same
   // text unless that one is leased right now (then a one-off is prepared).
   Statement prepare(std::string_view sql);
-  // Runs ;-separated statements whose rows, if any, are ignored (schema, BEGIN, SAVEPOINT).
+  // Runs ;-separated statements whose rows, if any, are ignored (schema, migrations). Parsed on
+  // every call.
   StoreStatus exec(const std::string& sql);
+  // Runs one statement without parameters through the prepared-statement cache: for the
+  // BEGIN / SAVEPOINT / RELEASE / COMMIT that every write batch repeats (parsed once, not per
+  // batch; issue 6 §4).
+  StoreStatus run(std::string_view sql);
+  // How many prepared statements the cache holds (for tests).
+  std::size_t cached_statements() const { return cache_.size(); }
 
   bool in_transaction() const;
   std::int64_t changes() const;  // rows changed by the last INSERT, UPDATE or DELETE

@@ -6,7 +6,7 @@ namespace sa::store {
 
 Expected<Transaction, StoreStatus> Transaction::begin(Connection& conn, Mode mode) {
   const StoreStatus status =
-      conn.exec(mode == Mode::immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+      conn.run(mode == Mode::immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
   if (status != StoreStatus::ok) return unexpected(status);
   return Transaction(conn);
 }
@@ -16,7 +16,7 @@ Transaction::Transaction(Transaction&& other) noexcept
 
 StoreStatus Transaction::commit() {
   if (conn_ == nullptr) return StoreStatus::io_error;  // a bug: nothing to commit
-  const StoreStatus status = conn_->exec("COMMIT");
+  const StoreStatus status = conn_->run("COMMIT");
   if (status == StoreStatus::ok) conn_ = nullptr;
   return status;
 }
@@ -39,7 +39,7 @@ Expected<Savepoint, StoreStatus> Savepoint::begin(Connection& conn, std::string_
     if (c == '"') quoted += '"';
   }
   quoted += '"';
-  const StoreStatus status = conn.exec("SAVEPOINT " + quoted);
+  const StoreStatus status = conn.run("SAVEPOINT " + quoted);
   if (status != StoreStatus::ok) return unexpected(status);
   return Savepoint(conn, std::move(quoted));
 }
@@ -49,7 +49,7 @@ Savepoint::Savepoint(Savepoint&& other) noexcept
 
 StoreStatus Savepoint::release() {
   if (conn_ == nullptr) return StoreStatus::io_error;  // a bug: nothing to release
-  const StoreStatus status = conn_->exec("RELEASE " + quoted_name_);
+  const StoreStatus status = conn_->run("RELEASE " + quoted_name_);
   if (status == StoreStatus::ok) conn_ = nullptr;
   return status;
 }

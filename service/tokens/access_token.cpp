@@ -47,7 +47,7 @@ Expected<IssuedAccessToken, std::string> AccessTokenIssuer::issue(
   // The snapshot holds parsed keys: no PEM parsing per token.
   auto key_set = keys_.current();
   auto signer = key_set ? key_set->signer(alg_) : nullptr;
-  if (!signer) {
+  if (!signer || !signer->signer) {
     return unexpected("no active " + std::string(crypto::to_string(alg_)) + " signing key");
   }
 
@@ -78,8 +78,9 @@ Expected<IssuedAccessToken, std::string> AccessTokenIssuer::issue(
   w.EndObject();
 
   // RFC 9068 §2.1: typ "at+jwt" so the token cannot be confused with an id_token.
-  auto jwt = crypto::sign_compact(
-      signer->key, crypto::JwsSignParams{.alg = alg_, .kid = signer->kid, .typ = "at+jwt"},
+  // Signed through the key's prepared Signer: no per-token OpenSSL context set-up (issue 6 §4).
+  auto jwt = signer->signer->sign_compact(
+      crypto::JwsSignParams{.alg = alg_, .kid = signer->kid, .typ = "at+jwt"},
       std::string_view(payload.GetString(), payload.GetSize()));
   if (!jwt) {
     return unexpected("signing the access token failed: " +

@@ -117,6 +117,23 @@ TEST_CASE("rolling back a savepoint keeps the enclosing transaction", "[store][c
   CHECK(test::query_int(*conn, "SELECT COUNT(*) FROM t") == 2);
 }
 
+TEST_CASE("transaction and savepoint control is parsed once per connection, not per batch",
+          "[store][connection]") {
+  // Issue 6 §4: every write batch runs BEGIN, SAVEPOINT and RELEASE per write, and COMMIT.
+  auto conn = memory_db();
+  const std::size_t before = conn->cached_statements();
+  for (int i = 0; i < 3; ++i) {
+    auto tx = Transaction::begin(*conn, Transaction::Mode::immediate);
+    REQUIRE(tx);
+    auto sp = Savepoint::begin(*conn, "op");
+    REQUIRE(sp);
+    REQUIRE(sp->release() == StoreStatus::ok);
+    REQUIRE(tx->commit() == StoreStatus::ok);
+  }
+  CHECK_FALSE(conn->in_transaction());
+  CHECK(conn->cached_statements() == before + 4);  // BEGIN IMMEDIATE, SAVEPOINT, RELEASE, COMMIT
+}
+
 TEST_CASE("every StoreStatus has a name", "[store]") {
   auto status = GENERATE(StoreStatus::ok, StoreStatus::not_found, StoreStatus::conflict,
                          StoreStatus::constraint, StoreStatus::busy, StoreStatus::io_error,
