@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "crypto/hash.hpp"
 
 namespace sa::clientauth {
 namespace {
@@ -29,17 +28,22 @@ JwksResolver::JwksResolver(const config::ClientAuthSettings& settings, const Clo
     : settings_(settings), clock_(clock), fetch_(std::move(fetch)) {}
 
 KeySetResult JwksResolver::inline_keys(const clients::ClientRecord& client) {
-  std::string cache_key = client.client_id + '\n' + crypto::sha256_b64url(client.jwks_json);
   {
     std::lock_guard lock(mu_);
-    if (auto it = inline_cache_.find(cache_key); it != inline_cache_.end()) return it->second;
+    auto it = inline_cache_.find(client.client_id);
+    if (it != inline_cache_.end() && it->second.jwks_json == client.jwks_json) {
+      return it->second.keys;
+    }
   }
   auto parsed = crypto::parse_jwks(client.jwks_json);
   if (!parsed) return unexpected(AssertionFailure::JwksInvalid);
   auto keys = std::make_shared<const crypto::JwkSet>(std::move(*parsed));
   std::lock_guard lock(mu_);
-  if (inline_cache_.size() >= kMaxInlineCacheEntries) inline_cache_.clear();  // stale versions
-  inline_cache_.emplace(std::move(cache_key), keys);
+  if (inline_cache_.size() >= kMaxInlineCacheEntries &&
+      inline_cache_.find(client.client_id) == inline_cache_.end()) {
+    inline_cache_.clear();  // bounded memory: start over rather than track recency
+  }
+  inline_cache_.insert_or_assign(client.client_id, InlineEntry{client.jwks_json, keys});
   return KeySet(keys);
 }
 

@@ -58,7 +58,14 @@ class JwksResolver {
   const Clock& clock_;
   FetchFn fetch_;
   std::mutex mu_;
-  std::map<std::string, KeySet, std::less<>> inline_cache_;  // client_id + '\n' + sha256(jwks)
+  // Parsed inline key sets by client_id, with the JWKS text they came from: a client whose
+  // registration changed its jwks gets the new keys (the text differs), and a lookup costs a
+  // string comparison rather than a hash of the whole document.
+  struct InlineEntry {
+    std::string jwks_json;
+    KeySet keys;
+  };
+  std::map<std::string, InlineEntry, std::less<>> inline_cache_;
   std::map<std::string, UriEntry, std::less<>> uris_;
 };
 

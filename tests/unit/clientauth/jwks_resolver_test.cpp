@@ -125,5 +125,20 @@ TEST_CASE_METHOD(ResolverFixture, "inline JWKS are used without fetching", "[cli
   CHECK(results.back().error() == AssertionFailure::NoKeysRegistered);
 }
 
+TEST_CASE_METHOD(ResolverFixture, "a client whose inline JWKS changed gets its new keys",
+                 "[clientauth][jwks]") {
+  // The cache is keyed by client_id and checked against the JWKS text, so an RFC 7592 update of
+  // jwks takes effect on the next assertion.
+  client.jwks_uri.clear();
+  client.jwks_json = jwks_for(k1, "k1");
+  resolve("k1");
+  client.jwks_json = jwks_for(k1, "k-rotated");
+  resolve("k-rotated");
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].value() != results[1].value());
+  REQUIRE(results[1].value()->keys.size() == 1);
+  CHECK(results[1].value()->keys[0].kid == "k-rotated");
+}
+
 }  // namespace
 }  // namespace sa::clientauth
