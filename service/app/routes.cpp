@@ -24,7 +24,7 @@ Endpoints register_routes(http::Router& router, Components& c) {
 
   // Registration (RFC 7591/7592).
   clients::register_registration_routes(
-      router, {c.config, *c.clients, c.clock, c.random, c.initial_access_tokens});
+      router, {c.config, *c.clients, c.clock, c.random, c.initial_access_tokens, c.metrics});
   router.limit(Method::POST, clients::paths::kRegister,
                {c.registration_limit.get(), "registration_per_ip", &c.metrics});  // CAUTH-2
 

@@ -5,12 +5,16 @@
 #include "clients/metadata.hpp"
 #include "clients/registration_policy.hpp"
 #include "clients/secrets.hpp"
+#include "oauth_core/reply.hpp"
 #include "obs/log.hpp"
 
 namespace sa::clients {
 namespace {
 
 using oauth::ErrorCode;
+
+// The metrics and log label of GET, PUT and DELETE alike (RFC 7592 client configuration).
+constexpr std::string_view kEndpoint = "client_configuration";
 
 struct Authorized {
   ClientRecord client;
@@ -52,14 +56,14 @@ IssuedFields issued_for(const RegistrationServices& s, const Authorized& a) {
   return issued;
 }
 
-void deny(const http::Request& request, const http::Responder& respond,
-          const oauth::Error& error) {
+void deny(const RegistrationServices& s, const http::Request& request,
+          const http::Responder& respond, const oauth::Error& error) {
   obs::audit("client_management_rejected",
              {{"request_id", request.request_id},
               {"client_id", std::string(request.path_param("client_id").value_or(""))},
               {"error", std::string(to_string(error.code))},
               {"reason", error.internal.empty() ? error.description : error.internal}});
-  respond(oauth::to_response(error));
+  oauth::reply_error(respond, error, kEndpoint, request.request_id, s.metrics);
 }
 
 // RFC 7592 §2.2: the body carries the current client_id, no server-assigned members, and a
@@ -86,35 +90,35 @@ std::optional<oauth::Error> check_update_members(const ManagementMembers& m,
 http::Handler read_client_endpoint(const RegistrationServices& s) {
   return [s](const http::Request& request, http::Responder respond) {
     auto authorized = authorize(s, request);
-    if (!authorized) return deny(request, respond, authorized.error());
+    if (!authorized) return deny(s, request, respond, authorized.error());
     // RFC 7592 §2.1: 200 with the current metadata; the secret exists only as a hash.
-    respond(no_store_json(200, client_information_json(authorized->client.client_id,
-                                                       authorized->client.metadata_json,
-                                                       issued_for(s, *authorized))));
+    respond(http::Response::json(200, client_information_json(authorized->client.client_id,
+                                                              authorized->client.metadata_json,
+                                                              issued_for(s, *authorized))));
   };
 }
 
 http::Handler update_client_endpoint(const RegistrationServices& s) {
   return [s](const http::Request& request, http::Responder respond) {
     auto authorized = authorize(s, request);
-    if (!authorized) return deny(request, respond, authorized.error());
+    if (!authorized) return deny(s, request, respond, authorized.error());
     if (!has_json_content_type(request)) {
-      return deny(request, respond,
+      return deny(s, request, respond,
                   oauth::make_error(ErrorCode::invalid_request,
                                     "Content-Type must be application/json"));
     }
     auto parsed = parse_client_metadata(request.body);
-    if (!parsed) return deny(request, respond, parsed.error());
+    if (!parsed) return deny(s, request, respond, parsed.error());
     const ClientRecord& old = authorized->client;
     if (auto err = check_update_members(parsed->management, old)) {
-      return deny(request, respond, *err);
+      return deny(s, request, respond, *err);
     }
     // CONTRACT "Registration policy": an update never raises a client above the cap it got at
     // registration (clients from before caps were stored get registration.max_scope).
     const std::string cap = old.max_scope.value_or(s.config.registration.max_scope);
     if (auto err = apply_registration_policy(parsed->metadata, cap,
                                              s.config.tokens.client_credentials_auth_methods)) {
-      return deny(request, respond, *err);
+      return deny(s, request, respond, *err);
     }
     // RFC 7592 §2.2: a full replacement; what the server issued stays as it was, except that a
     // client becoming symmetric gets a secret and one leaving it loses its secret.
@@ -141,21 +145,25 @@ http::Handler update_client_endpoint(const RegistrationServices& s) {
     s.clients.replace(std::move(updated), [respond, body = std::move(body),
                                            client_id = std::move(client_id),
                                            scope = std::move(scope),
-                                           request_id = request.request_id](store::StoreStatus st) {
+                                           request_id = request.request_id,
+                                           &metrics = s.metrics](store::StoreStatus st) {
       if (st != store::StoreStatus::ok) {
         // not_found: deleted concurrently, so the token is no longer valid either.
-        oauth::Error error = oauth::make_error(ErrorCode::server_error, "the update failed");
+        oauth::Error error = oauth::make_error(ErrorCode::server_error, "the update failed",
+                                               "client not replaced: " +
+                                                   std::string(to_string(st)));
         if (st == store::StoreStatus::not_found) {
           error = oauth::make_error(ErrorCode::invalid_token,
-                                    "a valid registration access token is required");
+                                    "a valid registration access token is required",
+                                    "client deleted during the update: " + client_id);
           error.challenge = oauth::Challenge::bearer;
         }
-        respond(oauth::to_response(error));
+        oauth::reply_error(respond, error, kEndpoint, request_id, metrics);
         return;
       }
       obs::audit("client_updated",
                  {{"request_id", request_id}, {"client_id", client_id}, {"scope", scope}});
-      respond(no_store_json(200, body));
+      respond(http::Response::json(200, body));
     });
   };
 }
@@ -163,19 +171,21 @@ http::Handler update_client_endpoint(const RegistrationServices& s) {
 http::Handler delete_client_endpoint(const RegistrationServices& s) {
   return [s](const http::Request& request, http::Responder respond) {
     auto authorized = authorize(s, request);
-    if (!authorized) return deny(request, respond, authorized.error());
+    if (!authorized) return deny(s, request, respond, authorized.error());
     std::string client_id = authorized->client.client_id;
-    s.clients.remove(client_id, [respond, client_id, request_id = request.request_id](
-                                    store::StoreStatus st) {
+    s.clients.remove(client_id, [respond, client_id, request_id = request.request_id,
+                                 &metrics = s.metrics](store::StoreStatus st) {
       if (st != store::StoreStatus::ok && st != store::StoreStatus::not_found) {
-        respond(oauth::to_response(
-            oauth::make_error(ErrorCode::server_error, "the client could not be deleted")));
+        oauth::reply_error(respond,
+                           oauth::make_error(ErrorCode::server_error,
+                                             "the client could not be deleted",
+                                             "client not removed: " + std::string(to_string(st))),
+                           kEndpoint, request_id, metrics);
         return;
       }
       obs::audit("client_deleted", {{"request_id", request_id}, {"client_id", client_id}});
       http::Response res;
       res.status = 204;  // RFC 7592 §2.3: 204 No Content
-      res.set("Cache-Control", "no-store");
       respond(std::move(res));
     });
   };

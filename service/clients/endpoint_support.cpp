@@ -26,13 +26,6 @@ bool has_json_content_type(const http::Request& request) {
   return iequals(media, "application/json");
 }
 
-http::Response no_store_json(int status, std::string body) {
-  http::Response res = http::Response::json(status, std::move(body));
-  res.set("Cache-Control", "no-store");
-  res.set("Pragma", "no-cache");
-  return res;
-}
-
 ClientRecord record_from_metadata(std::string client_id, const ClientMetadata& m) {
   ClientRecord record;
   record.client_id = std::move(client_id);

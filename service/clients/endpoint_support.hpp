@@ -1,6 +1,6 @@
 // Small pieces the registrar endpoints share: Bearer token extraction, the JSON Content-Type
-// check, the no-store JSON response, and turning validated metadata into a store record.
-// No policy decisions here.
+// check, and turning validated metadata into a store record. No policy decisions here, and no
+// response headers: the router marks the registrar routes no-store (RFC 7591 §3.2.1).
 #pragma once
 
 #include <optional>
@@ -19,9 +19,6 @@ std::optional<std::string_view> bearer_token(const http::Request& request);
 
 // application/json, parameters such as charset allowed (RFC 7591 §3).
 bool has_json_content_type(const http::Request& request);
-
-// JSON with Cache-Control: no-store and Pragma: no-cache (RFC 7591 §3.2.1).
-http::Response no_store_json(int status, std::string body);
 
 // The record for metadata; secrets, timestamps and flags are left to the caller.
 ClientRecord record_from_metadata(std::string client_id, const ClientMetadata& metadata);

@@ -5,12 +5,15 @@
 #include "clients/metadata.hpp"
 #include "clients/registration_policy.hpp"
 #include "clients/secrets.hpp"
+#include "oauth_core/reply.hpp"
 #include "obs/log.hpp"
 
 namespace sa::clients {
 namespace {
 
 using oauth::ErrorCode;
+
+constexpr std::string_view kEndpoint = "register";  // the metrics and log label
 
 oauth::Error bearer_error(std::string description) {
   oauth::Error error = oauth::make_error(ErrorCode::invalid_token, std::move(description));
@@ -64,13 +67,13 @@ struct AuditFields {
   std::string client_id, method, scope, requested_scope, token_description, token_fingerprint;
 };
 
-void refuse(const http::Request& request, const http::Responder& respond,
-            const oauth::Error& error) {
+void refuse(const RegistrationServices& s, const http::Request& request,
+            const http::Responder& respond, const oauth::Error& error) {
   obs::audit("client_registration_rejected",
              {{"request_id", request.request_id},
               {"error", std::string(to_string(error.code))},
               {"reason", error.internal.empty() ? error.description : error.internal}});
-  respond(oauth::to_response(error));
+  oauth::reply_error(respond, error, kEndpoint, request.request_id, s.metrics);
 }
 
 }  // namespace
@@ -78,20 +81,20 @@ void refuse(const http::Request& request, const http::Responder& respond,
 http::Handler registration_endpoint(const RegistrationServices& s) {
   return [s](const http::Request& request, http::Responder respond) {
     auto admission = admit(s, request);
-    if (!admission) return refuse(request, respond, admission.error());
+    if (!admission) return refuse(s, request, respond, admission.error());
     // RFC 7591 §3: the client metadata is sent as application/json.
     if (!has_json_content_type(request)) {
-      return refuse(request, respond,
+      return refuse(s, request, respond,
                     oauth::make_error(ErrorCode::invalid_request,
                                       "Content-Type must be application/json"));
     }
     auto parsed = parse_client_metadata(request.body);
-    if (!parsed) return refuse(request, respond, parsed.error());
+    if (!parsed) return refuse(s, request, respond, parsed.error());
     ClientMetadata& metadata = parsed->metadata;
     const std::string requested_scope = metadata.scope;
     if (auto err = apply_registration_policy(metadata, admission->cap,
                                              s.config.tokens.client_credentials_auth_methods)) {
-      return refuse(request, respond, *err);
+      return refuse(s, request, respond, *err);
     }
 
     const std::int64_t now = s.clock.now_seconds();
@@ -123,12 +126,14 @@ http::Handler registration_endpoint(const RegistrationServices& s) {
                       .token_description = token != nullptr ? token->description : "none",
                       .token_fingerprint = token != nullptr ? token->fingerprint : ""};
     s.clients.insert(std::move(record), [respond, body = std::move(body), audit = std::move(audit),
-                                         request_id = request.request_id](store::StoreStatus st) {
+                                         request_id = request.request_id,
+                                         &metrics = s.metrics](store::StoreStatus st) {
       if (st != store::StoreStatus::ok) {
-        obs::log(obs::Level::error, "client registration not stored",
-                 {{"request_id", request_id}, {"store", std::string(to_string(st))}});
-        respond(oauth::to_response(
-            oauth::make_error(ErrorCode::server_error, "the client could not be stored")));
+        oauth::reply_error(respond,
+                           oauth::make_error(ErrorCode::server_error,
+                                             "the client could not be stored",
+                                             "client not stored: " + std::string(to_string(st))),
+                           kEndpoint, request_id, metrics);
         return;
       }
       obs::audit("client_registered",
@@ -139,7 +144,7 @@ http::Handler registration_endpoint(const RegistrationServices& s) {
                   {"requested_scope", audit.requested_scope},
                   {"initial_access_token", audit.token_description},
                   {"initial_access_token_fingerprint", audit.token_fingerprint}});
-      respond(no_store_json(201, body));  // RFC 7591 §3.2.1: 201 Created
+      respond(http::Response::json(201, body));  // RFC 7591 §3.2.1: 201 Created
     });
   };
 }

@@ -10,6 +10,7 @@
 #include "config/config.hpp"
 #include "crypto/random.hpp"
 #include "http/router.hpp"
+#include "obs/metrics.hpp"
 #include "util/clock.hpp"
 
 namespace sa::clients {
@@ -27,10 +28,12 @@ struct RegistrationServices {
   const Clock& clock;
   crypto::Random& random;
   const InitialAccessTokens& initial_access_tokens;
+  obs::Metrics& metrics;  // errors are counted like the token endpoint's (oauth::reply_error)
 };
 
 // POST kRegister (advertised as registration_endpoint unless registration is closed) and
-// GET/PUT/DELETE kClientConfiguration.
+// GET/PUT/DELETE kClientConfiguration. None is cacheable: the router answers them no-store
+// (RFC 7591 §3.2.1), since they return secrets and registration access tokens.
 void register_registration_routes(http::Router& router, const RegistrationServices& services);
 
 }  // namespace sa::clients

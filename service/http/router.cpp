@@ -30,7 +30,12 @@ void decorate(Response& res, const Decoration& d) {
   if (d.tls) res.set("Strict-Transport-Security", "max-age=31536000");
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "no-referrer");
-  if (!d.cacheable) {
+  // RFC 6749 §5.1 (TOKEN-7) and RFC 7591 §3.2.1: a response carrying a token or a secret is
+  // Cache-Control: no-store, Pragma: no-cache. This is the only place that sets them: the token
+  // and registrar routes are registered non-cacheable and rely on it, so no handler writes them
+  // and none can loosen them (a handler's own Cache-Control is overridden). An error is never
+  // cacheable, on any route: a cached 500 would outlive the fault.
+  if (!d.cacheable || res.status >= 400) {
     res.set("Cache-Control", "no-store");
     res.set("Pragma", "no-cache");
   } else if (!res.header("Cache-Control")) {

@@ -29,7 +29,9 @@ struct RouteRateLimit {
 
 struct RouteOptions {
   bool cors = false;       // browser apps call it: CORS headers and OPTIONS preflight
-  bool cacheable = false;  // may be cached (discovery, JWKS); everything else is no-store
+  // May be cached (discovery, JWKS). Everything else, and every error, is answered no-store
+  // whatever the handler set: routes that return tokens or secrets must stay non-cacheable.
+  bool cacheable = false;
   // Discovery member this route provides, e.g. "token_endpoint". Discovery lists a route only
   // once it is registered, so an endpoint is advertised exactly when it works.
   std::string discovery_field;

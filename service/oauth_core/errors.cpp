@@ -65,8 +65,7 @@ int status_of(const Error& error) {
 http::Response to_response(const Error& error) {
   http::Response res = http::error_response(status_of(error), to_string(error.code),
                                             error.description);
-  res.set("Cache-Control", "no-store");
-  res.set("Pragma", "no-cache");
+  // Cache-Control: no-store and Pragma: no-cache come from the router (http/router.cpp).
   switch (error.challenge) {
     case Challenge::none: break;
     case Challenge::basic:

@@ -50,8 +50,10 @@ Error make_error(ErrorCode code, std::string description, std::string internal =
 // Retry-After (RFC 6585 §4).
 Error rate_limited_error(std::uint32_t retry_after_s);
 
-// Status, JSON body {"error","error_description"}, Cache-Control: no-store, Pragma: no-cache,
-// WWW-Authenticate when the challenge asks for it, Retry-After when a rate limit refused it.
+// Status, JSON body {"error","error_description"} (the shape of the router's own errors, via
+// http::error_response), WWW-Authenticate when the challenge asks for it, Retry-After when a
+// rate limit refused it. Endpoints answer through reply_error (reply.hpp), not this directly;
+// the router adds Cache-Control: no-store and Pragma: no-cache.
 http::Response to_response(const Error& error);
 int status_of(const Error& error);
 

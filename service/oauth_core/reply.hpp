@@ -1,6 +1,7 @@
-// Answers an OAuth request: every error leaves through reply_error (metrics by error code, the
+// Answers an OAuth request: every OAuth error of every endpoint (token, register,
+// client_configuration) leaves through reply_error (metrics by endpoint and error code, the
 // internal reason to the log with the request id, the public part to the client via
-// to_response), every issued token through reply_token_issued.
+// to_response); count_token_issued counts every issued token.
 #pragma once
 
 #include <string_view>

@@ -27,10 +27,8 @@ http::Response token_response(const TokenResponse& body) {
     w.String(body.id_token->c_str(), static_cast<rapidjson::SizeType>(body.id_token->size()));
   }
   w.EndObject();
-  http::Response res = http::Response::json(200, std::string(buf.GetString(), buf.GetSize()));
-  res.set("Cache-Control", "no-store");  // TOKEN-7, RFC 6749 §5.1
-  res.set("Pragma", "no-cache");
-  return res;
+  // TOKEN-7: no-store and no-cache are set by the router for the (non-cacheable) token route.
+  return http::Response::json(200, std::string(buf.GetString(), buf.GetSize()));
 }
 
 }  // namespace sa::oauth

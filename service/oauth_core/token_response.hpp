@@ -1,6 +1,7 @@
 // The successful token response body (RFC 6749 §5.1, SMART App Launch 2.2 §"Access token
 // response"): access_token, token_type Bearer, numeric expires_in, scope, and the optional
-// members later grants add. Always Cache-Control: no-store and Pragma: no-cache.
+// members later grants add. Cache-Control: no-store and Pragma: no-cache are the router's
+// (http/router.cpp decorate): the token route is not cacheable.
 #pragma once
 
 #include <cstdint>

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "e2e/running_service.hpp"
@@ -92,6 +93,7 @@ TEST_CASE("each client kind registers and gets what RFC 7591 §3.2.1 promises", 
     INFO(res.body);
     REQUIRE(res.status == 201);  // DCR-2
     CHECK(res.header("Cache-Control") == "no-store");
+    CHECK(res.header("Pragma") == "no-cache");
     auto doc = parse_json(res.body);
     const std::string client_id = member(doc, "client_id");
     CHECK(client_id.size() >= 22);
@@ -108,6 +110,8 @@ TEST_CASE("each client kind registers and gets what RFC 7591 §3.2.1 promises", 
     HttpResponse read =
         svc.client->request("GET", path_of(uri), bearer(member(doc, "registration_access_token")));
     CHECK(read.status == 200);
+    CHECK(read.header("Cache-Control") == "no-store");  // DCR-6: it carries the access token
+    CHECK(read.header("Pragma") == "no-cache");
     CHECK_FALSE(parse_json(read.body).HasMember("client_secret"));
     CHECK(count_rows(svc.dir.path() / "data" / "smart-auth.db",
                      "SELECT COUNT(*) FROM clients WHERE client_id = '" + client_id + "'") == 1);
@@ -141,13 +145,25 @@ TEST_CASE("every invalid metadata case is refused with its RFC 7591 §3.2.2 code
        "invalid_client_metadata"},
       {R"({"client_name":42,)" + kRedirect + "}", "invalid_client_metadata"},
   };
+  std::map<std::string, int> refused;
   for (const auto& [body, code] : cases) {
     CAPTURE(body);
     HttpResponse res = post_json(*svc.client, body);
     CHECK(res.status == 400);
+    CHECK(res.header("Cache-Control") == "no-store");  // DCR-4: errors are not cached either
+    CHECK(res.header("Pragma") == "no-cache");
     auto doc = parse_json(res.body);
     CHECK(member(doc, "error") == code);
     CHECK_FALSE(member(doc, "error_description").empty());
+    ++refused[code];
+  }
+  // Registration errors leave through the same writer as the token endpoint's: counted by code.
+  const std::string metrics = svc.client->get("/metrics").body;
+  for (const auto& [code, n] : refused) {
+    const std::string line = "smart_auth_oauth_errors_total{endpoint=\"register\",error=\"" +
+                             code + "\"} " + std::to_string(n);
+    CAPTURE(line);
+    CHECK(metrics.find(line) != std::string::npos);
   }
 }
 
@@ -171,6 +187,8 @@ TEST_CASE("RFC 7592 reads, updates and deletes with the registration access toke
     for (const Headers& h : {bearer("wrong"), Headers{}}) {
       HttpResponse res = svc.client->request("GET", path, h);
       CHECK(res.status == 401);
+      CHECK(res.header("Cache-Control") == "no-store");  // DCR-6
+      CHECK(res.header("Pragma") == "no-cache");
       CHECK_THAT(res.header("WWW-Authenticate").value_or(""), Catch::StartsWith("Bearer"));
     }
     CHECK(svc.client->request("GET", "/auth/register/unknown", bearer(token)).status == 401);
@@ -183,6 +201,8 @@ TEST_CASE("RFC 7592 reads, updates and deletes with the registration access toke
         update);
     INFO(res.body);
     REQUIRE(res.status == 200);
+    CHECK(res.header("Cache-Control") == "no-store");  // DCR-6
+    CHECK(res.header("Pragma") == "no-cache");
     auto updated = parse_json(res.body);
     CHECK(member(updated, "client_name") == "Two");
     CHECK_FALSE(updated.HasMember("client_secret"));
@@ -204,6 +224,7 @@ TEST_CASE("RFC 7592 reads, updates and deletes with the registration access toke
   SECTION("DELETE removes the client; its token then fails with 401") {
     HttpResponse deleted = svc.client->request("DELETE", path, bearer(token));
     CHECK(deleted.status == 204);
+    CHECK(deleted.header("Cache-Control") == "no-store");
     CHECK_FALSE(deleted.header("Content-Length"));  // RFC 9110 §8.6: never in a 204
     CHECK(svc.client->request("GET", path, bearer(token)).status == 401);
     CHECK(count_rows(svc.dir.path() / "data" / "smart-auth.db",

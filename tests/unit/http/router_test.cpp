@@ -157,3 +157,44 @@ TEST_CASE("a rate-limited route answers 429 with Retry-After once an address spe
   clock.advance(45);
   REQUIRE(dispatch(router, from("192.0.2.1")).status == 200);
 }
+
+// TOKEN-7, DCR-2: the token and registration routes return secrets and are not cacheable; the
+// router alone marks them no-store, so a handler cannot make them cacheable, success or error.
+TEST_CASE("a route that is not cacheable answers no-store even when its handler says otherwise",
+          "[router]") {
+  Router router;
+  router.add(Method::POST, "/secret", "secret", sync_handler([](const Request& req) {
+               Response res = req.body.empty() ? Response::json(200, R"({"token":"t"})")
+                                               : error_response(400, "invalid_request", "bad");
+               res.set("Cache-Control", "public, max-age=60");
+               res.set("Pragma", "public");
+               return res;
+             }));
+  Request success = make(Method::POST, "/secret");
+  Request failure = make(Method::POST, "/secret");
+  failure.body = "x";
+  for (const Request& req : {success, failure}) {
+    auto res = dispatch(router, req);
+    CAPTURE(res.status);
+    CHECK(res.header("Cache-Control") == "no-store");
+    CHECK(res.header("Pragma") == "no-cache");
+  }
+}
+
+TEST_CASE("an error on a cacheable route is not cached", "[router]") {
+  Router router;
+  router.add(Method::GET, "/doc", "doc", sync_handler([](const Request&) {
+               return error_response(503, "temporarily_unavailable", "keys not loaded");
+             }),
+             {.cacheable = true});
+  router.add(Method::GET, "/boom", "boom", sync_handler([](const Request&) -> Response {
+               throw std::runtime_error("bug");
+             }),
+             {.cacheable = true});
+  for (const char* path : {"/doc", "/boom"}) {
+    auto res = dispatch(router, make(Method::GET, path));
+    CAPTURE(path, res.status);
+    CHECK(res.header("Cache-Control") == "no-store");
+    CHECK(res.header("Pragma") == "no-cache");
+  }
+}
