@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "app/paths.hpp"
+#include "clients/registration_caps.hpp"
 #include "clients/static_clients.hpp"
 #include "obs/log.hpp"
 #include "tokens/token_store.hpp"
@@ -24,6 +25,10 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
   if (auto err = clients::load_static_clients(config, *c->clients, clock)) {
     return unexpected(*err);
   }
+  // Issue 6 finding 2.1: clients stored before registration caps existed are held to them too.
+  auto capped =
+      clients::apply_registration_caps(*c->client_rows, *c->clients, config.registration.max_scope);
+  if (!capped) return unexpected(capped.error());
   auto tokens = clients::InitialAccessTokens::load(config.registration, config.data_dir, c->random);
   if (!tokens) return unexpected(tokens.error());
   c->initial_access_tokens = std::move(tokens).value();

@@ -59,6 +59,35 @@ constexpr const char* kUpdate =
     "registration_token_hash = ?, issued_at = ?, is_static = ?, pre_approved = ?, "
     "metadata_json = ?, max_scope = ? WHERE client_id = ?";
 
+// The columns in the order read_row() reads them; the list query adds client_id last.
+constexpr const char* kFind =
+    "SELECT token_endpoint_auth_method, grant_types, redirect_uris, scope, jwks_json, jwks_uri, "
+    "secret_hash, secret_expires_at, registration_token_hash, issued_at, is_static, "
+    "pre_approved, metadata_json, max_scope FROM clients WHERE client_id = ?";
+constexpr const char* kRegistered =
+    "SELECT token_endpoint_auth_method, grant_types, redirect_uris, scope, jwks_json, jwks_uri, "
+    "secret_hash, secret_expires_at, registration_token_hash, issued_at, is_static, "
+    "pre_approved, metadata_json, max_scope, client_id FROM clients WHERE is_static = 0 "
+    "ORDER BY client_id";
+
+ClientRecord read_row(const store::Statement& stmt, std::string client_id) {
+  return ClientRecord{.client_id = std::move(client_id),
+                      .token_endpoint_auth_method = stmt.column_text(0),
+                      .grant_types = split_list(stmt.column_text(1)),
+                      .redirect_uris = split_list(stmt.column_text(2)),
+                      .scope = stmt.column_text(3),
+                      .jwks_json = stmt.column_text(4),
+                      .jwks_uri = stmt.column_text(5),
+                      .secret_hash = stmt.column_text(6),
+                      .secret_expires_at = stmt.column_int64(7),
+                      .registration_token_hash = stmt.column_text(8),
+                      .issued_at = stmt.column_int64(9),
+                      .is_static = stmt.column_int64(10) != 0,
+                      .pre_approved = stmt.column_int64(11) != 0,
+                      .metadata_json = stmt.column_text(12),
+                      .max_scope = stmt.column_optional_text(13)};
+}
+
 StoreStatus changed_one(Connection& conn, StoreStatus status) {
   if (status != StoreStatus::ok) return status;
   return conn.changes() == 0 ? StoreStatus::not_found : StoreStatus::ok;
@@ -68,30 +97,23 @@ StoreStatus changed_one(Connection& conn, StoreStatus status) {
 
 Expected<ClientRecord, StoreStatus> SqliteClientStore::find(std::string_view client_id) {
   return db_.read([client_id](Connection& conn) -> Expected<ClientRecord, StoreStatus> {
-    auto stmt = conn.prepare(
-        "SELECT token_endpoint_auth_method, grant_types, redirect_uris, scope, jwks_json, "
-        "jwks_uri, secret_hash, secret_expires_at, registration_token_hash, issued_at, "
-        "is_static, pre_approved, metadata_json, max_scope FROM clients WHERE client_id = ?");
+    auto stmt = conn.prepare(kFind);
     stmt.bind(1, client_id);
     if (!stmt.step()) {
       return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found
                                                          : stmt.status());
     }
-    return ClientRecord{.client_id = std::string(client_id),
-                        .token_endpoint_auth_method = stmt.column_text(0),
-                        .grant_types = split_list(stmt.column_text(1)),
-                        .redirect_uris = split_list(stmt.column_text(2)),
-                        .scope = stmt.column_text(3),
-                        .jwks_json = stmt.column_text(4),
-                        .jwks_uri = stmt.column_text(5),
-                        .secret_hash = stmt.column_text(6),
-                        .secret_expires_at = stmt.column_int64(7),
-                        .registration_token_hash = stmt.column_text(8),
-                        .issued_at = stmt.column_int64(9),
-                        .is_static = stmt.column_int64(10) != 0,
-                        .pre_approved = stmt.column_int64(11) != 0,
-                        .metadata_json = stmt.column_text(12),
-                        .max_scope = stmt.column_optional_text(13)};
+    return read_row(stmt, std::string(client_id));
+  });
+}
+
+Expected<std::vector<ClientRecord>, StoreStatus> SqliteClientStore::registered_clients() {
+  return db_.read([](Connection& conn) -> Expected<std::vector<ClientRecord>, StoreStatus> {
+    auto stmt = conn.prepare(kRegistered);
+    std::vector<ClientRecord> out;
+    while (stmt.step()) out.push_back(read_row(stmt, stmt.column_text(14)));
+    if (stmt.status() != StoreStatus::ok) return unexpected(stmt.status());
+    return out;
   });
 }
 

@@ -3,6 +3,8 @@
 // space-separated.
 #pragma once
 
+#include <vector>
+
 #include "clients/client_store.hpp"
 #include "store/database.hpp"
 
@@ -17,6 +19,10 @@ class SqliteClientStore final : public ClientStore {
   void replace(ClientRecord client, store::DoneFn done) override;
   void remove(std::string client_id, store::DoneFn done) override;
   store::StoreStatus sync_static(const std::vector<ClientRecord>& clients) override;
+
+  // Every dynamically registered client, in one read (start-up: registration_caps.hpp). Not on
+  // the ClientStore interface: nothing in the request path lists clients.
+  Expected<std::vector<ClientRecord>, store::StoreStatus> registered_clients();
 
  private:
   store::Database& db_;

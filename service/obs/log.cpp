@@ -31,8 +31,14 @@ struct Loggers {
 Loggers& loggers() {
   static Loggers instance = [] {
     auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
-    return Loggers{make_logger("app", sink), make_logger("access", sink),
-                   make_logger("audit", sink), true};
+    Loggers made{make_logger("app", sink), make_logger("access", sink),
+                 make_logger("audit", sink), true};
+    // An audit line records a decision already acted on (a token issued, a client registered):
+    // it must be out of the process before a crash can take it. Every audit line flushes the
+    // shared sink (and with it any app or access line still buffered). spdlog 1.10's stdout sink
+    // happens to fflush every line as well; this keeps the guarantee if the sink changes.
+    made.audit->flush_on(spdlog::level::info);
+    return made;
   }();
   return instance;
 }

@@ -32,6 +32,7 @@ enum class Level { debug, info, warn, error };
 void log(Level level, std::string_view message, std::initializer_list<Field> fields = {});
 void access(std::initializer_list<Field> fields);
 // Audit events: `event` names the decision ("client_registered", "assertion_rejected", ...).
+// Each line is flushed before audit() returns, so a crash cannot lose a decision already made.
 void audit(std::string_view event, std::initializer_list<Field> fields = {});
 
 // The first 8 characters of base64url(SHA-256(secret)): enough to correlate log lines, useless
