@@ -11,7 +11,6 @@
 # Usage: bench/token.sh   (WRK_SECONDS, WRK_CONNECTIONS, WRK_THREADS, BENCH_SERVER_CPU,
 #   BENCH_CLIENT_CPU, BENCH_PIN as in lib.sh; BENCH_RUNS, default 2;
 #   SMART_AUTH_BIN=path/to/smart-auth skips the build; BENCH_EXTRA_YAML adds config sections;
-#   BENCH_IAT=token is sent as the initial access token when registering the bench clients;
 #   BENCH_SCENARIOS="basic rs384 es384 discovery degradation" picks scenarios (default: all);
 #   PERF_DIR=dir records `perf record $PERF_ARGS` (default -g) of the service during each wrk
 #   run into dir/NAME-RUN.data)
