@@ -12,14 +12,28 @@ namespace {
 using Result = Expected<AuthenticatedClient, oauth::Error>;
 constexpr std::size_t kMaxLoggedIdChars = 128;
 
-oauth::ErrorCode code_for(AuthFailure reason) {
+// What the client reads: the OAuth error code and its description. Every failed
+// authentication, by secret or by assertion, reads the same: telling "unknown client" from
+// "wrong secret", or "jwks_uri did not answer" from "unknown kid", would let a caller probe which
+// clients exist and which addresses answer. The exact reason goes to the audit log only.
+struct PublicFailure {
+  oauth::ErrorCode code;
+  const char* description;
+};
+
+PublicFailure public_failure(AuthFailure reason) {
+  using oauth::ErrorCode;
   switch (reason) {
     // RFC 6749 §2.3 / §5.2: malformed requests, not failed authentication.
     case AuthFailure::MultipleMethods:
+      return {ErrorCode::invalid_request, "more than one client authentication method used"};
     case AuthFailure::ClientIdMismatch:
+      return {ErrorCode::invalid_request, "client_id does not match the credentials"};
     case AuthFailure::MissingAssertion:
-    case AuthFailure::MissingAssertionType: return oauth::ErrorCode::invalid_request;
-    case AuthFailure::StoreError: return oauth::ErrorCode::server_error;
+      return {ErrorCode::invalid_request, "client_assertion is missing"};
+    case AuthFailure::MissingAssertionType:
+      return {ErrorCode::invalid_request, "client_assertion_type is missing"};
+    case AuthFailure::StoreError: return {ErrorCode::server_error, "temporary failure, try again"};
     case AuthFailure::NoCredentials:
     case AuthFailure::MalformedBasic:
     case AuthFailure::MissingClientId:
@@ -28,33 +42,10 @@ oauth::ErrorCode code_for(AuthFailure reason) {
     case AuthFailure::NoSecretRegistered:
     case AuthFailure::SecretExpired:
     case AuthFailure::SecretMismatch:
-    case AuthFailure::BadAssertion: return oauth::ErrorCode::invalid_client;
+    case AuthFailure::BadAssertion:
+      return {ErrorCode::invalid_client, "client authentication failed"};
   }
-  return oauth::ErrorCode::invalid_client;
-}
-
-// What the client reads. Every failed authentication, by secret or by assertion, reads the same:
-// telling "unknown client" from "wrong secret", or "jwks_uri did not answer" from "unknown kid",
-// would let a caller probe which clients exist and which addresses answer. The exact reason goes
-// to the audit log only.
-std::string description_for(AuthFailure reason) {
-  switch (reason) {
-    case AuthFailure::MultipleMethods: return "more than one client authentication method used";
-    case AuthFailure::ClientIdMismatch: return "client_id does not match the credentials";
-    case AuthFailure::MissingAssertion: return "client_assertion is missing";
-    case AuthFailure::MissingAssertionType: return "client_assertion_type is missing";
-    case AuthFailure::StoreError: return "temporary failure, try again";
-    case AuthFailure::NoCredentials:
-    case AuthFailure::MalformedBasic:
-    case AuthFailure::MissingClientId:
-    case AuthFailure::UnknownClient:
-    case AuthFailure::MethodMismatch:
-    case AuthFailure::NoSecretRegistered:
-    case AuthFailure::SecretExpired:
-    case AuthFailure::SecretMismatch:
-    case AuthFailure::BadAssertion: return "client authentication failed";
-  }
-  return "client authentication failed";
+  return {ErrorCode::invalid_client, "client authentication failed"};
 }
 
 }  // namespace
@@ -87,7 +78,8 @@ ClientAuthenticator::Result ClientAuthenticator::fail(const Attempt& at, AuthFai
               {"method", std::string(to_string(method))},
               {"ip", at.ip},
               {"reason", reason_text}});
-  auto error = oauth::make_error(code_for(reason), description_for(reason),
+  const PublicFailure shown = public_failure(reason);
+  auto error = oauth::make_error(shown.code, shown.description,
                                  "client authentication: " + reason_text);
   if (error.code == oauth::ErrorCode::invalid_client) {
     if (via_basic) error.challenge = oauth::Challenge::basic;

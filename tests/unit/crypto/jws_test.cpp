@@ -7,21 +7,10 @@
 
 using namespace sa::crypto;
 using sa::crypto::test::raw_key;
+using sa::crypto::test::key_for;
 using sa::crypto::test::shared_key;
 
 namespace {
-KeyType key_for(JwsAlg alg) {
-  switch (alg) {
-    case JwsAlg::RS256:
-    case JwsAlg::RS384:
-      return KeyType::RSA;
-    case JwsAlg::ES256:
-      return KeyType::EC_P256;
-    case JwsAlg::ES384:
-      return KeyType::EC_P384;
-  }
-  return KeyType::RSA;
-}
 
 std::string with_header(std::string_view header_json, std::string_view rest = ".e30.AAAA") {
   return sa::base64url_encode(header_json) + std::string(rest);

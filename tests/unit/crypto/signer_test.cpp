@@ -10,19 +10,8 @@
 #include "test_keys.hpp"
 
 using namespace sa::crypto;
+using sa::crypto::test::key_for;
 using sa::crypto::test::shared_key;
-
-namespace {
-KeyType key_for(JwsAlg alg) {
-  switch (alg) {
-    case JwsAlg::RS256:
-    case JwsAlg::RS384: return KeyType::RSA;
-    case JwsAlg::ES256: return KeyType::EC_P256;
-    case JwsAlg::ES384: return KeyType::EC_P384;
-  }
-  return KeyType::RSA;
-}
-}  // namespace
 
 // ATFMT-1: access tokens are JWS signed with the server's key.
 TEST_CASE("a prepared signer's JWS verifies with its key, for every supported alg", "[signer]") {

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 
+#include "crypto/jws.hpp"
 #include "crypto/keys.hpp"
 
 namespace sa::crypto::test {
@@ -17,6 +18,17 @@ inline const PKey& shared_key(KeyType type) {
     it = cache.emplace(type, std::move(*key)).first;
   }
   return it->second;
+}
+
+// The key type that can sign and verify alg.
+inline KeyType key_for(JwsAlg alg) {
+  switch (alg) {
+    case JwsAlg::RS256:
+    case JwsAlg::RS384: return KeyType::RSA;
+    case JwsAlg::ES256: return KeyType::EC_P256;
+    case JwsAlg::ES384: return KeyType::EC_P384;
+  }
+  return KeyType::RSA;
 }
 
 // A key outside what generate_key allows (small RSA, other curves), built with raw EVP calls.

@@ -11,18 +11,10 @@
 #include "test_keys.hpp"
 
 using namespace sa::crypto;
+using sa::crypto::test::key_for;
 using sa::crypto::test::shared_key;
 
 namespace {
-KeyType key_for(JwsAlg alg) {
-  switch (alg) {
-    case JwsAlg::RS256:
-    case JwsAlg::RS384: return KeyType::RSA;
-    case JwsAlg::ES256: return KeyType::EC_P256;
-    case JwsAlg::ES384: return KeyType::EC_P384;
-  }
-  return KeyType::RSA;
-}
 
 ParsedJws signed_jws(JwsAlg alg) {
   auto compact = sign_compact(shared_key(key_for(alg)), {alg, "k1", "JWT"}, R"({"sub":"c"})");
