@@ -53,7 +53,7 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
                                                        clientauth::fetch_with(*c->fetcher));
   c->replay = std::make_unique<clientauth::SqliteReplayStore>(*c->database);
   WorkerPool* workers = c->workers.get();
-  // CAUTH-2: brute-force limits.
+  // SMART App Launch 2.2, Client Confidential Symmetric: MUST rate-limit brute force.
   const auto& limits = config.rate_limits;
   c->failed_auth_limits = std::make_unique<clientauth::FailedAuthLimits>(limits, clock, c->metrics);
   if (limits.enabled) {

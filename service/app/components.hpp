@@ -54,7 +54,8 @@ struct Components {
   std::unique_ptr<clientauth::JwksResolver> jwks;
   std::unique_ptr<clientauth::SqliteReplayStore> replay;
   std::unique_ptr<clientauth::FailedAuthLimits> failed_auth_limits;
-  // Registration attempts per address (CAUTH-2); null when rate_limits.enabled is false.
+  // Registration attempts per address (brute-force limit, SMART App Launch 2.2, Client
+  // Confidential Symmetric); null when rate_limits.enabled is false.
   std::unique_ptr<ratelimit::WindowLimiter> registration_limit;
   std::unique_ptr<clientauth::ClientAuthenticator> authenticator;
 

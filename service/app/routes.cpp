@@ -25,8 +25,9 @@ Endpoints register_routes(http::Router& router, Components& c) {
   // Registration (RFC 7591/7592).
   clients::register_registration_routes(
       router, {c.config, *c.clients, c.clock, c.random, c.initial_access_tokens, c.metrics});
+  // SMART App Launch 2.2, Client Confidential Symmetric: MUST rate-limit brute force.
   router.limit(Method::POST, clients::paths::kRegister,
-               {c.registration_limit.get(), "registration_per_ip", &c.metrics});  // CAUTH-2
+               {c.registration_limit.get(), "registration_per_ip", &c.metrics});
 
   // Token endpoint and its grants.
   endpoints.token = std::make_unique<oauth::TokenEndpoint>(*c.authenticator, c.metrics);

@@ -65,7 +65,8 @@ ClientAuthenticator::ClientAuthenticator(ClientAuthenticatorSettings settings,
       limits_(limits) {}
 
 // Audits and builds the error, and counts a failed authentication against the limits. Basic
-// failures carry the Basic challenge (RFC 6749 §5.2: 401); body-based ones answer 400 (CAUTH-11).
+// failures carry the Basic challenge (RFC 6749 §5.2: 401); body-based ones answer 400 (RFC 6749
+// §5.2; the ONC g10 kit expects 400).
 ClientAuthenticator::Result ClientAuthenticator::fail(const Attempt& at, AuthFailure reason,
                                                       AuthMethod method,
                                                       std::string_view client_id,
@@ -83,7 +84,8 @@ ClientAuthenticator::Result ClientAuthenticator::fail(const Attempt& at, AuthFai
                                  "client authentication: " + reason_text);
   if (error.code == oauth::ErrorCode::invalid_client) {
     if (via_basic) error.challenge = oauth::Challenge::basic;
-    if (limits_ != nullptr) limits_->record_failure(at.ip, client_id);  // CAUTH-2
+    // SMART App Launch 2.2, Client Confidential Symmetric: MUST rate-limit brute force.
+    if (limits_ != nullptr) limits_->record_failure(at.ip, client_id);
   }
   return unexpected(std::move(error));
 }
@@ -109,7 +111,8 @@ void ClientAuthenticator::authenticate(const http::Request& request, const oauth
     return done(fail(at, presented.error(), method, id));
   }
   Credentials c = std::move(*presented);
-  // CAUTH-2: over the failure budget, even a right credential is refused until the window ends.
+  // SMART App Launch 2.2, Client Confidential Symmetric (brute force): over the failure budget,
+  // even a right credential is refused until the window ends.
   if (auto refused = refusal(at, c.client_id)) return done(unexpected(std::move(*refused)));
   if (c.method == AuthMethod::private_key_jwt) {
     authenticate_assertion(std::move(at), std::move(c), std::move(done));
@@ -146,7 +149,7 @@ void ClientAuthenticator::authenticate_assertion(Attempt at, Credentials c, Done
     return fail(at, AuthFailure::BadAssertion, c.method, c.client_id, detail);
   };
   // RFC 7521 §4.2, SMART CCA: exactly the jwt-bearer type; anything else is invalid_client, 400
-  // (CAUTH-11: Inferno g10 requires 400 here).
+  // (RFC 6749 §5.2; the ONC g10 kit requires 400 here).
   if (c.assertion_type != kJwtBearerAssertionType) return done(bad(AssertionFailure::BadType));
   auto parsed = parse_assertion(c.assertion);
   if (!parsed) return done(bad(parsed.error()));
@@ -157,7 +160,8 @@ void ClientAuthenticator::authenticate_assertion(Attempt at, Credentials c, Done
     return done(bad(AssertionFailure::ClientIdMismatch));
   }
   c.client_id = *iss;
-  // CAUTH-2: now that the client is named, its own failure budget applies too.
+  // SMART App Launch 2.2, Client Confidential Symmetric (brute force): now that the client is
+  // named, its own failure budget applies too.
   if (auto refused = refusal(at, c.client_id)) return done(unexpected(std::move(*refused)));
   auto found = clients_.find(c.client_id);
   if (!found) {

@@ -3,7 +3,8 @@
 // none (public clients). Checks the presented method against the registration, audits every
 // failure with its exact reason (never with a secret or an assertion), and answers with
 // oauth::Error values that tell the client only "client authentication failed". Failed attempts
-// count against FailedAuthLimits (CAUTH-2).
+// count against FailedAuthLimits (SMART App Launch 2.2, Client Confidential Symmetric: MUST
+// rate-limit brute force).
 #pragma once
 
 #include <cstdint>

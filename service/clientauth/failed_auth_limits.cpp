@@ -23,7 +23,8 @@ std::optional<oauth::Error> FailedAuthLimits::refusal(std::string_view ip,
                                                       std::string_view client_id,
                                                       std::string_view route) const {
   if (!enabled_) return std::nullopt;
-  // CAUTH-2 (SMART CCS: MUST rate-limit brute force); RFC 6585 §4: 429 with Retry-After.
+  // SMART App Launch 2.2, Client Confidential Symmetric: MUST rate-limit brute force;
+  // RFC 6585 §4: 429 with Retry-After.
   auto by_ip = per_ip_.check(ratelimit::address_key(ip));
   if (!by_ip.allowed) {
     ratelimit::report_refusal(metrics_, "failed_auth_per_ip", ip, client_id, route);

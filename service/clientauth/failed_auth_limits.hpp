@@ -1,8 +1,8 @@
-// CAUTH-2: brute-force limits on client authentication. Failed attempts are counted per peer
-// address (an IPv6 /64, see ratelimit/address_key.hpp) and per client_id; once either is over its
-// budget every attempt is refused (429) before any credential is checked, so guessing stops even
-// when a guess would be right. The counting is ratelimit::WindowLimiter's; this class only knows
-// which keys to count.
+// Brute-force limits on client authentication (SMART App Launch 2.2, Client Confidential Symmetric:
+// MUST rate-limit brute force). Failed attempts are counted per peer address (an IPv6 /64, see
+// ratelimit/address_key.hpp) and per client_id; once either is over its budget every attempt is
+// refused (429) before any credential is checked, so guessing stops even when a guess would be
+// right. The counting is ratelimit::WindowLimiter's; this class only knows which keys to count.
 #pragma once
 
 #include <optional>

@@ -95,8 +95,8 @@ void JwksResolver::fetched(const std::string& uri, net::FetchResult result) {
     if (result.status == net::FetchStatus::ok) {
       auto parsed = crypto::parse_jwks(result.body);
       if (parsed) {
-        // CAUTH-10: never cache longer than Cache-Control allows; a default when it is silent,
-        // and our own ceiling.
+        // SMART App Launch 2.2, Client Confidential Asymmetric: never cache longer than
+        // Cache-Control allows; a default when it is silent, and our own ceiling.
         std::int64_t ttl = result.max_age ? *result.max_age : settings_.jwks_default_cache_s;
         ttl = std::min<std::int64_t>(ttl, settings_.jwks_max_cache_s);
         entry.keys = std::make_shared<const crypto::JwkSet>(std::move(*parsed));

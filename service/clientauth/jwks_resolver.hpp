@@ -1,7 +1,8 @@
 // Finds the public keys a client signs its assertions with: its inline JWKS (parsed once per
 // client and document), or its jwks_uri, fetched through an injected function and cached no longer
-// than Cache-Control allows (SMART CCA; CAUTH-10). One fetch in flight per URI; an unknown kid
-// triggers at most one refetch, and not more than once per refetch interval per URI.
+// than Cache-Control allows (SMART App Launch 2.2, Client Confidential Asymmetric). One fetch
+// in flight per URI; an unknown kid triggers at most one refetch, and not more than once per
+// refetch interval per URI.
 #pragma once
 
 #include <cstdint>

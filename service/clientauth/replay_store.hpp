@@ -1,6 +1,6 @@
 // Remembers the jti of every accepted client assertion through the last second that assertion
-// could be accepted, so a replayed assertion is refused (RFC 7523 §3 item 7; CAUTH-6), also
-// after a restart. ReplayStore is the narrow
+// could be accepted, so a replayed assertion is refused (RFC 7523 §3 item 7; SMART App Launch
+// 2.2, Client Confidential Asymmetric), also after a restart. ReplayStore is the narrow
 // interface client authentication needs; SqliteReplayStore keeps SHA-256 hashes of jtis.
 #pragma once
 

@@ -66,7 +66,8 @@ std::optional<oauth::Error> check_redirect_uris(const ClientMetadata& m) {
   return std::nullopt;
 }
 
-// SMART client-confidential-asymmetric (REG-3): every key usable, with kty and kid, public only.
+// SMART App Launch 2.2, Client Confidential Asymmetric: every key usable, with kty and kid, public
+// only.
 std::optional<oauth::Error> check_jwks(const std::string& jwks) {
   auto set = crypto::parse_jwks(jwks);
   if (!set) return bad_metadata("jwks: " + crypto::describe(set.error()));

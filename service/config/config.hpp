@@ -129,9 +129,10 @@ struct ClientAuthSettings {
   std::string jwks_ca_file;  // CA bundle for jwks_uri fetches; empty = system store
 };
 
-// CAUTH-2: brute-force limits. Failed client authentication at the token endpoint is counted per
-// peer address and per client_id; once either is over budget every attempt, even a correct one,
-// is answered 429 until its window closes. Registration counts every attempt per address.
+// Brute-force limits (SMART App Launch 2.2, Client Confidential Symmetric: MUST rate-limit brute
+// force). Failed client authentication at the token endpoint is counted per peer address and per
+// client_id; once either is over budget every attempt, even a correct one, is answered 429 until
+// its window closes. Registration counts every attempt per address.
 struct RateLimitSettings {
   bool enabled = true;
   std::uint32_t window_s = 60;

@@ -30,7 +30,7 @@ void decorate(Response& res, const Decoration& d) {
   if (d.tls) res.set("Strict-Transport-Security", "max-age=31536000");
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "no-referrer");
-  // RFC 6749 §5.1 (TOKEN-7) and RFC 7591 §3.2.1: a response carrying a token or a secret is
+  // RFC 6749 §5.1 and RFC 7591 §3.2.1: a response carrying a token or a secret is
   // Cache-Control: no-store, Pragma: no-cache. This is the only place that sets them: the token
   // and registrar routes are registered non-cacheable and rely on it, so no handler writes them
   // and none can loosen them (a handler's own Cache-Control is overridden). An error is never
@@ -180,7 +180,8 @@ void Router::dispatch(Request& req, Responder done) const {
     done(std::move(res));
   });
   if (const RouteRateLimit& limit = found->options.rate_limit; limit.limiter != nullptr) {
-    // CAUTH-2: every attempt counts. RFC 6585 §4: 429 says how long to wait in Retry-After;
+    // SMART App Launch 2.2, Client Confidential Symmetric: MUST rate-limit brute force; every
+    // attempt counts. RFC 6585 §4: 429 says how long to wait in Retry-After;
     // RFC 6749 has no such code, so the body reuses temporarily_unavailable.
     auto verdict = limit.limiter->acquire(ratelimit::address_key(req.remote_addr));
     if (!verdict.allowed) {

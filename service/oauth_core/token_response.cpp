@@ -13,7 +13,7 @@ http::Response token_response(const TokenResponse& body) {
   w.String(body.access_token.c_str(), static_cast<rapidjson::SizeType>(body.access_token.size()));
   w.Key("token_type");
   w.String("Bearer");
-  w.Key("expires_in");  // TOKEN-6: a JSON number
+  w.Key("expires_in");  // SMART App Launch 2.2, App Launch: a JSON number
   w.Int64(body.expires_in);
   w.Key("scope");
   w.String(body.scope.c_str(), static_cast<rapidjson::SizeType>(body.scope.size()));
@@ -27,7 +27,8 @@ http::Response token_response(const TokenResponse& body) {
     w.String(body.id_token->c_str(), static_cast<rapidjson::SizeType>(body.id_token->size()));
   }
   w.EndObject();
-  // TOKEN-7: no-store and no-cache are set by the router for the (non-cacheable) token route.
+  // RFC 6749 §5.1: no-store and no-cache are set by the router for the (non-cacheable) token
+  // route.
   return http::Response::json(200, std::string(buf.GetString(), buf.GetSize()));
 }
 

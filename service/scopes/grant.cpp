@@ -150,7 +150,8 @@ class AccessIndex {
 
 std::optional<ResourceScope> intersect(const ResourceScope& a, const ResourceScope& b) {
   if (a.context != b.context) return std::nullopt;
-  // SCOPE-6: `*` means every type, so it narrows to the other side's type.
+  // SMART App Launch 2.2, Scopes (wildcard): `*` means every type, so it narrows to the other
+  // side's type.
   std::string type;
   if (a.type == "*") {
     type = b.type;
@@ -161,7 +162,8 @@ std::optional<ResourceScope> intersect(const ResourceScope& a, const ResourceSco
   }
   Permissions permissions = a.permissions & b.permissions;
   if (permissions == 0) return std::nullopt;
-  // SCOPE-4: a query constraint only narrows; two different constraints are not combined.
+  // SMART App Launch 2.2, finer-grained constraints: a query constraint only narrows; two
+  // different constraints are not combined.
   std::string query;
   if (a.query.empty() || a.query == b.query) {
     query = b.query;
@@ -183,14 +185,16 @@ bool subsumes(const ResourceScope& wide, const ResourceScope& narrow) {
          (wide.query.empty() || wide.query == narrow.query);
 }
 
-// SCOPE-10 / BACKEND-3: granted = requested ∩ ceiling, never more than either.
+// SMART App Launch 2.2, Scopes (scopes only delegate) and Backend Services (pre-authorized
+// policy): granted = requested ∩ ceiling, never more than either.
 std::vector<Scope> grant(const std::vector<Scope>& requested, const std::vector<Scope>& ceiling) {
   const CeilingIndex index(ceiling);
   // Candidates in request order and, for one requested scope, in ceiling order.
   std::vector<Scope> candidates;
   for (const Scope& want : requested) {
     if (want.kind != ScopeKind::Resource) {
-      // SCOPE-8: granted non-resource scopes are echoed exactly as requested.
+      // Granted non-resource scopes are echoed exactly as requested (the ONC g10 kit checks
+      // for openid, fhirUser, launch and offline_access in the returned scope).
       if (index.has_other(want.text)) candidates.push_back(want);
       continue;
     }

@@ -1,6 +1,7 @@
 // What a client may actually get: the requested scopes intersected with a ceiling (the client's
 // registered scope, later also the user's choice and permissions). Scopes only ever narrow
-// (SCOPE-10, BACKEND-3). Pure functions over parsed scopes; no policy about which kinds a grant
+// (SMART App Launch 2.2, Scopes: scopes only delegate; Backend Services: the client's
+// pre-authorized policy). Pure functions over parsed scopes; no policy about which kinds a grant
 // type accepts (client_credentials rejecting non-system scopes is the grant's business).
 #pragma once
 

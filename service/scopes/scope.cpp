@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::string_view kPermissionLetters = "cruds";
 
-// SMART App Launch 2.2 "Scopes for requesting context data" and "identity data"; SCOPE-11.
+// SMART App Launch 2.2 "Scopes for requesting context data" and "identity data".
 constexpr std::array<std::string_view, 8> kNamedScopes = {
     "openid",         "fhirUser",         "profile",        "launch",
     "launch/patient", "launch/encounter", "offline_access", "online_access",
@@ -59,8 +59,9 @@ std::optional<Context> context_of(std::string_view name) {
   return std::nullopt;
 }
 
-// SCOPE-2: v1 names; SCOPE-1/SCOPE-3: a v2 suffix is a non-empty subset of "cruds" in that
-// order, so `.dus`, `.rr` and `.unknownAction` are rejected.
+// SMART App Launch 2.2, Scopes: v1 names (.read, .write, .*); a v2 suffix is a non-empty subset
+// of "cruds" in that order, so `.dus`, `.rr` and `.unknownAction` are rejected (the spec lets a
+// server reject out-of-order or undefined suffixes).
 bool parse_permissions(std::string_view text, Permissions& perms, Syntax& syntax) {
   constexpr std::array<std::pair<std::string_view, Permissions>, 3> kV1Names = {
       {{"read", kV1Read}, {"write", kV1Write}, {"*", kAllPermissions}}};
@@ -98,7 +99,8 @@ Expected<Scope, ScopeError> parse_resource_scope(std::string_view token, Context
   if (dot == std::string_view::npos) return unexpected(error(token, "missing permissions"));
   std::string_view type = rest.substr(0, dot);
   std::string_view perms = rest.substr(dot + 1);
-  // SCOPE-3: BDT expects `system/UnknownResource.read` to be invalid_scope.
+  // SMART App Launch 2.2, Scopes: a server may reject unknown resource types; BDT expects
+  // `system/UnknownResource.read` to be invalid_scope.
   if (type != "*" && !is_r4_resource_type(type)) {
     return unexpected(error(token, "unknown resource type " + quoted(type)));
   }
@@ -161,7 +163,8 @@ Expected<Scope, ScopeError> parse_scope(std::string_view token) {
 }
 
 Expected<std::vector<Scope>, ScopeError> parse_scope_string(std::string_view scope) {
-  // BACKEND-2 / SCOPE-3: BDT expects an empty scope to be invalid_scope.
+  // SMART App Launch 2.2, Backend Services: scope is required; BDT expects an empty scope to be
+  // invalid_scope.
   if (scope.empty()) return unexpected(error("", "no scope requested"));
   // Bounded before anything is split or parsed (see kMaxScopeTokens).
   if (scope.size() > kMaxScopeBytes) {
@@ -192,7 +195,8 @@ std::string to_string(const ResourceScope& scope) {
   out += '/';
   out += scope.type;
   out += '.';
-  // SCOPE-2: v1 requested, v1 returned, when the permissions have a v1 name.
+  // SMART App Launch 2.2, Scopes (v1 compatibility): v1 requested, v1 returned, when the
+  // permissions have a v1 name.
   if (scope.syntax == Syntax::v1 && scope.permissions == kV1Read) {
     out += "read";
   } else if (scope.syntax == Syntax::v1 && scope.permissions == kV1Write) {
@@ -200,14 +204,15 @@ std::string to_string(const ResourceScope& scope) {
   } else if (scope.syntax == Syntax::v1 && scope.permissions == kAllPermissions) {
     out += '*';
   } else {
-    // SCOPE-7: one factored suffix (`.rs`), never `.r` + `.s`.
+    // SMART App Launch 2.2, Scopes: scope equivalence; one factored suffix (`.rs`), never `.r` +
+    // `.s`.
     for (std::size_t i = 0; i < kPermissionLetters.size(); ++i) {
       if (scope.permissions & (1u << i)) out += kPermissionLetters[i];
     }
   }
   if (!scope.query.empty()) {
     out += '?';
-    out += scope.query;  // SCOPE-4: echoed verbatim
+    out += scope.query;  // SMART App Launch 2.2, finer-grained constraints: echoed verbatim
   }
   return out;
 }

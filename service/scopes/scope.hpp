@@ -71,8 +71,9 @@ Expected<Scope, ScopeError> parse_scope(std::string_view token);
 // kMaxScopeTokens tokens or kMaxScopeBytes bytes is an error before any token is parsed.
 Expected<std::vector<Scope>, ScopeError> parse_scope_string(std::string_view scope);
 
-// A resource scope in the syntax it carries, factored (SCOPE-7): `system/*.read` stays v1,
-// `system/*.rs` stays v2; v1 is used only when the permissions have a v1 name. Other kinds: text.
+// A resource scope in the syntax it carries, factored (SMART App Launch 2.2, Scopes: scope
+// equivalence): `system/*.read` stays v1, `system/*.rs` stays v2; v1 is used only when the
+// permissions have a v1 name. Other kinds: text.
 std::string to_string(const ResourceScope& scope);
 std::string to_string(const Scope& scope);
 // Space-separated to_string() of each scope.

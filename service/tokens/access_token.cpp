@@ -71,7 +71,8 @@ Expected<IssuedAccessToken, std::string> AccessTokenIssuer::issue(
   w.Key("exp");
   w.Int64(token.expires_at);
   string_member(w, "jti", token.jti);
-  // SMART App Launch 2.2: launch context by reference (ids only) keeps the token small (ATFMT-1).
+  // SMART App Launch 2.2, Scopes and Launch Context: launch context by reference (ids only)
+  // keeps the token small.
   optional_member(w, "patient", request.context.patient);
   optional_member(w, "encounter", request.context.encounter);
   optional_member(w, "fhirUser", request.context.fhir_user);

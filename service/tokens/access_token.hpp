@@ -1,4 +1,4 @@
-// Issues signed JWT access tokens per RFC 9068 (ATFMT-1): header typ "at+jwt", alg and kid of
+// Issues signed JWT access tokens per RFC 9068 §2.1/§2.2: header typ "at+jwt", alg and kid of
 // the KeyRing's current signer, claims iss, sub, aud, client_id, scope, iat, exp, jti, plus the
 // SMART launch context claims when given. It neither decides the scope nor records the token:
 // the grant does both (TokenStore).
@@ -45,7 +45,7 @@ struct IssuedAccessToken {
   std::string scope;
 };
 
-// Random bytes in a jti: 128 bits, so ids are unguessable and never collide (ATFMT-2).
+// Random bytes in a jti: 128 bits, so ids are unguessable and never collide (RFC 6749 §10.10).
 inline constexpr std::size_t kJtiBytes = 16;
 
 class AccessTokenIssuer {
