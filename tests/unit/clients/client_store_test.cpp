@@ -28,11 +28,7 @@ ClientRecord record(std::string id, bool is_static = false) {
 
 struct Fixture {
   store::test::TempDir dir;
-  std::unique_ptr<store::Database> db = [this] {
-    auto opened = store::Database::open(store::test::settings_in(dir));
-    if (!opened) throw std::runtime_error(opened.error());
-    return std::move(*opened);
-  }();
+  std::unique_ptr<store::Database> db = store::test::open_database(dir);
   SqliteClientStore clients{*db};
 
   StoreStatus insert(ClientRecord r) {

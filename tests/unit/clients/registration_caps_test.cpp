@@ -31,11 +31,7 @@ ClientRecord backend(std::string id, std::string scope, std::optional<std::strin
 
 struct Fixture {
   store::test::TempDir dir;
-  std::unique_ptr<store::Database> db = [this] {
-    auto opened = store::Database::open(store::test::settings_in(dir));
-    if (!opened) throw std::runtime_error(opened.error());
-    return std::move(*opened);
-  }();
+  std::unique_ptr<store::Database> db = store::test::open_database(dir);
   FakeClock clock{1000};
   SqliteClientStore rows{*db};
   CachedClientStore clients{rows, clock, 3600};

@@ -12,11 +12,7 @@ namespace {
 
 struct Fixture {
   store::test::TempDir dir;
-  std::unique_ptr<store::Database> db = [this] {
-    auto opened = store::Database::open(store::test::settings_in(dir));
-    if (!opened) throw std::runtime_error(opened.error());
-    return std::move(*opened);
-  }();
+  std::unique_ptr<store::Database> db = store::test::open_database(dir);
   SqliteClientStore clients{*db};
   config::Config config;
   FakeClock clock{1'700'000'000};

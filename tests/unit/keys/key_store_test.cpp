@@ -19,11 +19,7 @@ SigningKeyRecord key(std::string kid, std::string alg, std::int64_t created_at) 
 
 struct KeyStoreFixture {
   test::TempDir dir;
-  std::unique_ptr<Database> db = [this] {
-    auto opened = Database::open(test::settings_in(dir));  // the embedded migrations
-    if (!opened) throw std::runtime_error(opened.error());
-    return std::move(*opened);
-  }();
+  std::unique_ptr<Database> db = test::open_database(dir);
   SqliteKeyStore store{*db};
 
   StoreStatus add(SigningKeyRecord record) {

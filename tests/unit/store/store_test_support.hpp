@@ -8,11 +8,13 @@
 #include <filesystem>
 #include <functional>
 #include <future>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "config/config.hpp"
 #include "store/connection.hpp"
+#include "store/database.hpp"
 #include "store/status.hpp"
 
 namespace sa::store::test {
@@ -41,6 +43,14 @@ inline config::StoreSettings settings_in(const TempDir& dir, const std::string& 
   settings.path = dir.file(name);
   settings.read_connections = 2;
   return settings;
+}
+
+// A Database in a file under dir with the embedded migrations; throws (failing the test) if it
+// cannot be opened.
+inline std::unique_ptr<Database> open_database(const TempDir& dir) {
+  auto opened = Database::open(settings_in(dir));
+  if (!opened) throw std::runtime_error(opened.error());
+  return std::move(*opened);
 }
 
 // Starts an asynchronous write with the given DoneFn and waits for its outcome.
