@@ -13,10 +13,7 @@ using namespace sa::test;
 namespace {
 
 const std::string kIat(40, 'K');
-const std::string kYaml =
-    "registration:\n  initial_access_tokens:\n    - token: " + kIat +
-    "\n      max_scope: system/*.rs\n      description: durability e2e\n"
-    "tokens:\n  client_credentials_auth_methods: [private_key_jwt, client_secret_basic]\n";
+const std::string kYaml = backend_config(kIat, "system/*.rs");
 
 }  // namespace
 

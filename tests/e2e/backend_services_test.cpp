@@ -85,11 +85,8 @@ struct Registered {
 // token, and the secret methods must be turned on for client_credentials (as the demo config
 // does). Every test here registers with this token on a service configured so.
 const std::string kIat = "backend-services-e2e-initial-access-token";
-const std::string kBackend =
-    "registration:\n  initial_access_tokens:\n    - token: " + kIat +
-    "\n      max_scope: system/*.cruds\n      description: backend services e2e\n"
-    "tokens:\n  client_credentials_auth_methods: [private_key_jwt, client_secret_basic, "
-    "client_secret_post]\n";
+const std::string kBackend = backend_config(
+    kIat, "system/*.cruds", "private_key_jwt, client_secret_basic, client_secret_post");
 
 Registered register_client(HttpsClient& client, const std::string& metadata) {
   auto res = client.request(

@@ -15,10 +15,7 @@ namespace {
 const std::string kIat(40, 'W');
 // A token wide enough to register the client the old hole would have let in, and the secret
 // methods turned on for client_credentials so the test needs no signing key.
-const std::string kYaml =
-    "registration:\n  initial_access_tokens:\n    - token: " + kIat +
-    "\n      max_scope: system/*.cruds\n      description: caps e2e\n"
-    "tokens:\n  client_credentials_auth_methods: [private_key_jwt, client_secret_basic]\n";
+const std::string kYaml = backend_config(kIat, "system/*.cruds");
 
 struct Registered {
   std::string client_id, client_secret, registration_access_token, registration_path;

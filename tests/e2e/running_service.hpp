@@ -24,6 +24,17 @@ struct RunningService {
   std::unique_ptr<HttpsClient> client;
 };
 
+// Config for backend-services tests (CONTRACT "Registration policy"): one initial access token
+// whose cap is max_scope, and client_credentials open to the given methods (the demo config
+// turns the secret methods on the same way).
+inline std::string backend_config(
+    const std::string& iat, const std::string& max_scope,
+    const std::string& methods = "private_key_jwt, client_secret_basic") {
+  return "registration:\n  initial_access_tokens:\n    - token: " + iat +
+         "\n      max_scope: " + max_scope + "\n      description: e2e\n"
+         "tokens:\n  client_credentials_auth_methods: [" + methods + "]\n";
+}
+
 inline rapidjson::Document parse_json(const std::string& body) {
   rapidjson::Document doc;
   doc.Parse(body.c_str(), body.size());
