@@ -139,6 +139,12 @@ struct RateLimitSettings {
   std::uint32_t failed_auth_per_ip = 50;
   std::uint32_t failed_auth_per_client = 20;
   std::uint32_t registration_per_ip = 20;
+  // Failed logins on the authorize pages, per username and per address (back-off: over budget,
+  // every attempt is refused until the window closes, a correct password included).
+  std::uint32_t failed_login_per_user = 5;
+  std::uint32_t failed_login_per_ip = 30;
+  // EHR launch API calls with a wrong key, per address.
+  std::uint32_t failed_launch_auth_per_ip = 20;
   std::uint32_t max_tracked_keys = 100'000;  // per limit; the least recently seen key goes first
 };
 
@@ -147,6 +153,68 @@ struct TokenSettings {
   // How a client_credentials client may authenticate. SMART Backend Services: the client SHALL
   // register a public key set, so private_key_jwt only unless the operator adds secret methods.
   std::vector<std::string> client_credentials_auth_methods = {"private_key_jwt"};
+};
+
+// CONTRACT "User directory adapter": who users are and what they may delegate comes from the
+// EHR, through one of two adapters.
+enum class DirectoryAdapter { builtin, http };
+
+struct BuiltinDirectorySettings {
+  // Users (argon2id password hashes), patients and encounters; see config/demo-directory.yaml.
+  std::string file = "config/demo-directory.yaml";
+  std::uint32_t password_threads = 1;  // threads verifying argon2id hashes, off the I/O threads
+};
+
+struct HttpDirectorySettings {
+  std::string base_url;           // https://..., no trailing slash; required with adapter http
+  std::string bearer_token;       // sent as Authorization: Bearer (usually ${ENV}); or a cert:
+  std::string client_cert_file;   // PEM client certificate for mutual TLS
+  std::string client_key_file;    // PEM key for client_cert_file; set both or neither
+  std::string ca_file;            // CA bundle the directory's certificate must chain to; "" = system
+  std::uint32_t timeout_ms = 3'000;            // each call, whole: connect, TLS, request, answer
+  std::uint32_t max_response_bytes = 256 * 1024;
+  // The directory usually sits on a private network. Which addresses it may resolve to is the
+  // operator's explicit choice, separate from the SSRF guard for client URLs.
+  bool allow_private_addresses = true;  // RFC 1918, unique-local, link-local...
+  bool allow_loopback = false;          // 127.0.0.0/8, ::1 (then plain http:// too)
+  std::uint32_t user_cache_s = 60;      // find_user answers kept this long; 0 = no cache
+  std::uint32_t user_cache_entries = 1'000;
+};
+
+struct DirectorySettings {
+  DirectoryAdapter adapter = DirectoryAdapter::builtin;
+  BuiltinDirectorySettings builtin;
+  HttpDirectorySettings http;
+};
+
+// CONTRACT "EHR launch-context API" (POST /auth/launch).
+struct LaunchSettings {
+  // The EHR's Bearer key for POST /auth/launch, >= 32 characters (usually ${ENV}). Empty and
+  // generate false: the launch API answers 401 to everyone.
+  std::string ehr_api_key;
+  bool generate_ehr_api_key = false;  // generated on first start, kept in <data_dir>/ehr_api_key
+  std::uint32_t expires_in_s = 300;   // a launch not used by then is refused
+  // smart_style_url for launches that do not give one; "" = this server's /smart-style.json.
+  std::string default_smart_style_url;
+};
+
+// The authorization endpoint (RFC 6749 §4.1, SMART App Launch 2.2 "App Launch").
+struct AuthorizeSettings {
+  // `aud` values accepted besides smart.fhir_base_url (other FHIR bases this server serves).
+  std::vector<std::string> accepted_fhir_base_urls;
+  std::uint32_t code_lifetime_s = 60;          // RFC 6749 §4.1.2: short-lived, at most 60
+  std::uint32_t transaction_lifetime_s = 900;  // login, pickers and consent must finish by then
+  std::uint32_t session_lifetime_s = 28'800;   // a login is reused for at most this long
+  std::uint32_t session_idle_timeout_s = 1'800;  // ... and ends after this long unused
+  bool remember_consent = true;  // skip the consent page when a past approval covers the request
+};
+
+// Server-rendered HTML pages (login, pickers, consent, errors).
+struct PageSettings {
+  // Files here named like a built-in template (login.mustache, ...) replace it; "" = built-ins.
+  std::string template_dir;
+  // Content-Security-Policy frame-ancestors sources, e.g. [https://ehr.example.com]; [] = 'none'.
+  std::vector<std::string> frame_ancestors;
 };
 
 enum class LogLevel { trace, debug, info, warn, error };
@@ -167,6 +235,10 @@ struct Config {
   ClientAuthSettings client_auth;
   RateLimitSettings rate_limits;
   TokenSettings tokens;
+  DirectorySettings directory;
+  LaunchSettings launch;
+  AuthorizeSettings authorize;
+  PageSettings pages;
   LogSettings log;
 };
 
