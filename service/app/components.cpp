@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "app/paths.hpp"
+#include "util/cpus.hpp"
 #include "clients/registration_caps.hpp"
 #include "clients/static_clients.hpp"
 #include "obs/log.hpp"
@@ -41,7 +42,7 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
 
   // Signing after an asynchronous step (replay commit, jwks_uri fetch) runs here, never on the
   // store's writer thread or the fetch thread.
-  c->workers = std::make_unique<WorkerPool>(std::max(1u, std::thread::hardware_concurrency()));
+  c->workers = std::make_unique<WorkerPool>(usable_cpus());
   const auto& ca = config.client_auth;
   try {
     c->fetcher = std::make_unique<net::Fetcher>(net::FetcherSettings{

@@ -24,6 +24,7 @@
 
 #include "crypto/random.hpp"
 #include "http/wire.hpp"
+#include "util/cpus.hpp"
 #include "obs/log.hpp"
 
 namespace sa::http {
@@ -98,7 +99,7 @@ struct Server::Impl {
   }
 
   static config::ServerSettings resolve_threads(config::ServerSettings s) {
-    if (s.threads == 0) s.threads = std::max(1u, std::thread::hardware_concurrency());
+    if (s.threads == 0) s.threads = usable_cpus();
     return s;
   }
 
