@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <set>
 #include <utility>
 
@@ -333,7 +334,28 @@ void read_rate_limits(MapReader& in, RateLimitSettings& out) {
   in.uint("failed_auth_per_ip", out.failed_auth_per_ip, {1, 1'000'000});
   in.uint("failed_auth_per_client", out.failed_auth_per_client, {1, 1'000'000});
   in.uint("registration_per_ip", out.registration_per_ip, {1, 1'000'000});
+  in.uint("failed_login_per_user", out.failed_login_per_user, {1, 1'000'000});
+  in.uint("failed_login_per_ip", out.failed_login_per_ip, {1, 1'000'000});
   in.uint("max_tracked_keys", out.max_tracked_keys, {1, 10'000'000});
+}
+
+void read_pages(MapReader& in, PageSettings& out) {
+  in.scalar("template_dir", {"a directory", [&](const std::string& text) {
+                               std::error_code ec;
+                               if (!text.empty() && !std::filesystem::is_directory(text, ec)) {
+                                 return std::optional<std::string>("must be an existing directory");
+                               }
+                               out.template_dir = text;
+                               return std::optional<std::string>();
+                             }});
+  // CSP 3 frame-ancestors: the EHR that embeds the pages in an iframe (RFC 9700 §4.16).
+  in.list("frame_ancestors", out.frame_ancestors,
+          {"https:// origins or 'self'", [](const std::string& text) -> std::optional<std::string> {
+             if (text == "'self'") return std::nullopt;
+             if (text == "self") return "write \"'self'\" (YAML reads 'self' as self)";
+             if (text.rfind("https://", 0) != 0) return "";
+             return url::check_origin(text);
+           }});
 }
 
 void read_tokens(MapReader& in, const LoadContext& context, TokenSettings& out) {
@@ -389,6 +411,7 @@ void read_config(const YAML::Node& root, const LoadContext& context, Config& con
   in.section("rate_limits", [&](MapReader& s) { read_rate_limits(s, config.rate_limits); });
   in.section("tokens", [&](MapReader& s) { read_tokens(s, context, config.tokens); });
   check_static_client_credentials(context, config, client_paths);
+  in.section("pages", [&](MapReader& s) { read_pages(s, config.pages); });
   in.section("log", [&](MapReader& s) { read_log(s, config.log); });
   in.report_unknown_keys();
 }
