@@ -20,6 +20,7 @@ RUN apt-get update \
  && chown smart-auth /var/lib/smart-auth
 COPY --from=build /src/build/smart-auth /usr/local/bin/smart-auth
 COPY docker/smart-auth.yaml /etc/smart-auth/smart-auth.yaml
+COPY config/demo-directory.yaml /etc/smart-auth/demo-directory.yaml
 USER smart-auth
 VOLUME /var/lib/smart-auth
 EXPOSE 8443

@@ -2,12 +2,14 @@
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <iostream>
 #include <optional>
 
 #include "app/components.hpp"
@@ -15,6 +17,8 @@
 #include "app/tls_material.hpp"
 #include "config/loader.hpp"
 #include "crypto/files.hpp"
+#include "crypto/random.hpp"
+#include "directory/password_hash.hpp"
 #include "http/server.hpp"
 #include "keys/key_ring.hpp"
 #include "obs/log.hpp"
@@ -138,9 +142,58 @@ int rotate_keys(const config::Config& config) {
   return kOk;
 }
 
+// One line from stdin without its line ending; on a terminal, prompted on stderr and not echoed.
+std::optional<std::string> read_password_line(const char* prompt) {
+  const bool tty = isatty(STDIN_FILENO) != 0;
+  termios saved{};
+  if (tty) {
+    std::fprintf(stderr, "%s", prompt);
+    if (tcgetattr(STDIN_FILENO, &saved) == 0) {
+      termios quiet = saved;
+      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+      tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+  }
+  std::string line;
+  const bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::fprintf(stderr, "\n");
+  }
+  if (!got) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+// Prints an argon2id hash for directory.builtin's password_hash. The password never reaches a
+// log or the terminal.
+int hash_password() {
+  auto password = read_password_line("Password: ");
+  if (!password || password->empty()) {
+    std::fprintf(stderr, "smart-auth: hash-password: no password on stdin\n");
+    return kFailed;
+  }
+  if (isatty(STDIN_FILENO) != 0) {
+    auto again = read_password_line("Again: ");
+    if (!again || *again != *password) {
+      std::fprintf(stderr, "smart-auth: hash-password: the passwords differ\n");
+      return kFailed;
+    }
+  }
+  crypto::OpenSslRandom random;
+  auto hash = directory::hash_password(*password, directory::kDefaultArgon2Params, random);
+  if (!hash) {
+    std::fprintf(stderr, "smart-auth: hash-password: %s\n", hash.error().c_str());
+    return kFailed;
+  }
+  std::printf("%s\n", hash->c_str());
+  return kOk;
+}
+
 }  // namespace
 
 int run(const Options& options) {
+  if (options.command == Command::hash_password) return hash_password();
   auto config = load(options.config_path);
   if (!config) return kBadConfig;
   if (options.command == Command::check_config) {
@@ -152,6 +205,7 @@ int run(const Options& options) {
     case Command::serve: return serve(*config, options.ready_file);
     case Command::rotate_keys: return rotate_keys(*config);
     case Command::check_config: return kOk;
+    case Command::hash_password: return kFailed;  // handled above, before the config
   }
   return kFailed;
 }

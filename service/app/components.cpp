@@ -6,6 +6,7 @@
 #include "util/cpus.hpp"
 #include "clients/registration_caps.hpp"
 #include "clients/static_clients.hpp"
+#include "directory/builtin_directory.hpp"
 #include "obs/log.hpp"
 #include "tokens/token_store.hpp"
 
@@ -69,10 +70,23 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
       *c->clients, *c->jwks, *c->replay, clock,
       [workers](std::function<void()> task) { workers->post(std::move(task)); },
       c->failed_auth_limits.get());
+
+  switch (config.directory.adapter) {
+    case config::DirectoryAdapter::builtin: {
+      auto builtin = directory::BuiltinDirectory::load(config.directory.builtin);
+      if (!builtin) return unexpected(builtin.error());
+      c->directory = std::move(builtin).value();
+      break;
+    }
+    case config::DirectoryAdapter::http:
+      // HOOK (issue 7, http adapter): c->directory = <the http adapter over a Fetcher>;
+      break;
+  }
   return c;
 }
 
 void Components::shutdown() {
+  directory.reset();  // pending password checks finish and answer (into the store, the workers)
   fetcher.reset();    // pending fetches complete with shut_down
   database->close();  // queued writes commit; their callbacks answer
   workers->stop();    // queued work finishes; later posts run inline

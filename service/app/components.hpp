@@ -1,6 +1,6 @@
 // Everything the service is made of, built once at start-up from the config in dependency
-// order, and taken down in the one order that lets late callbacks finish: fetcher, then the
-// store's writer, then the worker pool (see shutdown()).
+// order, and taken down in the one order that lets late callbacks finish: the user directory,
+// fetcher, then the store's writer, then the worker pool (see shutdown()).
 #pragma once
 
 #include <memory>
@@ -15,6 +15,7 @@
 #include "clients/sqlite_client_store.hpp"
 #include "config/config.hpp"
 #include "crypto/random.hpp"
+#include "directory/directory.hpp"
 #include "keys/key_ring.hpp"
 #include "net/fetcher.hpp"
 #include "obs/metrics.hpp"
@@ -58,6 +59,8 @@ struct Components {
   // Confidential Symmetric); null when rate_limits.enabled is false.
   std::unique_ptr<ratelimit::WindowLimiter> registration_limit;
   std::unique_ptr<clientauth::ClientAuthenticator> authenticator;
+  // The EHR's user directory (CONTRACT "User directory adapter"), per directory.adapter.
+  std::unique_ptr<directory::Directory> directory;
 
  private:
   Components(const config::Config& c, const Clock& k) : config(c), clock(k) {}

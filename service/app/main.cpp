@@ -2,6 +2,7 @@
 //   smart-auth [--config PATH] [--ready-file PATH]   serve (default config/smart-auth.yaml)
 //   smart-auth --check-config PATH                   validate the config and exit (0 ok, 2 bad)
 //   smart-auth rotate-keys [--config PATH]           add new signing keys, retire the old ones
+//   smart-auth hash-password                         argon2id hash of a password read from stdin
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -15,6 +16,7 @@ constexpr const char* kUsage =
     "usage: smart-auth [--config PATH] [--ready-file PATH]\n"
     "       smart-auth --check-config PATH\n"
     "       smart-auth rotate-keys [--config PATH]\n"
+    "       smart-auth hash-password   (reads the password from stdin)\n"
     "       smart-auth --version\n";
 
 }  // namespace
@@ -46,6 +48,8 @@ int main(int argc, char** argv) {
       options.ready_file = *v;
     } else if (a == "rotate-keys") {
       options.command = sa::app::Command::rotate_keys;
+    } else if (a == "hash-password") {
+      options.command = sa::app::Command::hash_password;
     } else if (a == "--version") {
       std::printf("smart-auth %s\n", SMART_AUTH_VERSION);
       return 0;

@@ -1,7 +1,8 @@
 // Internal to the loader: walks one YAML mapping, converting the keys the schema asks for and
 // reporting the rest as unknown. Every problem becomes a ConfigError with the full key path; a
 // bad value leaves the default in place so checking carries on. Includes yaml-cpp, so only the
-// loader's .cpp files include this header.
+// loader's .cpp files include this header (and the builtin user directory's file reader, which
+// holds its YAML file to the same rules).
 #pragma once
 
 #include <yaml-cpp/yaml.h>

@@ -412,6 +412,7 @@ void read_config(const YAML::Node& root, const LoadContext& context, Config& con
   in.section("tokens", [&](MapReader& s) { read_tokens(s, context, config.tokens); });
   check_static_client_credentials(context, config, client_paths);
   in.section("pages", [&](MapReader& s) { read_pages(s, config.pages); });
+  in.section("directory", [&](MapReader& s) { read_directory(s, context, config.directory); });
   in.section("log", [&](MapReader& s) { read_log(s, config.log); });
   in.report_unknown_keys();
 }

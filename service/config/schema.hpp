@@ -7,6 +7,9 @@
 
 namespace sa::config {
 
+// The `directory:` section (schema_directory.cpp).
+void read_directory(MapReader& in, const LoadContext& context, DirectorySettings& out);
+
 // Fills `config` from the top-level mapping; problems go to `context`.
 void read_config(const YAML::Node& root, const LoadContext& context, Config& config);
 

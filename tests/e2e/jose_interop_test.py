@@ -16,6 +16,8 @@ import urllib.request
 from jwcrypto import jwk, jwt
 
 BINARY = sys.argv[1]
+DEMO_DIRECTORY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "config",
+                              "demo-directory.yaml")
 failures = []
 
 
@@ -42,7 +44,9 @@ def start(dir_, alg):
                 # client_secret_basic must be allowed for it (as in the demo config).
                 f'registration:\n  initial_access_tokens:\n'
                 f'    - {{token: {IAT}, max_scope: system/*.rs, description: jose interop}}\n'
-                f'tokens:\n  client_credentials_auth_methods: [private_key_jwt, client_secret_basic]\n')
+                f'tokens:\n  client_credentials_auth_methods: [private_key_jwt, client_secret_basic]\n'
+                # The default relative path would be read from ctest's working directory.
+                f'directory:\n  builtin:\n    file: "{DEMO_DIRECTORY}"\n')
     ready = os.path.join(dir_, "ready.json")
     proc = subprocess.Popen([BINARY, "--config", config, "--ready-file", ready],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

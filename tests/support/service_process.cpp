@@ -94,6 +94,11 @@ CommandOutput run_command(const std::vector<std::string>& argv, std::chrono::mil
   return {res.value_or(ProcessResult{}), read_file(out)};
 }
 
+std::string demo_directory_path() {
+  const char* source = std::getenv("SMART_AUTH_SOURCE_DIR");  // set by ctest
+  return (fs::path(source != nullptr ? source : ".") / "config" / "demo-directory.yaml").string();
+}
+
 std::string test_config_yaml(const fs::path& dir, const std::string& server_extra,
                              const std::string& extra_yaml) {
   std::ostringstream y;
@@ -105,6 +110,10 @@ std::string test_config_yaml(const fs::path& dir, const std::string& server_extr
     << "  path: \"" << (dir / "data" / "smart-auth.db").string() << "\"\n"
     << "log:\n"
     << "  level: debug\n"
+    // The default relative path would be read from the test's working directory.
+    << "directory:\n"
+    << "  builtin:\n"
+    << "    file: \"" << demo_directory_path() << "\"\n"
     << extra_yaml;
   return y.str();
 }
