@@ -21,6 +21,8 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::invalid_redirect_uri: return "invalid_redirect_uri";
     case ErrorCode::invalid_client_metadata: return "invalid_client_metadata";
     case ErrorCode::unsupported_token_type: return "unsupported_token_type";
+    case ErrorCode::login_required: return "login_required";
+    case ErrorCode::consent_required: return "consent_required";
   }
   return "server_error";
 }
@@ -57,6 +59,8 @@ int status_of(const Error& error) {
     case ErrorCode::invalid_redirect_uri:
     case ErrorCode::invalid_client_metadata:
     case ErrorCode::unsupported_token_type:
+    case ErrorCode::login_required:    // only ever redirected, never a response body
+    case ErrorCode::consent_required:
       return 400;
   }
   return 500;

@@ -28,6 +28,8 @@ enum class ErrorCode {
   invalid_redirect_uri,       // RFC 7591 §3.2.2
   invalid_client_metadata,    // RFC 7591 §3.2.2
   unsupported_token_type,     // RFC 7009 §2.2.1
+  login_required,             // OIDC Core §3.1.2.6 (authorize with prompt=none)
+  consent_required,           // OIDC Core §3.1.2.6
 };
 
 std::string_view to_string(ErrorCode code);
