@@ -1,5 +1,7 @@
 #include "url/query.hpp"
 
+#include <algorithm>
+
 #include <boost/url.hpp>
 #include <set>
 
@@ -57,7 +59,9 @@ Expected<std::vector<QueryParam>, QueryError> parse_query(std::string_view encod
         form_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
     if (!name || !value) return unexpected(QueryError{QueryFailure::bad_percent_encoding, {}});
     // RFC 6749 §3.1: request and response parameters MUST NOT be included more than once.
-    if (!seen.insert(*name).second) {
+    const bool repeatable = std::find(limits.repeatable.begin(), limits.repeatable.end(),
+                                      std::string_view(*name)) != limits.repeatable.end();
+    if (!seen.insert(*name).second && !repeatable) {
       return unexpected(QueryError{QueryFailure::repeated_param, std::move(*name)});
     }
     params.push_back({std::move(*name), std::move(*value)});

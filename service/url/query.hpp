@@ -22,6 +22,8 @@ struct QueryParam {
 struct QueryLimits {
   std::size_t max_params = 0;  // name=value pairs, empty pieces between '&' not counted
   std::size_t max_length = 0;  // bytes of encoded text
+  // Names allowed more than once (an HTML form's checkboxes); every other repeat is an error.
+  std::span<const std::string_view> repeatable = {};
 };
 
 enum class QueryFailure {
