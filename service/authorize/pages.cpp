@@ -277,6 +277,10 @@ http::Response Pages::error(const ErrorView& view) const {
   data.set("title", view.title);
   data.set("message", view.message);
   set_if(data, "request_id", view.request_id);
+  if (auto link = web_link(view.link_href); !link.empty()) {
+    data.set("link_href", link);
+    data.set("link_text", view.link_text.empty() ? link : view.link_text);
+  }
   return impl_->page(view.status, view.title, "error", data, "");
 }
 

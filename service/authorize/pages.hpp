@@ -88,6 +88,9 @@ struct ErrorView {
   std::string title;    // "This sign-in link is not valid"
   std::string message;  // what happened and what to do
   std::string request_id;
+  // An optional way on, e.g. back to the app with temporarily_unavailable; http(s) only.
+  std::string link_href;
+  std::string link_text;
 };
 
 class Pages {
