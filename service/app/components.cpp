@@ -68,6 +68,17 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
       *c->clients, *c->jwks, *c->replay, clock,
       [workers](std::function<void()> task) { workers->post(std::move(task)); },
       c->failed_auth_limits.get());
+
+  c->launches = std::make_unique<launch::SqliteLaunchStore>(*c->database);
+  auto ehr_key = launch::EhrApiKey::load(config.launch, config.data_dir, c->random);
+  if (!ehr_key) return unexpected(ehr_key.error());
+  c->ehr_api_key = std::move(ehr_key).value();
+  if (limits.enabled) {
+    c->failed_launch_auth_limit = std::make_unique<ratelimit::WindowLimiter>(
+        ratelimit::LimitSettings{limits.failed_launch_auth_per_ip, limits.window_s,
+                                 limits.max_tracked_keys},
+        clock);
+  }
   return c;
 }
 
@@ -82,6 +93,7 @@ void Components::housekeeping() {
   const auto now = clock.now_seconds();
   tokens->delete_expired(now, [](store::StoreStatus) {});
   replay->delete_expired(now, [](store::StoreStatus) {});
+  launches->delete_expired(now, [](store::StoreStatus) {});
 }
 
 }  // namespace sa::app
