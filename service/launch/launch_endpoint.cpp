@@ -4,7 +4,6 @@
 #include <rapidjson/writer.h>
 
 #include "clients/endpoint_support.hpp"
-#include "crypto/hash.hpp"
 #include "launch/launch_request.hpp"
 #include "oauth_core/reply.hpp"
 #include "obs/log.hpp"
@@ -110,7 +109,7 @@ http::Handler launch_endpoint(const LaunchServices& s) {
     std::string launch_id = crypto::random_token(s.random, kLaunchIdBytes);
     std::string body = created_json(launch_id, expires_in);
     const std::string fingerprint = obs::fingerprint(launch_id);
-    const std::string id_hash = crypto::sha256_b64url(launch_id);
+    const std::string id_hash = hash_launch_id(launch_id);
     // Everything the audit line needs, by value: the request is gone when the commit answers.
     const std::string user = launch.user_id;
     const std::string patient = launch.patient.value_or("");

@@ -3,6 +3,8 @@
 #include <memory>
 #include <utility>
 
+#include "crypto/hash.hpp"
+
 namespace sa::launch {
 
 using store::Connection;
@@ -23,6 +25,8 @@ std::string_view to_string(LaunchError error) {
   }
   return "store_error";
 }
+
+std::string hash_launch_id(std::string_view launch_id) { return crypto::sha256_b64url(launch_id); }
 
 namespace {
 

@@ -3,6 +3,7 @@
 // key is 401 with a Bearer challenge and, past the budget, 429; bad bodies are 400 naming the
 // field; every decision is audited without the handle; the default style document is served.
 #include <signal.h>
+#include <sqlite3.h>
 
 #include <fstream>
 
@@ -32,6 +33,21 @@ std::string register_public_client(HttpsClient& client) {
   INFO(res.body);
   REQUIRE(res.status == 201);
   return parse_json(res.body)["client_id"].GetString();
+}
+
+// The id_hash column of every stored launch, read straight from the service's database file.
+std::vector<std::string> stored_launch_keys(const std::filesystem::path& db_path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT id_hash FROM launches", -1, &stmt, nullptr) == SQLITE_OK);
+  std::vector<std::string> keys;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    keys.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return keys;
 }
 
 bool is_base64url(const std::string& text) {
@@ -82,6 +98,15 @@ TEST_CASE("the EHR creates a launch with its key and gets an opaque 256-bit hand
   CHECK(created->get("encounter") == "456");
   CHECK(created->get("launch_fingerprint").size() == 8);
   CHECK(audit_events(log, "launch_created").size() == 2);
+
+  // SEC-2: the store keeps a hash of each handle, never the handle.
+  auto keys = stored_launch_keys(svc.dir.path() / "data" / "smart-auth.db");
+  REQUIRE(keys.size() == 2);
+  for (const std::string& key : keys) {
+    CHECK(key.size() == 43);  // base64url SHA-256
+    CHECK(key != launch);
+    CHECK(key != second);
+  }
 }
 
 // CONTRACT: 401 for a missing or wrong key, with the RFC 6750 §3 challenge.
