@@ -80,8 +80,11 @@ Expected<Launch, oauth::Error> parse_launch_request(std::string_view body) {
   for (const auto& member : doc.GetObject()) {
     const std::string_view name(member.name.GetString(), member.name.GetStringLength());
     if (std::find(kMembers.begin(), kMembers.end(), name) == kMembers.end()) {
-      // Named, but bounded: the name is the client's text.
-      return unexpected(bad(name.substr(0, 64), "is not a member of a launch request"));
+      // Named when it is short printable ASCII; the name is the client's text, echoed back.
+      const bool nameable =
+          !name.empty() && name.size() <= 64 &&
+          std::all_of(name.begin(), name.end(), [](char c) { return c > ' ' && c < 0x7f; });
+      return unexpected(bad(nameable ? name : "a member", "is not a member of a launch request"));
     }
   }
 
