@@ -21,6 +21,7 @@
 #include "directory/password_hash.hpp"
 #include "http/server.hpp"
 #include "keys/key_ring.hpp"
+#include "launch/routes.hpp"
 #include "obs/log.hpp"
 #include "store/database.hpp"
 #include "keys/sqlite_key_store.hpp"
@@ -111,6 +112,14 @@ int serve(const config::Config& config, const std::string& ready_file) {
                    "    register with -H \"Authorization: Bearer <token>\"; kept in %s\n",
                    demo->description.c_str(), demo->max_scope.c_str(), demo->token.c_str(),
                    demo->path.c_str());
+    }
+    if (const auto& ehr = components.ehr_api_key.generated()) {
+      std::fprintf(stderr,
+                   "  EHR API key: %s\n"
+                   "    create launches with POST %s%s -H \"Authorization: Bearer <key>\"; kept in "
+                   "%s\n",
+                   ehr->key.c_str(), config.server.public_base_url.c_str(),
+                   std::string(launch::paths::kLaunch).c_str(), ehr->path.c_str());
     }
     if (!ready_file.empty() && !write_ready_file(ready_file, ports, tls->ca_file)) {
       return fail("cannot write ready file " + ready_file);

@@ -82,6 +82,17 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
       // HOOK (issue 7, http adapter): c->directory = <the http adapter over a Fetcher>;
       break;
   }
+
+  c->launches = std::make_unique<launch::SqliteLaunchStore>(*c->database);
+  auto ehr_key = launch::EhrApiKey::load(config.launch, config.data_dir, c->random);
+  if (!ehr_key) return unexpected(ehr_key.error());
+  c->ehr_api_key = std::move(ehr_key).value();
+  if (limits.enabled) {
+    c->failed_launch_auth_limit = std::make_unique<ratelimit::WindowLimiter>(
+        ratelimit::LimitSettings{limits.failed_launch_auth_per_ip, limits.window_s,
+                                 limits.max_tracked_keys},
+        clock);
+  }
   return c;
 }
 
@@ -97,6 +108,7 @@ void Components::housekeeping() {
   const auto now = clock.now_seconds();
   tokens->delete_expired(now, [](store::StoreStatus) {});
   replay->delete_expired(now, [](store::StoreStatus) {});
+  launches->delete_expired(now, [](store::StoreStatus) {});
 }
 
 }  // namespace sa::app

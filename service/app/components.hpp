@@ -17,6 +17,8 @@
 #include "crypto/random.hpp"
 #include "directory/directory.hpp"
 #include "keys/key_ring.hpp"
+#include "launch/ehr_api_key.hpp"
+#include "launch/sqlite_launch_store.hpp"
 #include "net/fetcher.hpp"
 #include "obs/metrics.hpp"
 #include "ratelimit/window_limiter.hpp"
@@ -35,7 +37,7 @@ struct Components {
                                                                    const Clock& clock);
   // After the server has stopped: lets in-flight work finish, then closes the store.
   void shutdown();
-  // Periodic upkeep: key reload, expired tokens and assertion jtis.
+  // Periodic upkeep: key reload, expired tokens, assertion jtis and launches.
   void housekeeping();
 
   const config::Config& config;
@@ -61,6 +63,11 @@ struct Components {
   std::unique_ptr<clientauth::ClientAuthenticator> authenticator;
   // The EHR's user directory (CONTRACT "User directory adapter"), per directory.adapter.
   std::unique_ptr<directory::Directory> directory;
+  // EHR launch-context API: the launches, the EHR's key, and wrong keys per address (null when
+  // rate_limits.enabled is false).
+  std::unique_ptr<launch::SqliteLaunchStore> launches;
+  launch::EhrApiKey ehr_api_key;
+  std::unique_ptr<ratelimit::WindowLimiter> failed_launch_auth_limit;
 
  private:
   Components(const config::Config& c, const Clock& k) : config(c), clock(k) {}

@@ -1,6 +1,7 @@
 // The paths of the service's own routes, as named constants: routes.cpp registers each once, and
 // anything that needs an endpoint's URL (the assertion audience, discovery) builds it from here.
-// Registration paths live with the registrar: clients/routes.hpp (kRegister, kClientConfiguration).
+// Registration paths live with the registrar: clients/routes.hpp (kRegister, kClientConfiguration);
+// the launch paths with the launch API: launch/routes.hpp (kLaunch, kSmartStyle).
 #pragma once
 
 #include <string_view>

@@ -6,6 +6,7 @@
 #include "clientauth/assertion.hpp"
 #include "clientauth/credentials.hpp"
 #include "clients/routes.hpp"
+#include "launch/routes.hpp"
 #include "oauth/grants/client_credentials.hpp"
 #include "smart/discovery.hpp"
 #include "smart/well_known.hpp"
@@ -28,6 +29,11 @@ Endpoints register_routes(http::Router& router, Components& c) {
   // SMART App Launch 2.2, Client Confidential Symmetric: MUST rate-limit brute force.
   router.limit(Method::POST, clients::paths::kRegister,
                {c.registration_limit.get(), "registration_per_ip", &c.metrics});
+
+  // EHR launch-context API and the default SMART style document (paths in launch/routes.hpp).
+  launch::register_launch_routes(
+      router, {c.config, *c.launches, *c.clients, c.clock, c.random, c.ehr_api_key,
+               c.failed_launch_auth_limit.get(), c.metrics});
 
   // Token endpoint and its grants.
   endpoints.token = std::make_unique<oauth::TokenEndpoint>(*c.authenticator, c.metrics);

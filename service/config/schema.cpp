@@ -336,6 +336,7 @@ void read_rate_limits(MapReader& in, RateLimitSettings& out) {
   in.uint("registration_per_ip", out.registration_per_ip, {1, 1'000'000});
   in.uint("failed_login_per_user", out.failed_login_per_user, {1, 1'000'000});
   in.uint("failed_login_per_ip", out.failed_login_per_ip, {1, 1'000'000});
+  in.uint("failed_launch_auth_per_ip", out.failed_launch_auth_per_ip, {1, 1'000'000});
   in.uint("max_tracked_keys", out.max_tracked_keys, {1, 10'000'000});
 }
 
@@ -376,6 +377,33 @@ void read_tokens(MapReader& in, const LoadContext& context, TokenSettings& out) 
   }
 }
 
+// CONTRACT "EHR launch-context API": the EHR's key is a bearer secret, so a short one could be
+// guessed; its value is never echoed in an error.
+void read_launch(MapReader& in, const LoadContext& context, LaunchSettings& out) {
+  const std::size_t errors_before = context.errors.size();
+  in.scalar("ehr_api_key", {"a string", [&](const std::string& text) {
+                              out.ehr_api_key = text;
+                              return std::optional<std::string>();
+                            }});
+  in.flag("generate_ehr_api_key", out.generate_ehr_api_key);
+  in.uint("expires_in_s", out.expires_in_s, {1, 3600});
+  in.scalar("default_smart_style_url",
+            {"an absolute https:// URL", [&](const std::string& text) {
+               // SMART App Launch 2.2, "Styling": apps fetch it, so the client URL rules apply.
+               auto problem =
+                   text.empty() ? std::nullopt : url::check_client_url(text, url::ClientUrlUse::link);
+               if (!problem) out.default_smart_style_url = text;
+               return problem;
+             }});
+  if (context.errors.size() != errors_before) return;
+  if (out.generate_ehr_api_key && !out.ehr_api_key.empty()) {
+    context.fail(in.path_of("ehr_api_key"),
+                 "must not be set when " + in.path_of("generate_ehr_api_key") + " is true");
+  } else if (!out.ehr_api_key.empty() && out.ehr_api_key.size() < 32) {
+    context.fail(in.path_of("ehr_api_key"), "must be at least 32 characters");
+  }
+}
+
 // SMART App Launch 2.2, Backend Services: static clients are held to the same methods as
 // registered ones, so a mistake shows at --check-config rather than at the token endpoint.
 void check_static_client_credentials(const LoadContext& context, const Config& config,
@@ -410,6 +438,7 @@ void read_config(const YAML::Node& root, const LoadContext& context, Config& con
   in.section("client_auth", [&](MapReader& s) { read_client_auth(s, context, config.client_auth); });
   in.section("rate_limits", [&](MapReader& s) { read_rate_limits(s, config.rate_limits); });
   in.section("tokens", [&](MapReader& s) { read_tokens(s, context, config.tokens); });
+  in.section("launch", [&](MapReader& s) { read_launch(s, context, config.launch); });
   check_static_client_credentials(context, config, client_paths);
   in.section("pages", [&](MapReader& s) { read_pages(s, config.pages); });
   in.section("directory", [&](MapReader& s) { read_directory(s, context, config.directory); });

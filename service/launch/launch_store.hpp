@@ -41,11 +41,15 @@ std::string_view to_string(LaunchError error);
 
 using ConsumeFn = std::function<void(Expected<Launch, LaunchError>)>;
 
+// The id_hash of a launch id as the store keys it (base64url SHA-256): the launch endpoint and
+// whoever consumes a launch must hash the same way.
+std::string hash_launch_id(std::string_view launch_id);
+
 class LaunchStore {
  public:
   virtual ~LaunchStore() = default;
 
-  // id_hash = crypto::sha256 of the launch id. conflict if the hash is taken.
+  // id_hash = hash_launch_id(launch id). conflict if the hash is taken.
   virtual void create(std::string id_hash, Launch launch, store::DoneFn done) = 0;
   // Atomically checks and marks the launch used (one write: two concurrent consumers cannot both
   // succeed). done runs after the mark is durable, on the store's writer thread: keep it short.

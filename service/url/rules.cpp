@@ -206,6 +206,16 @@ Expected<UrlParts, std::string> split_client_url(std::string_view text, ClientUr
   return parts_of(*url);
 }
 
+std::optional<std::string> check_absolute_uri(std::string_view text) {
+  // Printable ASCII only: Boost.URL would refuse the rest anyway, this keeps the message plain.
+  const bool printable =
+      std::all_of(text.begin(), text.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (text.empty() || !printable || !urls::parse_absolute_uri(text)) {
+    return std::string("must be an absolute URI (RFC 3986 §4.3)");
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> check_client_url(std::string_view text, ClientUrlUse use) {
   auto parts = split_client_url(text, use);
   if (!parts) return parts.error();

@@ -50,6 +50,10 @@ Expected<UrlParts, std::string> split_client_url(std::string_view text, ClientUr
 std::optional<std::string> check_base_url(std::string_view text);
 Expected<UrlParts, std::string> split_base_url(std::string_view text);
 
+// An absolute URI of any scheme (RFC 3986 §4.3: scheme ":" hier-part, no fragment) in printable
+// ASCII: FHIR canonical URLs and fhirContext roles ("http://...", "urn:oid:..."). Never fetched.
+std::optional<std::string> check_absolute_uri(std::string_view text);
+
 // A browser origin (RFC 6454 §6.2): http(s)://host[:port] and nothing after it.
 std::optional<std::string> check_origin(std::string_view text);
 

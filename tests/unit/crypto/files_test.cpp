@@ -59,3 +59,34 @@ TEST_CASE("loading reports missing and oversized files", "[files]") {
   REQUIRE(write_file_private(big, std::string(kMaxPemFileBytes + 1, 'a')) == FileStatus::Ok);
   CHECK(load_pem_file(big).error() == FileStatus::TooLarge);
 }
+
+#include "crypto/stored_secret.hpp"
+
+TEST_CASE("a stored secret is made once, private, and read back on later calls", "[files]") {
+  TempDir dir;
+  const std::string path = (dir.path / "state" / "secret").string();
+  FakeRandom first_random(1);
+  auto first = read_or_create_secret(path, first_random, 32);
+  REQUIRE(first);
+  CHECK(first->created);
+  CHECK(first->value.size() == 43);
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+
+  FakeRandom other_random(7);
+  auto again = read_or_create_secret(path, other_random, 32);
+  REQUIRE(again);
+  CHECK_FALSE(again->created);
+  CHECK(again->value == first->value);
+}
+
+TEST_CASE("a stored-secret file that holds something else is an error naming it", "[files]") {
+  TempDir dir;
+  const std::string path = (dir.path / "secret").string();
+  REQUIRE(write_file_private(path, "not a secret!\n") == FileStatus::Ok);
+  FakeRandom random;
+  auto read = read_or_create_secret(path, random, 32);
+  REQUIRE_FALSE(read);
+  CHECK_THAT(read.error(), Catch::Contains(path) && Catch::Contains("delete it"));
+}

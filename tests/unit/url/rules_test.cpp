@@ -317,3 +317,24 @@ TEST_CASE("a base URL splits the same way, so its host can go into a certificate
 
 }  // namespace
 }  // namespace sa::url
+
+namespace sa::url {
+namespace {
+
+// CTX-3: fhirContext canonical and role values are absolute URIs of any scheme.
+TEST_CASE("an absolute URI has a scheme, no fragment and nothing unprintable", "[url][rules]") {
+  for (const char* good : {"http://hl7.org/fhir/Questionnaire/phq-9", "urn:oid:2.16.840.1.113883",
+                           "https://example.org/roles/source", "urn:uuid:1"}) {
+    INFO(good);
+    CHECK_FALSE(check_absolute_uri(good));
+  }
+  for (const char* bad : {"", "Questionnaire/phq-9", "launch", "//example.org/x",
+                          "https://example.org/x#frag", "https://example.org/a b", "1http://x"}) {
+    INFO(bad);
+    CHECK(check_absolute_uri(bad) == std::optional<std::string>(
+                                         "must be an absolute URI (RFC 3986 §4.3)"));
+  }
+}
+
+}  // namespace
+}  // namespace sa::url
