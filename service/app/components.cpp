@@ -7,6 +7,7 @@
 #include "clients/registration_caps.hpp"
 #include "clients/static_clients.hpp"
 #include "directory/builtin_directory.hpp"
+#include "launch/smart_style.hpp"
 #include "obs/log.hpp"
 #include "tokens/token_store.hpp"
 
@@ -93,6 +94,17 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
                                  limits.max_tracked_keys},
         clock);
   }
+
+  c->codes = std::make_unique<authorize::SqliteCodeStore>(*c->database);
+  c->flow_store = std::make_unique<authorize::SqliteFlowStore>(*c->database);
+  auto pages = authorize::Pages::load(config.pages);
+  if (!pages) return unexpected("pages: " + pages.error());
+  c->pages = std::move(pages).value();
+  c->login_throttle = std::make_unique<authorize::LoginThrottle>(limits, clock, c->metrics);
+  c->authorize = std::make_unique<authorize::AuthorizeFlow>(authorize::FlowDeps{
+      config, *c->clients, *c->directory, *c->launches, *c->codes, *c->flow_store, *c->pages,
+      *c->login_throttle, clock, c->random, c->metrics, *c->workers,
+      launch::effective_default_smart_style_url(config)});
   return c;
 }
 
@@ -109,6 +121,11 @@ void Components::housekeeping() {
   tokens->delete_expired(now, [](store::StoreStatus) {});
   replay->delete_expired(now, [](store::StoreStatus) {});
   launches->delete_expired(now, [](store::StoreStatus) {});
+  // Bounded batches: a purge never holds the writer for long; what is left goes next round.
+  constexpr std::uint32_t kPurgeBatch = 5'000;
+  codes->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
+  flow_store->delete_expired(now, config.authorize.session_idle_timeout_s, kPurgeBatch,
+                             [](store::StoreStatus) {});
 }
 
 }  // namespace sa::app

@@ -15,6 +15,11 @@
 #include "clients/sqlite_client_store.hpp"
 #include "config/config.hpp"
 #include "crypto/random.hpp"
+#include "authorize/flow.hpp"
+#include "authorize/login_throttle.hpp"
+#include "authorize/pages.hpp"
+#include "authorize/sqlite_code_store.hpp"
+#include "authorize/sqlite_flow_store.hpp"
 #include "directory/directory.hpp"
 #include "keys/key_ring.hpp"
 #include "launch/ehr_api_key.hpp"
@@ -68,6 +73,12 @@ struct Components {
   std::unique_ptr<launch::SqliteLaunchStore> launches;
   launch::EhrApiKey ehr_api_key;
   std::unique_ptr<ratelimit::WindowLimiter> failed_launch_auth_limit;
+  // The authorization endpoint (RFC 6749 §4.1): its stores, pages, login throttle and the flow.
+  std::unique_ptr<authorize::SqliteCodeStore> codes;
+  std::unique_ptr<authorize::SqliteFlowStore> flow_store;
+  std::unique_ptr<authorize::Pages> pages;
+  std::unique_ptr<authorize::LoginThrottle> login_throttle;
+  std::unique_ptr<authorize::AuthorizeFlow> authorize;
 
  private:
   Components(const config::Config& c, const Clock& k) : config(c), clock(k) {}

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "app/ops_endpoints.hpp"
+#include "authorize/flow.hpp"
+#include "authorize/pages.hpp"
 #include "clientauth/assertion.hpp"
 #include "clientauth/credentials.hpp"
 #include "clients/routes.hpp"
@@ -59,6 +61,32 @@ Endpoints register_routes(http::Router& router, Components& c) {
   }
   for (auto scope : oauth::ClientCredentialsGrant::kAdvertisedScopes) {
     features.scopes_supported.emplace_back(scope);
+  }
+
+  // Authorization endpoint (RFC 6749 §4.1; SMART App Launch 2.2 "App Launch") and its pages.
+  {
+    namespace ap = authorize::paths;
+    auto& flow = *c.authorize;
+    router.add(Method::GET, std::string(ap::kAuthorize), "authorize", flow.start(),
+               {.discovery_field = "authorization_endpoint"});
+    router.add(Method::POST, std::string(ap::kAuthorize), "authorize", flow.start());
+    router.add(Method::POST, std::string(ap::kLogin), "authorize_login", flow.login());
+    router.add(Method::GET, std::string(ap::kPatient), "authorize_patient", flow.search_patients());
+    router.add(Method::POST, std::string(ap::kPatient), "authorize_patient", flow.choose_patient());
+    router.add(Method::POST, std::string(ap::kEncounter), "authorize_encounter",
+               flow.choose_encounter());
+    router.add(Method::POST, std::string(ap::kConsent), "authorize_consent", flow.consent());
+    router.add(Method::GET, std::string(authorize::kStylesheetPath), "pages_css",
+               http::sync_handler([&pages = *c.pages](const http::Request&) {
+                 return http::Response::text(200, pages.stylesheet(), "text/css; charset=utf-8");
+               }),
+               {.cacheable = true});
+    features.response_types.emplace_back("code");
+    features.grant_types.emplace_back("authorization_code");
+    features.authorization_response_iss = true;  // RFC 9207 §3
+    // RS256 is always in the JWKS (CONTRACT); id_tokens are signed with it.
+    features.id_token_signing_algs.emplace_back("RS256");
+    for (auto capability : authorize::kCapabilities) features.capabilities.emplace_back(capability);
   }
 
   // Operations.
