@@ -15,9 +15,9 @@ net::FetcherSettings fetcher_settings(const config::HttpDirectorySettings& s) {
       .timeout_ms = s.timeout_ms,  // one deadline for the whole call (CONTRACT: never a hang)
       .max_bytes = s.max_response_bytes,
       .allow_loopback = s.allow_loopback,
+      .ca_file = s.ca_file,
       // Issue 7: the directory's network is the operator's explicit choice, not the SSRF guard's.
       .allow_private = s.allow_private_addresses,
-      .ca_file = s.ca_file,
       .client_cert_file = s.client_cert_file,
       .client_key_file = s.client_key_file,
   };

@@ -21,8 +21,8 @@ struct FetcherSettings {
   std::uint32_t timeout_ms = 3'000;     // the whole fetch: resolve, connect, TLS, request, body
   std::uint32_t max_bytes = 64 * 1024;  // body limit, enforced while reading
   bool allow_loopback = false;          // and then plain http:// on loopback too
-  bool allow_private = false;           // is_private_address: RFC 1918, RFC 6598, RFC 4193
   std::string ca_file;                  // PEM bundle; empty = the system default store
+  bool allow_private = false;           // is_private_address: RFC 1918, RFC 6598, RFC 4193
   std::string client_cert_file;         // PEM chain presented for mutual TLS; "" = none
   std::string client_key_file;          // its key; set both or neither
 };
