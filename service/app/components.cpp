@@ -7,6 +7,7 @@
 #include "clients/registration_caps.hpp"
 #include "clients/static_clients.hpp"
 #include "directory/builtin_directory.hpp"
+#include "directory/http_directory.hpp"
 #include "launch/smart_style.hpp"
 #include "obs/log.hpp"
 #include "tokens/token_store.hpp"
@@ -80,7 +81,12 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
       break;
     }
     case config::DirectoryAdapter::http:
-      // HOOK (issue 7, http adapter): c->directory = <the http adapter over a Fetcher>;
+      try {
+        c->directory = std::make_unique<directory::HttpDirectory>(config.directory.http, clock);
+      } catch (const std::exception& e) {
+        // A CA bundle, client certificate or key that does not load.
+        return unexpected("directory.http: " + std::string(e.what()));
+      }
       break;
   }
 

@@ -175,7 +175,7 @@ struct HttpDirectorySettings {
   std::uint32_t max_response_bytes = 256 * 1024;
   // The directory usually sits on a private network. Which addresses it may resolve to is the
   // operator's explicit choice, separate from the SSRF guard for client URLs.
-  bool allow_private_addresses = true;  // RFC 1918, unique-local, link-local...
+  bool allow_private_addresses = true;  // RFC 1918, RFC 6598, unique-local; never link-local
   bool allow_loopback = false;          // 127.0.0.0/8, ::1 (then plain http:// too)
   std::uint32_t user_cache_s = 60;      // find_user answers kept this long; 0 = no cache
   std::uint32_t user_cache_entries = 1'000;

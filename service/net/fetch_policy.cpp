@@ -34,6 +34,28 @@ AddressClass classify_address(std::span<const std::uint8_t> b) {
   return AddressClass::global;
 }
 
+bool is_private_address(std::span<const std::uint8_t> b) {
+  if (b.size() == 4) {
+    return b[0] == 10 ||                            // RFC 1918 §3: 10/8
+           (b[0] == 172 && (b[1] & 0xF0) == 16) ||  // RFC 1918 §3: 172.16/12
+           (b[0] == 192 && b[1] == 168) ||          // RFC 1918 §3: 192.168/16
+           (b[0] == 100 && (b[1] & 0xC0) == 64);    // RFC 6598 §7: 100.64/10
+  }
+  return b.size() == 16 && (b[0] & 0xFE) == 0xFC;  // RFC 4193 §3.1: fc00::/7
+}
+
+bool may_connect(std::span<const std::uint8_t> bytes, AddressPolicy policy) {
+  switch (classify_address(bytes)) {
+    case AddressClass::global:
+      return true;
+    case AddressClass::loopback:
+      return policy.allow_loopback;
+    case AddressClass::not_global:
+      return policy.allow_private && is_private_address(bytes);
+  }
+  return false;
+}
+
 std::optional<std::uint32_t> parse_max_age(std::string_view cache_control) {
   std::optional<std::uint32_t> max_age;
   for (auto directive : split(cache_control, ',')) {

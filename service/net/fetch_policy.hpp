@@ -29,6 +29,21 @@ enum class AddressClass { global, loopback, not_global };
 // 127.0.0.0/8 and ::1 alone. IPv6 forms that embed IPv4 (mapped, compatible, NAT64) are refused.
 AddressClass classify_address(std::span<const std::uint8_t> bytes);
 
+// Private-use addresses an operator may open for one fetcher (the EHR directory's network):
+// RFC 1918 (10/8, 172.16/12, 192.168/16), RFC 6598 shared space (100.64/10) and RFC 4193
+// unique-local (fc00::/7). Link-local (169.254/16, fe80::/10, where cloud metadata services
+// live), loopback and everything else not_global stay closed.
+bool is_private_address(std::span<const std::uint8_t> bytes);
+
+struct AddressPolicy {
+  bool allow_loopback = false;
+  bool allow_private = false;
+};
+
+// Whether a fetcher with this policy may connect to the address: global always, loopback and
+// private-use only when allowed, the rest of not_global never.
+bool may_connect(std::span<const std::uint8_t> bytes, AddressPolicy policy);
+
 // Cache-Control (RFC 9111 §5.2.2): no-store / no-cache -> 0, max-age=N -> N, otherwise nullopt.
 std::optional<std::uint32_t> parse_max_age(std::string_view cache_control);
 

@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -18,6 +19,7 @@
 #include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -45,11 +47,36 @@ AddressClass class_of(const asio::ip::address& address) {
   return classify_address(bytes);
 }
 
+bool may_connect_to(const asio::ip::address& address, AddressPolicy policy) {
+  if (address.is_v4()) {
+    auto bytes = address.to_v4().to_bytes();
+    return may_connect(bytes, policy);
+  }
+  auto bytes = address.to_v6().to_bytes();
+  return may_connect(bytes, policy);
+}
+
+// RFC 9110 §5.1: a field name is a token; §5.5: a value has no CR, LF or NUL (nor other
+// controls but HTAB), so no caller-supplied header can smuggle a second header or request.
+bool is_valid_header(const Header& header) {
+  constexpr std::string_view kTokenExtra = "!#$%&'*+-.^_`|~";
+  auto token_char = [&](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           kTokenExtra.find(c) != std::string_view::npos;
+  };
+  auto value_char = [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u == '\t' || (u >= 0x20 && u != 0x7F);
+  };
+  return !header.name.empty() && std::all_of(header.name.begin(), header.name.end(), token_char) &&
+         std::all_of(header.value.begin(), header.value.end(), value_char);
+}
+
 // One fetch in progress: owned by its coroutine and, until it ends, by Impl::active.
 struct Op {
-  Op(asio::io_context& ioc, asio::ssl::context& tls, std::string u, Fetcher::DoneFn d)
-      : url(std::move(u)), done(std::move(d)), resolver(ioc), stream(ioc, tls), deadline(ioc) {}
-  std::string url;
+  Op(asio::io_context& ioc, asio::ssl::context& tls, FetchRequest r, Fetcher::DoneFn d)
+      : request(std::move(r)), done(std::move(d)), resolver(ioc), stream(ioc, tls), deadline(ioc) {}
+  FetchRequest request;
   Fetcher::DoneFn done;
   tcp::resolver resolver;
   TlsStream stream;
@@ -78,6 +105,7 @@ std::string_view to_string(FetchStatus status) {
     case FetchStatus::http_status: return "http_status";
     case FetchStatus::protocol_error: return "protocol_error";
     case FetchStatus::shut_down: return "shut_down";
+    case FetchStatus::bad_request: return "bad_request";
   }
   return "unknown";
 }
@@ -92,6 +120,17 @@ struct Fetcher::Impl {
       tls.set_default_verify_paths();
     } else {
       tls.load_verify_file(settings.ca_file);  // throws at start-up on a bad file
+    }
+    if (settings.client_cert_file.empty() != settings.client_key_file.empty()) {
+      throw std::invalid_argument("a client certificate needs both its file and its key file");
+    }
+    if (!settings.client_cert_file.empty()) {
+      // RFC 8446 §4.4.2: presented when the server sends a CertificateRequest (mutual TLS).
+      tls.use_certificate_chain_file(settings.client_cert_file);
+      tls.use_private_key_file(settings.client_key_file, asio::ssl::context::pem);
+      if (SSL_CTX_check_private_key(tls.native_handle()) != 1) {
+        throw std::invalid_argument("the client key does not match the client certificate");
+      }
     }
     thread = std::thread([this] { ioc.run(); });
   }
@@ -132,8 +171,11 @@ asio::awaitable<void> Fetcher::Impl::run_op(std::shared_ptr<Op> op) {
 }
 
 asio::awaitable<FetchResult> Fetcher::Impl::fetch(Op& op) {
-  auto url = parse_url(op.url);
+  auto url = parse_url(op.request.url);
   if (!url) co_return fail(FetchStatus::bad_url);
+  if (!std::all_of(op.request.headers.begin(), op.request.headers.end(), is_valid_header)) {
+    co_return fail(FetchStatus::bad_request);
+  }
 
   std::vector<tcp::endpoint> endpoints;
   boost::system::error_code literal_ec;
@@ -148,14 +190,13 @@ asio::awaitable<FetchResult> Fetcher::Impl::fetch(Op& op) {
   }
   if (endpoints.empty()) co_return fail(FetchStatus::resolve_failed);
 
-  // Issue 3 SSRF guard: refuse when ANY address is internal, so a name that also resolves to a
+  // Issue 3 SSRF guard: refuse when ANY address is not allowed, so a name that also resolves to a
   // public address cannot steer us inside; we connect only to these checked endpoints.
+  const AddressPolicy policy{settings.allow_loopback, settings.allow_private};
   bool all_loopback = true;
   for (const auto& ep : endpoints) {
-    auto cls = class_of(ep.address());
-    if (cls == AddressClass::loopback && settings.allow_loopback) continue;
-    all_loopback = false;
-    if (cls != AddressClass::global) co_return fail(FetchStatus::blocked_address);
+    if (!may_connect_to(ep.address(), policy)) co_return fail(FetchStatus::blocked_address);
+    if (class_of(ep.address()) != AddressClass::loopback) all_loopback = false;
   }
   if (!url->https && !all_loopback) co_return fail(FetchStatus::bad_url);  // http: loopback only
 
@@ -184,7 +225,12 @@ asio::awaitable<FetchResult> Fetcher::Impl::fetch(Op& op) {
 
 template <class Stream>
 asio::awaitable<FetchResult> Fetcher::Impl::exchange(Op& op, Stream& stream, const Url& url) {
-  bhttp::request<bhttp::empty_body> req{bhttp::verb::get, url.target, 11};
+  const FetchRequest& request = op.request;
+  const bool post = request.method == Method::post;
+  bhttp::request<bhttp::string_body> req{post ? bhttp::verb::post : bhttp::verb::get, url.target,
+                                         11};
+  // The caller's fields first, so the ones below (Host, Content-*, Connection) always win.
+  for (const Header& header : request.headers) req.set(header.name, header.value);
   bool v6 = url.host.find(':') != std::string::npos;
   std::string host = v6 ? "[" + url.host + "]" : url.host;
   if (url.port != (url.https ? 443 : 80)) host += ":" + std::to_string(url.port);
@@ -192,6 +238,11 @@ asio::awaitable<FetchResult> Fetcher::Impl::exchange(Op& op, Stream& stream, con
   req.set(bhttp::field::accept, "application/json");  // SMART CCA: GET with Accept json
   req.set(bhttp::field::user_agent, "smart-auth");
   req.set(bhttp::field::connection, "close");
+  if (post) {
+    req.set(bhttp::field::content_type, "application/json");
+    req.body() = request.body;
+    req.prepare_payload();  // Content-Length (RFC 9112 §6.2)
+  }
   auto [wec, written] = co_await bhttp::async_write(stream, req, kNoThrow);
   (void)written;
   if (wec) co_return fail(op.timed_out ? FetchStatus::timeout : FetchStatus::protocol_error);
@@ -213,7 +264,8 @@ asio::awaitable<FetchResult> Fetcher::Impl::exchange(Op& op, Stream& stream, con
   auto& res = parser.get();
   FetchResult result;
   result.http_status = static_cast<int>(res.result_int());
-  if (res.result_int() != 200) {
+  const auto& ok = request.ok_statuses;
+  if (std::find(ok.begin(), ok.end(), result.http_status) == ok.end()) {
     result.status = FetchStatus::http_status;
     co_return result;
   }
@@ -239,12 +291,17 @@ Fetcher::~Fetcher() {
 }
 
 void Fetcher::get(std::string url, DoneFn done) {
-  asio::post(impl_->ioc, [impl = impl_.get(), url = std::move(url), done = std::move(done)]() {
+  fetch(FetchRequest{.url = std::move(url)}, std::move(done));
+}
+
+void Fetcher::fetch(FetchRequest request, DoneFn done) {
+  asio::post(impl_->ioc, [impl = impl_.get(), request = std::move(request),
+                          done = std::move(done)]() mutable {
     if (impl->stopping) {
       done(fail(FetchStatus::shut_down));
       return;
     }
-    auto op = std::make_shared<Op>(impl->ioc, impl->tls, url, done);
+    auto op = std::make_shared<Op>(impl->ioc, impl->tls, std::move(request), std::move(done));
     impl->active.insert(op);
     asio::co_spawn(impl->ioc, impl->run_op(op), asio::detached);
   });

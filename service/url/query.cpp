@@ -69,6 +69,11 @@ Expected<std::vector<QueryParam>, QueryError> parse_query(std::string_view encod
   return params;
 }
 
+std::optional<std::string> encode_path_segment(std::string_view id) {
+  if (id.empty() || id == "." || id == "..") return std::nullopt;
+  return encode_component(id);
+}
+
 std::optional<std::string> add_query_params(std::string_view url,
                                             std::span<const QueryParam> params) {
   auto parsed = urls::parse_uri(url);

@@ -55,4 +55,10 @@ Expected<std::vector<QueryParam>, QueryError> parse_query(std::string_view encod
 std::optional<std::string> add_query_params(std::string_view url,
                                             std::span<const QueryParam> params);
 
+// One path segment (RFC 3986 §3.3) made from an id, for a URL like {base}/users/{id}: every
+// byte but the §2.3 unreserved characters percent-encoded, so '/', '?', '#' and '%' in the id
+// stay inside the segment. nullopt for "", "." and "..", which name no segment (§5.2.4 would
+// remove a dot segment, and a server may decode %2E first).
+std::optional<std::string> encode_path_segment(std::string_view id);
+
 }  // namespace sa::url

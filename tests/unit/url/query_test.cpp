@@ -123,5 +123,18 @@ TEST_CASE("no parameters leave the URL as it is; a URL that does not parse gives
   CHECK_FALSE(add_query_params("https://a.example/c b", std::vector<QueryParam>{{"code", "x"}}));
 }
 
+TEST_CASE("an id becomes one path segment, whatever characters it holds", "[url][query]") {
+  // CONTRACT "User directory adapter": GET {base}/users/{id} must ask for that user, not a path
+  // an id with '/', '?' or '#' could build.
+  CHECK(encode_path_segment("u-1.x_~") == "u-1.x_~");
+  CHECK(encode_path_segment("a/b") == "a%2Fb");
+  CHECK(encode_path_segment("../admin?x=1#f") == "..%2Fadmin%3Fx%3D1%23f");
+  CHECK(encode_path_segment("50% off") == "50%25%20off");
+  CHECK(encode_path_segment("é") == "%C3%A9");
+  CHECK(encode_path_segment("") == std::nullopt);
+  CHECK(encode_path_segment(".") == std::nullopt);
+  CHECK(encode_path_segment("..") == std::nullopt);
+}
+
 }  // namespace
 }  // namespace sa::url
