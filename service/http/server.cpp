@@ -360,7 +360,12 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Stream> stream, const 
                                           bool tls, Clock::time_point deadline) {
   const auto& limits = settings.limits;
   auto& lowest = beast::get_lowest_layer(*stream);
-  beast::flat_buffer buffer(8192);
+  // The parser enforces max_header_bytes and max_body_bytes; the buffer must be able to hold
+  // what they allow (a fixed 8 KB here once turned every request line over 8 KB into a 400,
+  // long before the 431 limit: SMART granular scopes make long authorize URLs).
+  // It also carries the first bytes of the connection (at least 8 KB, or Beast throws).
+  beast::flat_buffer buffer(std::max<std::size_t>(
+      16 * 1024, static_cast<std::size_t>(limits.max_header_bytes) + limits.max_body_bytes));
   bool first = true;
   for (;;) {
     if (buffer.size() == 0) {
