@@ -7,6 +7,7 @@
 #include "authorize/flow_impl.hpp"
 #include "crypto/hash.hpp"
 #include "obs/log.hpp"
+#include "util/strings.hpp"
 
 namespace sa::authorize {
 namespace {
@@ -74,6 +75,16 @@ http::Handler AuthorizeFlow::start() const {
       auto& txn = step->txn;
       const auto now = impl->d.clock.now_seconds();
       const auto& req = txn.request;
+      // Scope problems that do not depend on the user (system/, `launch` without a launch,
+      // nothing the client may hold) are answered before any page: the user's ceiling can only
+      // narrow the offer further.
+      std::vector<std::string> client_ceiling;
+      for (auto token : split(step->client.scope, ' ')) {
+        if (!token.empty()) client_ceiling.emplace_back(token);
+      }
+      auto precheck =
+          offer_scopes({req.scope, step->client.scope, client_ceiling, false, txn.ehr_launch});
+      if (!precheck) return impl->redirect_error(step, precheck.error());
       if (session_id && !session_id->empty() && session_id->size() <= 128 && !req.prompt_login) {
         auto hash = crypto::sha256_b64url(*session_id);
         auto session = impl->d.flow.find_session(hash, now, impl->d.config.authorize.session_idle_timeout_s);
