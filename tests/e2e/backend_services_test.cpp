@@ -479,7 +479,7 @@ TEST_CASE("discovery advertises client_credentials and the confidential client p
   REQUIRE(has("token_endpoint_auth_signing_alg_values_supported", "RS384"));
   REQUIRE(has("token_endpoint_auth_signing_alg_values_supported", "ES384"));
   REQUIRE(has("scopes_supported", "system/*.rs"));
-  REQUIRE_FALSE(has("capabilities", "client-public"));  // not until authorize works
+  REQUIRE(has("capabilities", "client-public"));  // authorize serves public clients with PKCE
 }
 
 namespace {

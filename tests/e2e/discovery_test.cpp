@@ -40,11 +40,27 @@ TEST_CASE("an endpoint is advertised only once it is registered", "[discovery]")
   RunningService svc;
   auto doc = parse_json(svc.client->get("/.well-known/smart-configuration").body);
   // Nothing below exists in this build: discovery must not promise it.
-  for (const char* field : {"authorization_endpoint", "introspection_endpoint",
-                            "revocation_endpoint", "userinfo_endpoint"}) {
+  for (const char* field : {"introspection_endpoint", "revocation_endpoint", "userinfo_endpoint"}) {
     INFO(field);
     REQUIRE_FALSE(doc.HasMember(field));
   }
+  // DISC-2: the authorization endpoint works, so it is advertised, with what it supports.
+  REQUIRE(std::string(doc["authorization_endpoint"].GetString()) ==
+          "https://localhost:8443/auth/authorize");
+  REQUIRE(strings_of(doc["response_types_supported"]) == std::set<std::string>{"code"});
+  REQUIRE(doc["authorization_response_iss_parameter_supported"].GetBool());  // AUTHZ-10
+  auto capabilities = strings_of(doc["capabilities"]);
+  for (const char* capability :
+       {"launch-ehr", "launch-standalone", "authorize-post", "client-public", "context-ehr-patient",
+        "context-ehr-encounter", "context-standalone-patient", "context-standalone-encounter",
+        "context-banner", "context-style", "permission-patient", "permission-user",
+        "permission-v1", "permission-v2"}) {
+    INFO(capability);
+    CHECK(capabilities.count(capability) == 1);
+  }
+  // Not before the token issue: OpenID Connect sign-in, refresh.
+  CHECK(capabilities.count("sso-openid-connect") == 0);
+  CHECK(capabilities.count("permission-offline") == 0);
   // Registration works, so it is advertised.
   REQUIRE(std::string(doc["registration_endpoint"].GetString()).find("/auth/register") !=
           std::string::npos);
@@ -61,18 +77,19 @@ TEST_CASE("openid-configuration carries the issuer and the OIDC required members
   REQUIRE(std::string(doc["jwks_uri"].GetString()) ==
           "https://auth.example.test/.well-known/jwks.json");
   REQUIRE(strings_of(doc["subject_types_supported"]) == std::set<std::string>{"public"});
-  // OIDC Discovery 1.0 §3: both REQUIRED. They must say what the server really does, the same
-  // as the SMART document: no response type until authorize works, and RS256 among the id_token
-  // algorithms exactly when OpenID Connect is offered (sso-openid-connect).
+  // OIDC Discovery 1.0 §3: both REQUIRED and non-empty. They say what the server really does,
+  // the same as the SMART document: the response types authorize serves, and RS256 (always in
+  // the JWKS) for id_tokens.
   auto smart = parse_json(svc.client->get("/.well-known/smart-configuration").body);
   const auto smart_response_types = smart.HasMember("response_types_supported")
                                         ? strings_of(smart["response_types_supported"])
                                         : std::set<std::string>{};
   REQUIRE(strings_of(doc["response_types_supported"]) == smart_response_types);
-  const bool oidc = strings_of(smart["capabilities"]).count("sso-openid-connect") == 1;
-  const auto id_token_algs = strings_of(doc["id_token_signing_alg_values_supported"]);
-  REQUIRE(id_token_algs.count("RS256") == (oidc ? 1u : 0u));
-  if (!oidc) REQUIRE(id_token_algs.empty());
+  REQUIRE(smart_response_types == std::set<std::string>{"code"});
+  REQUIRE(strings_of(doc["id_token_signing_alg_values_supported"]) ==
+          std::set<std::string>{"RS256"});
+  REQUIRE(std::string(doc["authorization_endpoint"].GetString()) ==
+          "https://auth.example.test/auth/authorize");
 }
 
 TEST_CASE("discovery and JWKS allow any origin and may be cached; other routes are no-store",
