@@ -65,6 +65,9 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
         ratelimit::LimitSettings{limits.registration_per_ip, limits.window_s,
                                  limits.max_tracked_keys},
         clock);
+    c->authorize_limit = std::make_unique<ratelimit::WindowLimiter>(
+        ratelimit::LimitSettings{limits.authorize_per_ip, limits.window_s, limits.max_tracked_keys},
+        clock);
   }
   c->authenticator = std::make_unique<clientauth::ClientAuthenticator>(
       clientauth::ClientAuthenticatorSettings{

@@ -65,6 +65,8 @@ struct Components {
   // Registration attempts per address (brute-force limit, SMART App Launch 2.2, Client
   // Confidential Symmetric); null when rate_limits.enabled is false.
   std::unique_ptr<ratelimit::WindowLimiter> registration_limit;
+  // Authorization requests per address (each stores a transaction); null when limits are off.
+  std::unique_ptr<ratelimit::WindowLimiter> authorize_limit;
   std::unique_ptr<clientauth::ClientAuthenticator> authenticator;
   // The EHR's user directory (CONTRACT "User directory adapter"), per directory.adapter.
   std::unique_ptr<directory::Directory> directory;

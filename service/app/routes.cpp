@@ -70,6 +70,11 @@ Endpoints register_routes(http::Router& router, Components& c) {
     router.add(Method::GET, std::string(ap::kAuthorize), "authorize", flow.start(),
                {.discovery_field = "authorization_endpoint"});
     router.add(Method::POST, std::string(ap::kAuthorize), "authorize", flow.start());
+    // Each authorization request stores a transaction: a stranger may not repeat it unbounded.
+    for (auto method : {Method::GET, Method::POST}) {
+      router.limit(method, ap::kAuthorize,
+                   {c.authorize_limit.get(), "authorize_per_ip", &c.metrics});
+    }
     router.add(Method::POST, std::string(ap::kLogin), "authorize_login", flow.login());
     router.add(Method::GET, std::string(ap::kPatient), "authorize_patient", flow.search_patients());
     router.add(Method::POST, std::string(ap::kPatient), "authorize_patient", flow.choose_patient());

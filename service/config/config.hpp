@@ -139,6 +139,8 @@ struct RateLimitSettings {
   std::uint32_t failed_auth_per_ip = 50;
   std::uint32_t failed_auth_per_client = 20;
   std::uint32_t registration_per_ip = 20;
+  // Authorization requests per address: each one starts a stored transaction.
+  std::uint32_t authorize_per_ip = 300;
   // Failed logins on the authorize pages, per username and per address (back-off: over budget,
   // every attempt is refused until the window closes, a correct password included).
   std::uint32_t failed_login_per_user = 5;

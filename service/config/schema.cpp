@@ -334,6 +334,7 @@ void read_rate_limits(MapReader& in, RateLimitSettings& out) {
   in.uint("failed_auth_per_ip", out.failed_auth_per_ip, {1, 1'000'000});
   in.uint("failed_auth_per_client", out.failed_auth_per_client, {1, 1'000'000});
   in.uint("registration_per_ip", out.registration_per_ip, {1, 1'000'000});
+  in.uint("authorize_per_ip", out.authorize_per_ip, {1, 1'000'000});
   in.uint("failed_login_per_user", out.failed_login_per_user, {1, 1'000'000});
   in.uint("failed_login_per_ip", out.failed_login_per_ip, {1, 1'000'000});
   in.uint("failed_launch_auth_per_ip", out.failed_launch_auth_per_ip, {1, 1'000'000});

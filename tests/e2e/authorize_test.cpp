@@ -274,3 +274,15 @@ TEST_CASE("failed logins back off per username, even for the right password", "[
   CHECK_FALSE(audit_events(f.service.process.log(), "login_throttled").empty());
   CHECK(f.service.client->get("/metrics").body.find("smart_auth_login") != std::string::npos);
 }
+
+TEST_CASE("authorization requests are rate-limited per address", "[authorize]") {
+  // SEC: each request stores a transaction, so a stranger may not repeat it without bound.
+  AuthorizeFixture f("rate_limits:\n  authorize_per_ip: 2\n");
+  auto client_id = f.register_app(kAppScope);
+  auto browser = f.browser();
+  CHECK(browser.get(f.authorize_url(client_id, kPatientScope)).status == 200);
+  CHECK(browser.get(f.authorize_url(client_id, kPatientScope)).status == 200);
+  auto refused = browser.get(f.authorize_url(client_id, kPatientScope));
+  CHECK(refused.status == 429);
+  CHECK(refused.header("Retry-After"));
+}
