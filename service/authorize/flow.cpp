@@ -197,6 +197,15 @@ void AuthorizeFlow::Impl::with_user(const StepPtr& step, const directory::User& 
   auto offer = offer_scopes({txn.request.scope, step->client.scope, user.scopes,
                              own_patient.has_value(), txn.ehr_launch});
   if (!offer) return redirect_error(step, offer.error());
+  if (!offer->dropped.empty() && !txn.dropped_audited) {
+    txn.dropped_audited = true;
+    std::string dropped;
+    for (const auto& d : offer->dropped) dropped += (dropped.empty() ? "" : "; ") + d;
+    obs::audit("scopes_dropped", {{"client_id", step->client.client_id},
+                                  {"user", user.id},
+                                  {"dropped", dropped},
+                                  {"request_id", step->request_id}});
+  }
 
   // A patient context is needed for launch/patient, launch/encounter, and for patient/ scopes
   // (SMART App Launch 2.2, Scopes and Launch Context: patient/ scopes apply to the patient in

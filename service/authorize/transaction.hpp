@@ -32,6 +32,7 @@ struct Transaction {
   std::optional<std::string> user_id;
   std::int64_t auth_time = 0;
   bool new_login = false;  // logged in during this transaction (a session cookie to set)
+  bool dropped_audited = false;  // scopes_dropped is audited once per transaction
 
   // Chosen context.
   std::optional<std::string> patient;

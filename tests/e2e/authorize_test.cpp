@@ -286,3 +286,27 @@ TEST_CASE("authorization requests are rate-limited per address", "[authorize]") 
   CHECK(refused.status == 429);
   CHECK(refused.header("Retry-After"));
 }
+
+TEST_CASE("unknown and ungrantable scopes are dropped from the grant, not refused, and audited",
+          "[authorize]") {
+  // SCOPE-3: undefined suffixes and unknown scopes may be ignored; SCOPE-10: user/ is beyond a
+  // patient user's ceiling.
+  AuthorizeFixture f;
+  auto client_id = f.register_app(kAppScope);
+  auto browser = f.browser();
+  auto consent_page = log_in(
+      browser,
+      browser.get(f.authorize_url(client_id, kPatientScope + " made-up-scope user/Patient.rs")),
+      kPatientUser, kPatientPassword);
+  auto done = approve_all(browser, consent_page);
+  REQUIRE(done.status == 303);
+  CHECK_FALSE(location_params(done)["code"].empty());
+  auto dropped = audit_events(f.service.process.log(), "scopes_dropped");
+  REQUIRE(dropped.size() == 1);
+  CHECK(dropped[0].get("dropped").find("made-up-scope") != std::string::npos);
+  CHECK(dropped[0].get("dropped").find("user/Patient.rs") != std::string::npos);
+  auto issued = audit_events(f.service.process.log(), "code_issued");
+  REQUIRE(issued.size() == 1);
+  CHECK(issued[0].get("scope").find("made-up-scope") == std::string::npos);
+  CHECK(issued[0].get("scope").find("user/") == std::string::npos);
+}
