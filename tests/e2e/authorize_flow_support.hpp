@@ -31,7 +31,8 @@ inline std::string s256(const std::string& verifier) {
 }
 
 struct AuthorizeFixture {
-  explicit AuthorizeFixture(const std::string& extra = {}) : service({}, authorize_config(extra)) {}
+  explicit AuthorizeFixture(const std::string& extra = {}, const std::string& directory_yaml = {})
+      : service({}, authorize_config(extra), directory_yaml) {}
 
   // Registers a public app (RFC 7591) and returns its client_id.
   std::string register_app(const std::string& scope, const std::string& name = "E2E App") {

@@ -12,8 +12,10 @@
 namespace sa::test {
 
 struct RunningService {
-  explicit RunningService(const std::string& server_extra = {}, const std::string& extra = {})
-      : process(dir.path(), test_config_yaml(dir.path(), server_extra, extra)) {
+  // `directory_yaml`: a whole `directory:` section instead of the builtin demo directory.
+  explicit RunningService(const std::string& server_extra = {}, const std::string& extra = {},
+                          const std::string& directory_yaml = {})
+      : process(dir.path(), test_config_yaml(dir.path(), server_extra, extra, directory_yaml)) {
     bool ready = process.wait_ready();
     INFO(process.log());
     REQUIRE(ready);

@@ -100,7 +100,10 @@ std::string demo_directory_path() {
 }
 
 std::string test_config_yaml(const fs::path& dir, const std::string& server_extra,
-                             const std::string& extra_yaml) {
+                             const std::string& extra_yaml, const std::string& directory_yaml) {
+  // The default relative path would be read from the test's working directory.
+  const std::string builtin =
+      "directory:\n  builtin:\n    file: \"" + demo_directory_path() + "\"\n";
   std::ostringstream y;
   y << "data_dir: \"" << (dir / "data").string() << "\"\n"
     << "server:\n"
@@ -110,11 +113,7 @@ std::string test_config_yaml(const fs::path& dir, const std::string& server_extr
     << "  path: \"" << (dir / "data" / "smart-auth.db").string() << "\"\n"
     << "log:\n"
     << "  level: debug\n"
-    // The default relative path would be read from the test's working directory.
-    << "directory:\n"
-    << "  builtin:\n"
-    << "    file: \"" << demo_directory_path() << "\"\n"
-    << extra_yaml;
+    << (directory_yaml.empty() ? builtin : directory_yaml) << extra_yaml;
   return y.str();
 }
 

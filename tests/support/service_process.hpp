@@ -47,10 +47,12 @@ CommandOutput run_command(const std::vector<std::string>& argv,
 std::string demo_directory_path();
 
 // The default test config: everything under `dir`, HTTPS on 127.0.0.1:0, the builtin directory on
-// the demo directory. `extra_yaml` is appended (top-level keys must not repeat those written
-// here: server, store, data_dir, log, directory).
+// the demo directory unless `directory_yaml` (a whole top-level `directory:` section) replaces it.
+// `extra_yaml` is appended (top-level keys must not repeat those written here: server, store,
+// data_dir, log, directory).
 std::string test_config_yaml(const std::filesystem::path& dir, const std::string& server_extra = {},
-                             const std::string& extra_yaml = {});
+                             const std::string& extra_yaml = {},
+                             const std::string& directory_yaml = {});
 
 class ServiceProcess {
  public:
