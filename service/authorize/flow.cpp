@@ -52,17 +52,22 @@ void AuthorizeFlow::Impl::redirect_error(const StepPtr& step, RedirectError erro
                       {{"error", std::string(oauth::to_string(error.code))}});
   auto location = error_redirect(step->txn.request.redirect_uri, error, step->txn.request.state,
                                  d.config.server.public_base_url);
-  // Single use: the transaction ends with its answer, whatever it is. The answer does not wait
-  // for the delete: a leftover row expires on its own and can no longer produce a code only if
-  // its cookie is gone, which the same response clears.
-  if (!step->txn_id.empty()) {
-    d.flow.finish_transaction(crypto::sha256_b64url(step->txn_id), [](StoreStatus) {});
-    step->cookies.push_back(clear_cookie(kTransactionCookie));
-  }
   http::Response response;
   response.status = 303;
   response.set("Location", std::move(location));
-  send(step, std::move(response));
+  end_with(step, std::move(response));
+}
+
+void AuthorizeFlow::Impl::end_with(const StepPtr& step, http::Response response) const {
+  if (step->txn_id.empty()) return send(step, std::move(response));
+  // Single use: the transaction ends with its final answer, whatever it is, and the answer
+  // leaves only once the end is durable, so the same cookie cannot go on to a code.
+  step->cookies.push_back(clear_cookie(kTransactionCookie));
+  auto self = shared_from_this();
+  d.flow.finish_transaction(
+      crypto::sha256_b64url(step->txn_id),
+      [self, step, response = std::make_shared<http::Response>(std::move(response))](
+          StoreStatus) { self->post([self, step, response] { self->send(step, *response); }); });
 }
 
 void AuthorizeFlow::Impl::unavailable_page(const StepPtr& step, std::string_view what) const {
@@ -84,7 +89,9 @@ void AuthorizeFlow::Impl::unavailable_page(const StepPtr& step, std::string_view
                  step->request_id};
   view.link_href = std::move(back);
   view.link_text = "Return to " + app_view(step->client).name;
-  send(step, d.pages.error(view));
+  // The link tells the app temporarily_unavailable for this state: the transaction ends here,
+  // as with every other final answer, so it cannot later produce a code for the same state.
+  end_with(step, d.pages.error(view));
 }
 
 void AuthorizeFlow::Impl::store_failed(const StepPtr& step, std::string_view what) const {
@@ -92,6 +99,16 @@ void AuthorizeFlow::Impl::store_failed(const StepPtr& step, std::string_view wha
            {{"during", std::string(what)}, {"request_id", step->request_id}});
   redirect_error(step, {oauth::ErrorCode::server_error, "the server could not save the request",
                         "store failure during " + std::string(what)});
+}
+
+void AuthorizeFlow::Impl::user_lookup_failed(const StepPtr& step, directory::DirectoryError error,
+                                             std::string_view what) const {
+  if (error == directory::DirectoryError::unavailable) return unavailable_page(step, what);
+  // The EHR launched (or a session or an earlier login named) a user its directory does not
+  // know, or no longer knows.
+  redirect_error(step, {oauth::ErrorCode::access_denied,
+                        "the user is not known to the EHR directory",
+                        "directory: user not found during " + std::string(what)});
 }
 
 // ------------------------------------------------------------------------------ transaction --
@@ -172,15 +189,7 @@ void AuthorizeFlow::Impl::advance(const StepPtr& step) const {
   }
   d.directory.find_user(*who, [self, step](Expected<directory::User, directory::DirectoryError> r) {
     self->post([self, step, r = std::move(r)] {
-      if (!r) {
-        if (r.error() == directory::DirectoryError::unavailable) {
-          return self->unavailable_page(step, "user lookup");
-        }
-        // The EHR launched (or a session named) a user its own directory does not know.
-        return self->redirect_error(step, {oauth::ErrorCode::access_denied,
-                                           "the user is not known to the EHR directory",
-                                           "directory: user not found"});
-      }
+      if (!r) return self->user_lookup_failed(step, r.error(), "user lookup");
       if (!step->txn.user_id) {  // vouched for by the EHR launch (SMART App Launch 2.2)
         step->txn.user_id = r->id;
         step->txn.auth_time = self->d.clock.now_seconds();

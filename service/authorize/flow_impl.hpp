@@ -40,8 +40,14 @@ struct AuthorizeFlow::Impl : std::enable_shared_from_this<AuthorizeFlow::Impl> {
   // The error goes back to the app (RFC 6749 §4.1.2.1) and the transaction ends.
   void redirect_error(const StepPtr& step, RedirectError error) const;
   void send(const StepPtr& step, http::Response response) const;
+  // Ends the transaction (durably), then sends the final answer.
+  void end_with(const StepPtr& step, http::Response response) const;
   void unavailable_page(const StepPtr& step, std::string_view what) const;
   void store_failed(const StepPtr& step, std::string_view what) const;
+  // A failed user lookup: unavailable -> the unavailable page; not found (the user was removed
+  // from the directory) -> access_denied back to the app.
+  void user_lookup_failed(const StepPtr& step, directory::DirectoryError error,
+                          std::string_view what) const;
 
   // --- transaction ---
   // The transaction named by the request's cookie, and its client; an error page otherwise.

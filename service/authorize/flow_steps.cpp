@@ -119,7 +119,7 @@ http::Handler AuthorizeFlow::search_patients() const {
       impl->d.directory.find_user(
           *step->txn.user_id, [impl, step, q](Expected<directory::User, directory::DirectoryError> r) {
             impl->post([impl, step, q, r = std::move(r)] {
-              if (!r) return impl->unavailable_page(step, "user lookup");
+              if (!r) return impl->user_lookup_failed(step, r.error(), "patient search");
               impl->show_patients(step, *r, q.substr(0, 200));
             });
           });
@@ -191,7 +191,7 @@ http::Handler AuthorizeFlow::consent() const {
                                                           Expected<directory::User,
                                                                    directory::DirectoryError> r) {
         impl->post([impl, step, form, r = std::move(r)] {
-          if (!r) return impl->unavailable_page(step, "consent");
+          if (!r) return impl->user_lookup_failed(step, r.error(), "consent");
           const auto& user = *r;
           if (field(form, "decision") != "approve") {
             obs::audit("consent_denied", {{"user", user.id},

@@ -296,7 +296,17 @@ TEST_CASE("a directory that fails at login gives the temporarily_unavailable pag
     d.answer("POST", "/authenticate", b.status, b.body, b.delay);
     auto browser = d.f.browser();
     auto login_page = browser.get(d.f.authorize_url(client_id, kPractitionerScope));
+    auto txn = browser.cookie("__Host-smart-auth-txn");
+    REQUIRE(txn);
     check_unavailable_page(bounded([&] { return log_in(browser, login_page, "ada", kPassword); }));
+    // The page's link told the app temporarily_unavailable for this state: the transaction is
+    // over (cookie cleared, row gone), so the same form cannot go on to a code later.
+    CHECK_FALSE(browser.cookie("__Host-smart-auth-txn"));
+    browser.set_cookie("__Host-smart-auth-txn", *txn);
+    CHECK(browser.post("/auth/authorize/login", {{"csrf", input_value(login_page.body, "csrf")},
+                                                 {"username", "ada"},
+                                                 {"password", kPassword}})
+              .status == 400);
   }
   auto log = d.stopped_log();
   auto events = audit_events(log, "authorize_unavailable");
