@@ -89,7 +89,7 @@ struct RealStore : test::Issuing {
 };
 
 TEST_CASE_METHOD(RealStore, "an assertion request is one durable write: the jti and the token",
-                 "[oauth][replay]") {  // CAUTH-6, TOKEN-8
+                 "[oauth][replay]") {  // CAUTH-6
   add_client_row();
   const auto before = db->stats().ops;
   REQUIRE(post("one-write").status == 200);
