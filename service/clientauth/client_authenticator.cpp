@@ -199,23 +199,51 @@ void ClientAuthenticator::finish_assertion(const Attempt& at, clients::ClientRec
   if (verified != AssertionFailure::Ok) return complete_async(done, bad(verified));
   // RFC 7523 §3 item 7, SMART CCA: remember the jti through the last second the assertion could
   // be accepted (check_assertion accepts up to exp + skew inclusive), judged at the request's
-  // own `now` however long the key fetch took; answer only once that is committed.
+  // own `now` however long the key fetch took. The caller commits the claim in the write that
+  // records its token (one commit per request) and answers only once that is durable.
   std::int64_t last_acceptable = *assertion.claims.exp + settings_.client_auth.clock_skew_s;
-  auto shared_client = std::make_shared<clients::ClientRecord>(std::move(client));
-  replay_.remember(
-      id, *assertion.claims.jti, last_acceptable, at.now,
-      [this, at, shared_client, done = std::move(done)](store::StoreStatus status) {
-        const std::string& id = shared_client->client_id;
-        if (status == store::StoreStatus::conflict) {
-          return complete_async(done, fail(at, AuthFailure::BadAssertion,
-                                           AuthMethod::private_key_jwt, id,
-                                           AssertionFailure::Replayed));
+  ReplayClaim claim(replay_.claim(id, *assertion.claims.jti, last_acceptable, at.now), replay_,
+                    [this, at, id](AuthFailure reason, AssertionFailure detail) {
+                      return fail(at, reason, AuthMethod::private_key_jwt, id, detail).error();
+                    });
+  complete_async(done, AuthenticatedClient{std::move(client), "private_key_jwt", std::move(claim)});
+}
+
+ReplayClaim::ReplayClaim(store::Database::WriteFn claim, ReplayStore& store, RejectFn reject)
+    : shared_(std::make_shared<Shared>(std::move(claim), store, std::move(reject))) {}
+
+store::Database::WriteFn ReplayClaim::write() const {
+  return [shared = shared_](store::Connection& conn) {
+    const store::StoreStatus status = shared->claim(conn);
+    shared->outcome.store(static_cast<int>(status), std::memory_order_release);
+    return status;
+  };
+}
+
+bool ReplayClaim::ran() const { return shared_->outcome.load(std::memory_order_acquire) >= 0; }
+
+std::optional<oauth::Error> ReplayClaim::rejection() const {
+  const int outcome = shared_->outcome.load(std::memory_order_acquire);
+  if (outcome < 0 || static_cast<store::StoreStatus>(outcome) == store::StoreStatus::ok) {
+    return std::nullopt;
+  }
+  // RFC 7523 §3 item 7: a jti seen before within its lifetime is a replay.
+  if (static_cast<store::StoreStatus>(outcome) == store::StoreStatus::conflict) {
+    return shared_->reject(AuthFailure::BadAssertion, AssertionFailure::Replayed);
+  }
+  return shared_->reject(AuthFailure::StoreError, AssertionFailure::Ok);
+}
+
+void ReplayClaim::commit_alone(SettledFn done) const {
+  shared_->store.commit_alone(
+      write(), [claim = *this, done = std::move(done)](store::StoreStatus status) {
+        auto rejected = claim.rejection();
+        if (!rejected && status != store::StoreStatus::ok) {
+          // The claim ran but its batch did not commit (or it never ran): the jti is not
+          // remembered.
+          rejected = claim.shared_->reject(AuthFailure::StoreError, AssertionFailure::Ok);
         }
-        if (status != store::StoreStatus::ok) {
-          return complete_async(
-              done, fail(at, AuthFailure::StoreError, AuthMethod::private_key_jwt, id));
-        }
-        complete_async(done, AuthenticatedClient{std::move(*shared_client), "private_key_jwt"});
+        done(std::move(rejected));
       });
 }
 

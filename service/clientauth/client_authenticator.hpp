@@ -7,8 +7,10 @@
 // rate-limit brute force).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,19 +20,60 @@
 #include "clientauth/failed_auth_limits.hpp"
 #include "clientauth/jwks_resolver.hpp"
 #include "clientauth/replay_store.hpp"
+#include "clients/client_store.hpp"
 #include "config/config.hpp"
 #include "http/message.hpp"
 #include "oauth_core/errors.hpp"
 #include "oauth_core/form.hpp"
-#include "clients/client_store.hpp"
 #include "util/clock.hpp"
 #include "util/expected.hpp"
 
 namespace sa::clientauth {
 
+// A private_key_jwt assertion's jti, checked but not yet remembered (RFC 7523 §3 item 7). The
+// request's own durable write runs write() first, in the same SAVEPOINT, so the jti and what the
+// request produced (its token) commit together or not at all: one commit per assertion request
+// (issue 6 §4). A request that ends without such a write remembers the jti with commit_alone().
+// Either way a replay, or a store failure of the claim itself, becomes the same audited and
+// counted invalid_client / server_error that authentication answers for every other failure.
+// Copies share one outcome.
+class ReplayClaim {
+ public:
+  // Audits, counts and builds the error of a failed claim (the authenticator's fail()).
+  using RejectFn = std::function<oauth::Error(AuthFailure reason, AssertionFailure detail)>;
+  using SettledFn = std::function<void(std::optional<oauth::Error>)>;
+
+  ReplayClaim(store::Database::WriteFn claim, ReplayStore& store, RejectFn reject);
+
+  // The write to run first inside the request's own write: ok, or conflict for a replay (undoing
+  // that whole write), or the store's failure. Records its own outcome for rejection().
+  store::Database::WriteFn write() const;
+  // Whether a write() ran (committed or not).
+  bool ran() const;
+  // After the write carrying write() is done: the error to answer instead of the request's own
+  // result when the claim decided it (a replay, or the claim's own store failure); none when the
+  // jti was accepted (the carrying write's status then decides the rest). Audits and counts the
+  // failure: call it once per request.
+  std::optional<oauth::Error> rejection() const;
+  // Remembers the jti in a write of its own, then done(rejection()) on the writer thread.
+  void commit_alone(SettledFn done) const;
+
+ private:
+  struct Shared {
+    store::Database::WriteFn claim;
+    ReplayStore& store;
+    RejectFn reject;
+    // -1 while no write() ran; otherwise the StoreStatus the claim returned.
+    std::atomic<int> outcome{-1};
+  };
+  std::shared_ptr<Shared> shared_;
+};
+
 struct AuthenticatedClient {
   clients::ClientRecord client;
   std::string method;  // the token_endpoint_auth_method used
+  // private_key_jwt only: the jti still to remember, in the caller's own durable write.
+  std::optional<ReplayClaim> replay_claim;
 };
 
 struct ClientAuthenticatorSettings {
@@ -51,8 +94,11 @@ class ClientAuthenticator {
                       PostFn post = {}, FailedAuthLimits* limits = nullptr);
 
   // done runs exactly once: inline for secrets, public clients and every early failure; for
-  // private_key_jwt only after the jti has been durably recorded. request and form need not
-  // outlive the call. The request is judged at one instant, read from the clock on entry.
+  // private_key_jwt after the signature checked out, with the jti NOT yet remembered: the
+  // success carries a replay_claim that the caller must commit (inside the write that records
+  // what it issues, or with commit_alone()) and whose rejection() it must answer before acting
+  // on the authentication. request and form need not outlive the call. The request is judged at
+  // one instant, read from the clock on entry.
   void authenticate(const http::Request& request, const oauth::Form& form, DoneFn done) const;
 
  private:

@@ -2,11 +2,15 @@
 // could be accepted, so a replayed assertion is refused (RFC 7523 §3 item 7; SMART App Launch
 // 2.2, Client Confidential Asymmetric), also after a restart. ReplayStore is the narrow
 // interface client authentication needs; SqliteReplayStore keeps SHA-256 hashes of jtis.
+// A jti is remembered by a claim: a store write that the request's own durable write runs first
+// (the token endpoint records the jti and the token in one commit, issue 6 §4), or that
+// commit_alone() runs when the request has nothing else to record.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "store/database.hpp"
 #include "store/status.hpp"
@@ -16,13 +20,19 @@ namespace sa::clientauth {
 class ReplayStore {
  public:
   virtual ~ReplayStore() = default;
-  // `last_acceptable_at` is inclusive: the jti blocks at every `now` <= last_acceptable_at.
-  // ok: first use (or the earlier use is past its last second), now durably recorded.
-  // conflict: (client_id, jti) is recorded and still blocking at `now` (a replay). Anything
-  // else: the store failed.
-  virtual void remember(std::string client_id, std::string_view jti,
-                        std::int64_t last_acceptable_at, std::int64_t now,
-                        store::DoneFn done) = 0;
+  // The write that remembers (client_id, jti). `last_acceptable_at` is inclusive: the jti blocks
+  // at every `now` <= last_acceptable_at. It returns ok: first use (or the earlier use is past
+  // its last second); conflict: (client_id, jti) is recorded and still blocking at `now` (a
+  // replay), which undoes the whole write that carries it. Anything else: the store failed.
+  virtual store::Database::WriteFn claim(std::string client_id, std::string_view jti,
+                                         std::int64_t last_acceptable_at, std::int64_t now) = 0;
+  // Runs a claim (or any write) alone; done after it is durable, with its status.
+  virtual void commit_alone(store::Database::WriteFn claim, store::DoneFn done) = 0;
+  // claim() committed alone.
+  void remember(std::string client_id, std::string_view jti, std::int64_t last_acceptable_at,
+                std::int64_t now, store::DoneFn done) {
+    commit_alone(claim(std::move(client_id), jti, last_acceptable_at, now), std::move(done));
+  }
   // Drops entries that no longer block, last_acceptable_at < now (run periodically).
   virtual void delete_expired(std::int64_t now, store::DoneFn done) = 0;
 };
@@ -30,8 +40,9 @@ class ReplayStore {
 class SqliteReplayStore final : public ReplayStore {
  public:
   explicit SqliteReplayStore(store::Database& db) : db_(db) {}
-  void remember(std::string client_id, std::string_view jti, std::int64_t last_acceptable_at,
-                std::int64_t now, store::DoneFn done) override;
+  store::Database::WriteFn claim(std::string client_id, std::string_view jti,
+                                 std::int64_t last_acceptable_at, std::int64_t now) override;
+  void commit_alone(store::Database::WriteFn claim, store::DoneFn done) override;
   void delete_expired(std::int64_t now, store::DoneFn done) override;
 
  private:

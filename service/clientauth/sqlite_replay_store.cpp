@@ -5,11 +5,11 @@
 
 namespace sa::clientauth {
 
-void SqliteReplayStore::remember(std::string client_id, std::string_view jti,
-                                 std::int64_t last_acceptable_at, std::int64_t now,
-                                 store::DoneFn done) {
+store::Database::WriteFn SqliteReplayStore::claim(std::string client_id, std::string_view jti,
+                                                  std::int64_t last_acceptable_at,
+                                                  std::int64_t now) {
   // The column expires_at holds the last second the jti blocks (inclusive).
-  db_.write(
+  return
       [client_id = std::move(client_id), jti_hash = crypto::sha256_b64url(jti),
        expires_at = last_acceptable_at, now](store::Connection& conn) {
         // An entry strictly past its last second (but not yet swept) no longer blocks the jti:
@@ -28,8 +28,11 @@ void SqliteReplayStore::remember(std::string client_id, std::string_view jti,
         if (status != store::StoreStatus::ok) return status;
         // RFC 7523 §3 item 7: a jti seen before within its lifetime is a replay.
         return conn.changes() == 0 ? store::StoreStatus::conflict : store::StoreStatus::ok;
-      },
-      std::move(done));
+      };
+}
+
+void SqliteReplayStore::commit_alone(store::Database::WriteFn claim, store::DoneFn done) {
+  db_.write(std::move(claim), std::move(done));
 }
 
 void SqliteReplayStore::delete_expired(std::int64_t now, store::DoneFn done) {

@@ -62,20 +62,53 @@ void TokenEndpoint::handle(const http::Request& request, http::Responder done) c
 void TokenEndpoint::run_grant(const Grant& grant, Form form,
                               clientauth::AuthenticatedClient client, std::string request_id,
                               http::Responder done) const {
+  std::string client_id = client.client.client_id;
   // RFC 6749 §5.2 unauthorized_client: "The authenticated client is not authorized to use this
   // authorization grant type." What the client registered decides, for every grant.
   if (!registered_for(client, grant.grant_type())) {
-    return reply_error(done,
-                       make_error(ErrorCode::unauthorized_client,
-                                  "this client is not registered for " +
-                                      std::string(grant.grant_type())),
-                       kEndpoint, request_id, metrics_);
+    return finish(done, client.replay_claim, grant.grant_type(), std::move(client_id),
+                  std::move(request_id),
+                  unexpected(make_error(
+                      ErrorCode::unauthorized_client,
+                      "this client is not registered for " + std::string(grant.grant_type()))));
   }
-  std::string client_id = client.client.client_id;
+  auto claim = client.replay_claim;
   TokenRequest token_request{std::move(form), std::move(client), request_id};
-  grant.handle(token_request, [this, &grant, done = std::move(done), client_id = std::move(client_id),
-                               request_id](GrantResult result) {
-    reply(done, grant.grant_type(), client_id, request_id, result);
+  grant.handle(token_request,
+               [this, &grant, done = std::move(done), claim = std::move(claim),
+                client_id = std::move(client_id), request_id](GrantResult result) mutable {
+                 finish(done, claim, grant.grant_type(), std::move(client_id),
+                        std::move(request_id), std::move(result));
+               });
+}
+
+void TokenEndpoint::finish(const http::Responder& done,
+                           const std::optional<clientauth::ReplayClaim>& claim,
+                           std::string_view grant_type, std::string client_id,
+                           std::string request_id, GrantResult result) const {
+  if (!claim) return reply(done, grant_type, client_id, request_id, result);
+  if (claim->ran()) {
+    // RFC 7523 §3 item 7: the jti was claimed in the grant's own write; a replay undid that write
+    // (no token recorded) and is answered as authentication answers it, audited and counted.
+    if (auto rejected = claim->rejection()) result = unexpected(std::move(*rejected));
+    return reply(done, grant_type, client_id, request_id, result);
+  }
+  if (result) {
+    // A grant that issued without carrying the claim in its write: the jti is not remembered, so
+    // the token must not leave (a bug in the grant, never a client's fault).
+    obs::log(obs::Level::error, "a grant issued without committing the assertion's replay claim",
+             {{"grant_type", std::string(grant_type)}, {"request_id", request_id}});
+    result = unexpected(make_error(ErrorCode::server_error, "cannot issue a token",
+                                   "replay claim not committed by the grant"));
+    return reply(done, grant_type, client_id, request_id, result);
+  }
+  // The request ends before anything was recorded: the jti is remembered all the same, alone, and
+  // a replay still answers as one (RFC 7523 §3 item 7).
+  claim->commit_alone([this, done, grant_type, client_id = std::move(client_id),
+                       request_id = std::move(request_id),
+                       result = std::move(result)](std::optional<Error> rejected) mutable {
+    if (rejected) result = unexpected(std::move(*rejected));
+    reply(done, grant_type, client_id, request_id, result);
   });
 }
 

@@ -7,14 +7,15 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "clientauth/client_authenticator.hpp"
 #include "http/router.hpp"
-#include "obs/metrics.hpp"
 #include "oauth/grants/grant.hpp"
+#include "obs/metrics.hpp"
 
 namespace sa::oauth {
 
@@ -30,6 +31,11 @@ class TokenEndpoint {
  private:
   void run_grant(const Grant& grant, Form form, clientauth::AuthenticatedClient client,
                  std::string request_id, http::Responder done) const;
+  // Settles the assertion's replay claim, if any, then replies: a replay or the claim's store
+  // failure overrides the grant's result; a claim the grant did not run is committed alone.
+  void finish(const http::Responder& done, const std::optional<clientauth::ReplayClaim>& claim,
+              std::string_view grant_type, std::string client_id, std::string request_id,
+              GrantResult result) const;
   void reply(const http::Responder& done, std::string_view grant_type,
              std::string_view client_id, std::string_view request_id,
              const GrantResult& result) const;

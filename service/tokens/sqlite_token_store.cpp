@@ -7,9 +7,15 @@ namespace sa::tokens {
 using store::Connection;
 using store::StoreStatus;
 
-void SqliteTokenStore::record(AccessTokenRecord token, store::DoneFn done) {
+void SqliteTokenStore::record(AccessTokenRecord token, store::Database::WriteFn first,
+                              store::DoneFn done) {
   db_.write(
-      [token = std::move(token)](Connection& conn) {
+      [token = std::move(token), first = std::move(first)](Connection& conn) {
+        // Same SAVEPOINT: a failed `first` (a replayed jti) leaves no token row, and a token
+        // that cannot be inserted leaves nothing of `first`.
+        if (first) {
+          if (const StoreStatus status = first(conn); status != StoreStatus::ok) return status;
+        }
         auto stmt = conn.prepare(
             "INSERT INTO access_tokens(jti, client_id, subject, scope, issued_at, expires_at, "
             "grant_id, revoked_at, context_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");

@@ -30,8 +30,12 @@ class TokenStore {
  public:
   virtual ~TokenStore() = default;
 
-  // conflict if the jti is taken; constraint if the client does not exist.
-  virtual void record(AccessTokenRecord token, store::DoneFn done) = 0;
+  // Runs `first` (when set) and then inserts the token, in one write: both commit or neither.
+  // `first` is what else the request must make durable with its token (the assertion's replay
+  // claim, issue 6 §4); its non-ok status undoes the write and is what done() receives.
+  // Otherwise: conflict if the jti is taken; constraint if the client does not exist.
+  virtual void record(AccessTokenRecord token, store::Database::WriteFn first,
+                      store::DoneFn done) = 0;
   // not_found if no token has this jti (expired ones stay until delete_expired()).
   virtual Expected<AccessTokenRecord, store::StoreStatus> find(std::string_view jti) = 0;
   // Marks the token revoked at now; ok if it already was (the first time is kept), not_found if
@@ -49,7 +53,7 @@ class SqliteTokenStore final : public TokenStore {
  public:
   explicit SqliteTokenStore(store::Database& db) : db_(db) {}
 
-  void record(AccessTokenRecord token, store::DoneFn done) override;
+  void record(AccessTokenRecord token, store::Database::WriteFn first, store::DoneFn done) override;
   Expected<AccessTokenRecord, store::StoreStatus> find(std::string_view jti) override;
   void revoke(std::string jti, std::int64_t now, store::DoneFn done) override;
   void revoke_grant(std::string grant_id, std::int64_t now, store::DoneFn done) override;

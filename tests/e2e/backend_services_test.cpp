@@ -5,6 +5,9 @@
 #include <signal.h>
 
 #include <chrono>
+#include <functional>
+#include <future>
+#include <latch>
 #include <random>
 
 #include "e2e/running_service.hpp"
@@ -299,6 +302,58 @@ TEST_CASE("an assertion's jti cannot be replayed, even after a restart",
   REQUIRE(again.wait_ready());
   HttpsClient client(again.https_port(), again.ca_file().string());
   REQUIRE(token_with_assertion(client, assertion).status == 400);
+}
+
+TEST_CASE(
+    "of identical assertions sent at once exactly one gets a token; the rest are audited "
+    "as replayed",
+    "[backend][assertion]") {  // CAUTH-6: the jti commits with the token, in one write
+  RunningService svc({}, kBackend);
+  auto key = make_test_key("ES384", "k1");
+  auto reg = register_client(*svc.client, jwt_client(R"("jwks":)" + jwks_of(key)));
+  constexpr int kRounds = 4;
+  int replays = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    auto assertion = make_assertion(
+        key, {.iss = reg.client_id, .sub = reg.client_id, .jti = "race-" + std::to_string(round)});
+    // Both connections are open before either sends, and both send when the latch opens.
+    HttpsClient a(svc.process.https_port(), svc.process.ca_file().string());
+    HttpsClient b(svc.process.https_port(), svc.process.ca_file().string());
+    REQUIRE(a.get("/.well-known/smart-configuration").status == 200);
+    REQUIRE(b.get("/.well-known/smart-configuration").status == 200);
+    std::latch go(2);
+    auto send = [&](HttpsClient& c) {
+      go.arrive_and_wait();
+      return token_with_assertion(c, assertion);
+    };
+    auto first = std::async(std::launch::async, send, std::ref(a));
+    auto second = std::async(std::launch::async, send, std::ref(b));
+    std::vector<HttpResponse> answers = {first.get(), second.get()};
+    int ok = 0;
+    for (const auto& res : answers) {
+      if (res.status == 200) {
+        ++ok;
+      } else {
+        ++replays;
+        CHECK(res.status == 400);
+        CHECK(error_of(res) == "invalid_client");
+      }
+    }
+    CHECK(ok == 1);
+  }
+  // A replay after the fact, too.
+  auto late = make_assertion(key, {.iss = reg.client_id, .sub = reg.client_id, .jti = "race-0"});
+  REQUIRE(token_with_assertion(*svc.client, late).status == 400);
+  ++replays;
+  REQUIRE(svc.process.stop(SIGTERM).exit_code == 0);
+  auto issued = audit_events(svc.process.log(), "token_issued");
+  CHECK(issued.size() == kRounds);
+  auto refused = audit_events(svc.process.log(), "client_auth_failed");
+  REQUIRE(refused.size() == static_cast<std::size_t>(replays));
+  for (const auto& event : refused) {
+    CHECK(event.get("reason") == "replayed");
+    CHECK(event.get("client_id") == reg.client_id);
+  }
 }
 
 TEST_CASE("a wrong or unknown Basic credential is 401 with a Basic challenge",

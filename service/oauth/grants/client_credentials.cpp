@@ -85,19 +85,22 @@ void ClientCredentialsGrant::handle(const TokenRequest& request, GrantDone done)
   record.issued_at = issued->issued_at;
   record.expires_at = issued->expires_at;
   // The response waits for the record's commit: a token is never in a client's hands before
-  // introspection and revocation can find it.
-  tokens_.record(record, [done, issued = std::move(issued).value()](store::StoreStatus status) {
-    if (status != store::StoreStatus::ok) {
-      return done(unexpected(make_error(ErrorCode::server_error, "cannot record the token",
-                                        std::string(store::to_string(status)))));
-    }
-    Granted granted;
-    granted.jti = issued.jti;
-    granted.response.access_token = issued.jwt;
-    granted.response.expires_in = issued.expires_at - issued.issued_at;
-    granted.response.scope = issued.scope;
-    done(std::move(granted));
-  });
+  // introspection and revocation can find it. The assertion's jti (RFC 7523 §3 item 7) commits
+  // in the same write: a replay records nothing, and a failed record remembers nothing.
+  tokens_.record(
+      record, request.claim_write(),
+      [done, issued = std::move(issued).value()](store::StoreStatus status) {
+        if (status != store::StoreStatus::ok) {
+          return done(unexpected(make_error(ErrorCode::server_error, "cannot record the token",
+                                            std::string(store::to_string(status)))));
+        }
+        Granted granted;
+        granted.jti = issued.jti;
+        granted.response.access_token = issued.jwt;
+        granted.response.expires_in = issued.expires_at - issued.issued_at;
+        granted.response.scope = issued.scope;
+        done(std::move(granted));
+      });
 }
 
 }  // namespace sa::oauth

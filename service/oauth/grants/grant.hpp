@@ -1,8 +1,10 @@
 // One grant type of the token endpoint (RFC 6749 §4). The endpoint has already parsed the form,
 // authenticated the client and checked that the client is registered for this grant type; a
 // grant checks its own parameters, issues and records what it issues, and hands back either the
-// token response or an oauth::Error. A grant never replies, counts or logs: the endpoint does
-// that in one place for every grant. One grant per file; dispatch is by exact grant_type match.
+// token response or an oauth::Error. A grant that records what it issues runs
+// request.claim_write() first in that same write. A grant never replies, counts or logs: the
+// endpoint does that in one place for every grant. One grant per file; dispatch is by exact
+// grant_type match.
 #pragma once
 
 #include <functional>
@@ -21,6 +23,14 @@ struct TokenRequest {
   Form form;
   clientauth::AuthenticatedClient client;
   std::string request_id;
+
+  // What a grant's recording write must run first, in the same write (TokenStore::record's
+  // `first`): the assertion's replay claim, or nothing for other client authentication. One
+  // commit per request (issue 6 §4). The endpoint refuses to answer a success whose claim did
+  // not run, and remembers the jti alone when the grant fails before recording anything.
+  store::Database::WriteFn claim_write() const {
+    return client.replay_claim ? client.replay_claim->write() : store::Database::WriteFn{};
+  }
 };
 
 // What a grant issued: the response body, and the access token's jti for the audit line.

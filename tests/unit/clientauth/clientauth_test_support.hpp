@@ -46,18 +46,31 @@ class FakeClientStore final : public clients::ClientStore {
   }
 };
 
+// The Connection a fake runs a store::Database::WriteFn on when the write it fakes touches no table
+// (a FakeReplayStore claim ignores it): an in-memory SQLite database.
+inline store::Connection& scratch_connection() {
+  static auto conn = store::Connection::open(":memory:", {.create = true}).value();
+  return *conn;
+}
+
 class FakeReplayStore final : public ReplayStore {
  public:
   std::set<std::pair<std::string, std::string>> seen;
-  std::optional<store::StoreStatus> fail_with;  // answer every remember() with this failure
-  std::optional<std::int64_t> last_until, last_now;  // what the last remember() was told
-  void remember(std::string client_id, std::string_view jti, std::int64_t until, std::int64_t now,
-                store::DoneFn done) override {
+  std::optional<store::StoreStatus> fail_with;       // every claim answers this failure
+  std::optional<std::int64_t> last_until, last_now;  // what the last claim() was told
+  int alone = 0;                                     // claims committed with commit_alone()
+  store::Database::WriteFn claim(std::string client_id, std::string_view jti, std::int64_t until,
+                                 std::int64_t now) override {
     last_until = until;
     last_now = now;
-    if (fail_with) return done(*fail_with);
-    bool fresh = seen.emplace(std::move(client_id), std::string(jti)).second;
-    done(fresh ? store::StoreStatus::ok : store::StoreStatus::conflict);
+    return [this, key = std::pair(std::move(client_id), std::string(jti))](store::Connection&) {
+      if (fail_with) return *fail_with;
+      return seen.insert(key).second ? store::StoreStatus::ok : store::StoreStatus::conflict;
+    };
+  }
+  void commit_alone(store::Database::WriteFn claim, store::DoneFn done) override {
+    ++alone;
+    done(claim(scratch_connection()));
   }
   void delete_expired(std::int64_t, store::DoneFn done) override { done(store::StoreStatus::ok); }
 };

@@ -41,7 +41,15 @@ class FakeTokenStore final : public tokens::TokenStore {
  public:
   std::vector<tokens::AccessTokenRecord> recorded;
   store::StoreStatus answer = store::StoreStatus::ok;
-  void record(tokens::AccessTokenRecord token, store::DoneFn done) override {
+  // Runs `first` like the real store: its failure records nothing.
+  void record(tokens::AccessTokenRecord token, store::Database::WriteFn first,
+              store::DoneFn done) override {
+    if (first) {
+      if (auto status = first(clientauth::test::scratch_connection());
+          status != store::StoreStatus::ok) {
+        return done(status);
+      }
+    }
     if (answer == store::StoreStatus::ok) recorded.push_back(std::move(token));
     done(answer);
   }

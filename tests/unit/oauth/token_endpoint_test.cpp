@@ -21,8 +21,16 @@ class ScriptedGrant final : public Grant {
   void handle(const TokenRequest& request, GrantDone done) const override {
     ++calls;
     last_client = request.client.client.client_id;
+    // As a grant that records its token does: the claim first, in the same (here fake) write.
+    if (records && request.claim_write()) {
+      auto status = request.claim_write()(clientauth::test::scratch_connection());
+      if (status != store::StoreStatus::ok) {
+        return done(unexpected(make_error(ErrorCode::server_error, "cannot record the token")));
+      }
+    }
     done(answer);
   }
+  bool records = true;  // false: a grant that forgets the claim
   GrantResult answer = Granted{TokenResponse{.access_token = "at", .expires_in = 60,
                                              .scope = "system/Patient.rs"},
                                "jti-1"};
@@ -48,6 +56,26 @@ struct Fixture {
     endpoint.add_grant(std::move(owned));
     add_client("registered", {"urn:test:scripted"});
     add_client("other-grant", {"client_credentials"});
+    clients::ClientRecord jwt{.client_id = "jwt-app",
+                              .token_endpoint_auth_method = "private_key_jwt"};
+    jwt.jwks_json = clientauth::test::jwks_for(key, "k1");
+    jwt.grant_types = {"urn:test:scripted"};
+    clients.clients["jwt-app"] = jwt;
+    jwt.client_id = "jwt-other-grant";
+    jwt.grant_types = {"client_credentials"};
+    clients.clients[jwt.client_id] = jwt;
+  }
+  crypto::PKey key = crypto::generate_key(crypto::KeyType::EC_P384).value();
+  http::Response post_assertion(const std::string& jti, const std::string& client_id = "jwt-app") {
+    auto assertion = clientauth::test::sign(
+        key, crypto::JwsAlg::ES384, "k1",
+        clientauth::test::claims(client_id, clientauth::test::kNow + 300, jti));
+    return post(
+        "grant_type=urn:test:scripted"
+        "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type"
+        "%3Ajwt-bearer&client_assertion=" +
+            assertion,
+        "");
   }
   void add_client(const std::string& id, std::vector<std::string> grants) {
     clients::ClientRecord c{.client_id = id, .token_endpoint_auth_method = "client_secret_basic"};
@@ -139,6 +167,43 @@ TEST_CASE_METHOD(Fixture, "a client that fails authentication never reaches the 
   CHECK(res.header("WWW-Authenticate"));
   CHECK(res.body.find(R"("error":"invalid_client")") != std::string::npos);
   CHECK(grant->calls == 0);
+}
+
+TEST_CASE_METHOD(Fixture, "an assertion's jti is claimed in the grant's write, once",
+                 "[oauth][token][replay]") {  // CAUTH-6
+  CHECK(post_assertion("once").status == 200);
+  CHECK(replay.alone == 0);  // no write of its own: it went with the grant's
+  auto replayed = post_assertion("once");
+  CHECK(replayed.status == 400);
+  CHECK(replayed.body.find(R"("error":"invalid_client")") != std::string::npos);
+  CHECK(replayed.body.find("client authentication failed") != std::string::npos);
+  CHECK(counted(R"(smart_auth_tokens_issued_total{grant_type="urn:test:scripted"} 1)"));
+}
+
+TEST_CASE_METHOD(Fixture, "a grant that issues without claiming the jti hands out no token",
+                 "[oauth][token][replay]") {  // CAUTH-6: the claim cannot be forgotten
+  grant->records = false;
+  auto res = post_assertion("forgotten");
+  CHECK(res.status == 500);
+  CHECK(res.body.find("access_token") == std::string::npos);
+  CHECK_FALSE(counted("smart_auth_tokens_issued_total{"));
+}
+
+TEST_CASE_METHOD(Fixture, "a request that fails before recording still uses up its jti",
+                 "[oauth][token][replay]") {  // CAUTH-6, as when the jti was claimed up front
+  grant->records = false;
+  grant->answer = unexpected(make_error(ErrorCode::invalid_scope, "no"));
+  auto first = post_assertion("failed");
+  CHECK(first.body.find(R"("error":"invalid_scope")") != std::string::npos);
+  CHECK(replay.alone == 1);
+  auto replayed = post_assertion("failed");
+  CHECK(replayed.body.find(R"("error":"invalid_client")") != std::string::npos);
+  // Not registered for the grant type: refused before the grant, the jti used up all the same.
+  auto unregistered = post_assertion("other", "jwt-other-grant");
+  CHECK(unregistered.body.find(R"("error":"unauthorized_client")") != std::string::npos);
+  auto again = post_assertion("other", "jwt-other-grant");
+  CHECK(again.body.find(R"("error":"invalid_client")") != std::string::npos);
+  CHECK(grant->calls == 2);
 }
 
 }  // namespace

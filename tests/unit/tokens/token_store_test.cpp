@@ -26,7 +26,7 @@ struct TokenStoreFixture : test::TokenDatabase {
   TokenStoreFixture() { REQUIRE(add_client("bulk") == StoreStatus::ok); }
 
   StoreStatus record(AccessTokenRecord t) {
-    return wait_for_done([&](DoneFn done) { store.record(std::move(t), std::move(done)); });
+    return wait_for_done([&](DoneFn done) { store.record(std::move(t), {}, std::move(done)); });
   }
   StoreStatus revoke(const std::string& jti, std::int64_t now) {
     return wait_for_done([&](DoneFn done) { store.revoke(jti, now, std::move(done)); });
