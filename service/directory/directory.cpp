@@ -13,13 +13,6 @@ constexpr std::array<std::string_view, 5> kUserResourceTypes = {
 
 }  // namespace
 
-bool is_fhir_id(std::string_view text) {
-  if (text.empty() || text.size() > 64) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.';
-  });
-}
 
 std::optional<FhirUserReference> parse_fhir_user(std::string_view text) {
   std::string_view reference = text;

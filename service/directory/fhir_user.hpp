@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "scopes/resource_types.hpp"
+
 namespace sa::directory {
 
 struct FhirUserReference {
@@ -14,8 +16,7 @@ struct FhirUserReference {
   std::string id;
 };
 
-// FHIR R4 "id" datatype: 1 to 64 of A-Z a-z 0-9 - .
-bool is_fhir_id(std::string_view text);
+using scopes::is_fhir_id;  // FHIR R4 "id" datatype (scopes/resource_types.hpp)
 
 // SMART App Launch 2.2: fhirUser is a Patient, Practitioner, PractitionerRole, RelatedPerson or
 // Person. Relative ("Patient/123") or an absolute http(s) URL whose path ends in "/Type/id";

@@ -179,14 +179,6 @@ std::optional<oauth::Error> check_item(const rapidjson::Value& item, const ItemE
 
 }  // namespace
 
-bool is_fhir_id(std::string_view text) {
-  // FHIR R4 datatypes, id: [A-Za-z0-9\-\.]{1,64}.
-  if (text.empty() || text.size() > 64) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.';
-  });
-}
 
 std::optional<oauth::Error> check_fhir_context(const rapidjson::Value& context) {
   // CTX-3: SMART App Launch 2.2 makes fhirContext an array of objects (2.0's strings are gone).

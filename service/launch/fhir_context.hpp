@@ -9,11 +9,11 @@
 #include <string_view>
 
 #include "oauth_core/errors.hpp"
+#include "scopes/resource_types.hpp"
 
 namespace sa::launch {
 
-// FHIR R4 id: [A-Za-z0-9\-\.]{1,64}.
-bool is_fhir_id(std::string_view text);
+using scopes::is_fhir_id;  // FHIR R4 id (scopes/resource_types.hpp)
 
 // nullopt when `context` is a valid fhirContext array, else invalid_request naming the item and
 // member ("fhirContext[2].reference must be ...").

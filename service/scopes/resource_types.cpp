@@ -190,4 +190,12 @@ std::optional<std::string_view> r4_type_from_lowercase(std::string_view lower) {
   return std::nullopt;
 }
 
+bool is_fhir_id(std::string_view text) {
+  if (text.empty() || text.size() > 64) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.';
+  });
+}
+
 }  // namespace sa::scopes

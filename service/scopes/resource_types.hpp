@@ -8,6 +8,9 @@
 
 namespace sa::scopes {
 
+// FHIR R4 datatypes, id: [A-Za-z0-9\-\.]{1,64} (a resource's logical id).
+bool is_fhir_id(std::string_view text);
+
 // Exact, case-sensitive: "Patient" yes, "patient" no. "*" is not a type (the caller handles it).
 bool is_r4_resource_type(std::string_view name);
 // The type whose all-lowercase spelling is `lower` ("diagnosticreport" -> "DiagnosticReport").

@@ -27,3 +27,15 @@ TEST_CASE("a lowercase launch type maps back to its resource type", "[scopes]") 
 
 }  // namespace
 }  // namespace sa::scopes
+
+TEST_CASE("a FHIR id is 1 to 64 letters, digits, '-' and '.'", "[scopes]") {
+  // CTX-1: patient and encounter travel as ids, not references.
+  CHECK(sa::scopes::is_fhir_id("1002"));
+  CHECK(sa::scopes::is_fhir_id("enc-1002.1"));
+  CHECK(sa::scopes::is_fhir_id(std::string(64, 'a')));
+  CHECK_FALSE(sa::scopes::is_fhir_id(std::string(65, 'a')));
+  CHECK_FALSE(sa::scopes::is_fhir_id(""));
+  CHECK_FALSE(sa::scopes::is_fhir_id("Patient/1"));
+  CHECK_FALSE(sa::scopes::is_fhir_id("a_b"));
+  CHECK_FALSE(sa::scopes::is_fhir_id("a b"));
+}
