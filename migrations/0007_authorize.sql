@@ -31,7 +31,8 @@ CREATE TABLE authorization_codes (
   context_json      TEXT,           -- launch context as a JSON object, NULL if none
   issued_at         INTEGER NOT NULL,
   expires_at        INTEGER NOT NULL,
-  used_at           INTEGER         -- NULL = not redeemed yet
+  used_at           INTEGER,        -- NULL = not redeemed yet
+  aud               TEXT NOT NULL   -- the FHIR base the app asked for: the token's audience
 ) STRICT;
 CREATE INDEX authorization_codes_expires_at ON authorization_codes(expires_at);
 -- ON DELETE CASCADE finds a client's codes through this index instead of a table scan.

@@ -30,6 +30,7 @@ struct AuthorizationCode {
   std::optional<std::string> context_json;  // launch context (patient, encounter, fhirContext...)
   std::int64_t issued_at = 0;
   std::int64_t expires_at = 0;
+  std::string aud;  // the FHIR base the app asked for: the access token's audience (RFC 9068)
 };
 
 enum class CodeError { unknown, expired, used, store_error };

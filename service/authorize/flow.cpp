@@ -364,6 +364,7 @@ void AuthorizeFlow::Impl::issue_code(const StepPtr& step, const directory::User&
   code.auth_time = step->txn.auth_time;
   code.scope = scopes::join(granted);
   code.context_json = context_json(step);
+  code.aud = step->txn.request.aud;
   code.issued_at = now;
   // RFC 6749 §4.1.2: short-lived; SMART App Launch 2.2 recommends about a minute.
   code.expires_at = now + d.config.authorize.code_lifetime_s;

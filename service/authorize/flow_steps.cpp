@@ -90,6 +90,7 @@ http::Handler AuthorizeFlow::login() const {
               txn.auth_time = now;
               txn.new_login = true;
               const auto& settings = impl->d.config.authorize;
+              if (settings.session_lifetime_s == 0) return impl->with_user(step, *r);  // no reuse
               auto session_id = crypto::random_token(impl->d.random, 32);
               LoginSession session{r->id, now, now,
                                    now + static_cast<std::int64_t>(settings.session_lifetime_s)};

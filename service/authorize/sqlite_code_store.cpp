@@ -20,7 +20,7 @@ Expected<StoredCode, StoreStatus> load(Connection& conn, const std::string& code
   auto stmt = conn.prepare(
       "SELECT grant_id, client_id, redirect_uri, redirect_uri_sent, code_challenge, nonce, "
       "user_id, fhir_user, user_name, auth_time, scope, context_json, issued_at, expires_at, "
-      "used_at FROM authorization_codes WHERE code_hash = ?");
+      "used_at, aud FROM authorization_codes WHERE code_hash = ?");
   stmt.bind(1, code_hash);
   if (!stmt.step()) {
     return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status());
@@ -38,7 +38,8 @@ Expected<StoredCode, StoreStatus> load(Connection& conn, const std::string& code
                                               .scope = stmt.column_text(10),
                                               .context_json = stmt.column_optional_text(11),
                                               .issued_at = stmt.column_int64(12),
-                                              .expires_at = stmt.column_int64(13)},
+                                              .expires_at = stmt.column_int64(13),
+                                              .aud = stmt.column_text(15)},
                     .used_at = stmt.column_optional_int64(14)};
 }
 
@@ -93,8 +94,8 @@ void SqliteCodeStore::create(std::string code_hash, AuthorizationCode code, stor
         auto stmt = conn.prepare(
             "INSERT INTO authorization_codes(code_hash, grant_id, client_id, redirect_uri, "
             "redirect_uri_sent, code_challenge, nonce, user_id, fhir_user, user_name, auth_time, "
-            "scope, context_json, issued_at, expires_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "scope, context_json, issued_at, expires_at, aud) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         stmt.bind(1, code_hash)
             .bind(2, code.grant_id)
             .bind(3, code.client_id)
@@ -110,6 +111,7 @@ void SqliteCodeStore::create(std::string code_hash, AuthorizationCode code, stor
             .bind_optional(13, code.context_json)
             .bind(14, code.issued_at)
             .bind(15, code.expires_at)
+            .bind(16, code.aud)
             .run();
       },
       std::move(done));

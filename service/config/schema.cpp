@@ -360,6 +360,19 @@ void read_pages(MapReader& in, PageSettings& out) {
            }});
 }
 
+void read_authorize(MapReader& in, AuthorizeSettings& out) {
+  // SMART App Launch 2.2: `aud` must be a FHIR base this server issues tokens for.
+  in.list("accepted_fhir_base_urls", out.accepted_fhir_base_urls,
+          {"FHIR base URLs (https://..., no trailing slash)",
+           [](const std::string& text) { return url::check_base_url(text); }});
+  // RFC 6749 §4.1.2: short-lived; SMART App Launch 2.2 recommends about a minute.
+  in.uint("code_lifetime_s", out.code_lifetime_s, {1, 60});
+  in.uint("transaction_lifetime_s", out.transaction_lifetime_s, {60, 86'400});
+  in.uint("session_lifetime_s", out.session_lifetime_s, {0, 30 * 86'400});
+  in.uint("session_idle_timeout_s", out.session_idle_timeout_s, {60, 30 * 86'400});
+  in.flag("remember_consent", out.remember_consent);
+}
+
 void read_tokens(MapReader& in, const LoadContext& context, TokenSettings& out) {
   in.uint("access_token_lifetime_s", out.access_token_lifetime_s, {1, 3600});
   std::vector<std::string> methods = out.client_credentials_auth_methods;
@@ -441,6 +454,7 @@ void read_config(const YAML::Node& root, const LoadContext& context, Config& con
   in.section("tokens", [&](MapReader& s) { read_tokens(s, context, config.tokens); });
   in.section("launch", [&](MapReader& s) { read_launch(s, context, config.launch); });
   check_static_client_credentials(context, config, client_paths);
+  in.section("authorize", [&](MapReader& s) { read_authorize(s, config.authorize); });
   in.section("pages", [&](MapReader& s) { read_pages(s, config.pages); });
   in.section("directory", [&](MapReader& s) { read_directory(s, context, config.directory); });
   in.section("log", [&](MapReader& s) { read_log(s, config.log); });

@@ -310,3 +310,30 @@ TEST_CASE("unknown and ungrantable scopes are dropped from the grant, not refuse
   CHECK(issued[0].get("scope").find("made-up-scope") == std::string::npos);
   CHECK(issued[0].get("scope").find("user/") == std::string::npos);
 }
+
+TEST_CASE("with session_lifetime_s 0 every authorization asks for the password", "[authorize]") {
+  AuthorizeFixture f("authorize:\n  session_lifetime_s: 0\n");
+  auto client_id = f.register_app(kAppScope);
+  auto browser = f.browser();
+  auto first = approve_all(browser, log_in(browser, browser.get(f.authorize_url(client_id, kPatientScope)),
+                                           kPatientUser, kPatientPassword));
+  REQUIRE(first.status == 303);
+  CHECK_FALSE(browser.cookie("__Host-smart-auth-session"));
+  auto second = browser.get(f.authorize_url(client_id, kPatientScope));
+  CHECK(second.body.find("name=\"password\"") != std::string::npos);
+}
+
+TEST_CASE("a pre-approved static client skips the consent page", "[authorize]") {
+  // AUTHZ-12: local policy; the EHR vouches for its curated apps.
+  AuthorizeFixture f(
+      "clients:\n  - client_id: curated-app\n    client_name: Curated\n"
+      "    token_endpoint_auth_method: none\n    redirect_uris: [\"https://app.example/callback\"]\n"
+      "    grant_types: [authorization_code]\n"
+      "    scope: \"launch/patient openid fhirUser patient/*.rs offline_access\"\n"
+      "    pre_approved: true\n");
+  auto browser = f.browser();
+  auto done = log_in(browser, browser.get(f.authorize_url("curated-app", kPatientScope)),
+                     kPatientUser, kPatientPassword);
+  REQUIRE(done.status == 303);
+  CHECK_FALSE(location_params(done)["code"].empty());
+}

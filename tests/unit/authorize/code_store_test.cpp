@@ -32,7 +32,8 @@ struct CodeStoreFixture : test::AuthorizeDatabase {
                              .scope = "launch/patient openid fhirUser patient/*.rs",
                              .context_json = R"({"patient":"123"})",
                              .issued_at = now(),
-                             .expires_at = now() + 60};
+                             .expires_at = now() + 60,
+                             .aud = "https://ehr.example/fhir"};
   }
   StoreStatus create(const std::string& hash, AuthorizationCode c) {
     return wait_for_done([&](DoneFn done) { store.create(hash, std::move(c), std::move(done)); });
@@ -68,6 +69,7 @@ TEST_CASE_METHOD(CodeStoreFixture, "a code is redeemed once with everything it w
   CHECK(redeemed->user_id == "u-42");
   CHECK(redeemed->fhir_user == "Practitioner/42");
   CHECK(redeemed->user_name == "Dr. Who");
+  CHECK(redeemed->aud == "https://ehr.example/fhir");  // AUTHZ-11: bound to aud too
   CHECK(redeemed->auth_time == now() - 30);
   CHECK(redeemed->scope == "launch/patient openid fhirUser patient/*.rs");
   CHECK(redeemed->context_json == std::optional<std::string>(R"({"patient":"123"})"));
