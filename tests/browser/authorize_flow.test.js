@@ -95,7 +95,7 @@ function spkiPin(service) {
 
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      args: ['--no-sandbox', `--ignore-certificate-errors-spki-list=${await spkiPin(service)}`],
+      args: ['--no-sandbox', '--disable-dev-shm-usage', `--ignore-certificate-errors-spki-list=${await spkiPin(service)}`],
     });
     const page = await browser.newPage();
     // The app itself is not running (app.example does not resolve): the browser's request for
