@@ -54,8 +54,8 @@ class BuiltinDirectory final : public Directory {
   static Expected<std::unique_ptr<BuiltinDirectory>, std::string> load(
       const config::BuiltinDirectorySettings& settings);
 
-  // Computes the dummy hash for unknown usernames (one argon2id run; throws std::runtime_error
-  // if libargon2 cannot) and starts the threads.
+  // Builds the dummy hash for unknown usernames (text only: no argon2id run) and starts the
+  // threads.
   BuiltinDirectory(BuiltinDirectoryData data, unsigned password_threads);
   // Queued password checks finish (and answer) before the threads are joined.
   ~BuiltinDirectory() override;
@@ -71,6 +71,10 @@ class BuiltinDirectory final : public Directory {
   // an empty list, as the http adapter's directory answers.
   void find_encounters(std::string user_id, std::string patient_id,
                        Reply<std::vector<Encounter>> done) override;
+
+  // What an unknown username's password is checked against: the file's costliest parameters,
+  // a tag nothing matches. For tests.
+  const std::string& dummy_hash() const { return dummy_hash_; }
 
  private:
   const BuiltinUser* user_by_id(std::string_view id) const;

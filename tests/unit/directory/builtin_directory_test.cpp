@@ -1,6 +1,7 @@
 // The builtin directory adapter's answers: who logs in, and which patients and encounters each
 // user may open (CONTRACT "User directory adapter": the directory decides, never the service).
 #include "directory/builtin_directory.hpp"
+#include "directory/password_hash.hpp"
 
 #include <catch2/catch.hpp>
 #include <future>
@@ -92,6 +93,18 @@ TEST_CASE("a wrong password and an unknown username are the same invalid_credent
   REQUIRE_FALSE(login.result);
   CHECK(login.result.error() == DirectoryError::invalid_credentials);
   CHECK(login.thread != std::this_thread::get_id());
+}
+
+TEST_CASE("an unknown username's password is checked at full argon2id cost and never matches",
+          "[directory][builtin]") {
+  // OWASP Authentication Cheat Sheet: timing must not tell which usernames exist. A dummy hash
+  // libargon2 could not read would be refused at once, which is exactly the timing leak.
+  BuiltinDirectory directory = sample_directory();
+  const auto params = parse_argon2id(directory.dummy_hash());
+  REQUIRE(params);
+  CHECK(params->memory_kib >= 8);  // the sample file's (cheap, for test speed) or more
+  CHECK(verify_password(directory.dummy_hash(), "doctor-pw") == PasswordCheck::mismatch);
+  CHECK(verify_password(directory.dummy_hash(), "") == PasswordCheck::mismatch);
 }
 
 TEST_CASE("find_user answers inline with the user, or not_found", "[directory][builtin]") {
