@@ -219,6 +219,13 @@ void AuthorizeFlow::Impl::with_user(const StepPtr& step, const directory::User& 
   // A patient context is needed for launch/patient, launch/encounter, and for patient/ scopes
   // (SMART App Launch 2.2, Scopes and Launch Context: patient/ scopes apply to the patient in
   // context; a standalone practitioner request without launch/patient is read as asking for one).
+  // A patient user may open only their own record (CONTRACT "User directory adapter"): not even
+  // an EHR launch can put another patient in context for them.
+  if (own_patient && txn.patient && *txn.patient != *own_patient) {
+    return redirect_error(step, {oauth::ErrorCode::access_denied,
+                                 "the patient in context is not the user's own record",
+                                 "launch patient differs from the patient user's own record"});
+  }
   bool needs_patient = offer->needs_patient || offer->needs_encounter;
   for (const auto& s : offer->scopes) {
     if (s.kind == scopes::ScopeKind::Resource &&

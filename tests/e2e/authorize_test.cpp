@@ -337,3 +337,18 @@ TEST_CASE("a pre-approved static client skips the consent page", "[authorize]") 
   REQUIRE(done.status == 303);
   CHECK_FALSE(location_params(done)["code"].empty());
 }
+
+TEST_CASE("an EHR launch cannot put another patient in context for a patient user",
+          "[authorize][launch]") {
+  // SCOPE-10, SEC-8: a patient user opens only their own record, whatever the launch says.
+  AuthorizeFixture f;
+  auto client_id = f.register_app(kAppScope);
+  auto scope = "launch openid fhirUser patient/*.rs";
+  auto other = f.create_launch(R"({"user":"pat-jones","patient":"1002"})");
+  auto r = f.browser().get(f.authorize_url(client_id, scope, {{"launch", other}}));
+  REQUIRE(r.status == 303);
+  CHECK(location_params(r)["error"] == "access_denied");
+  auto own = f.create_launch(R"({"user":"pat-jones","patient":"1001"})");
+  auto consent_page = f.browser().get(f.authorize_url(client_id, scope, {{"launch", own}}));
+  CHECK(consent_page.status == 200);
+}
