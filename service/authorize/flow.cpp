@@ -263,6 +263,7 @@ void AuthorizeFlow::Impl::with_user(const StepPtr& step, const directory::User& 
     return redirect_error(step, {oauth::ErrorCode::consent_required,
                                  "the user has not approved this app", "prompt=none"});
   }
+  txn.consent_offered = true;
   save_then(step, [self, step, user, offer = std::move(*offer)] {
     self->show_consent(step, user, offer);
   });

@@ -187,7 +187,9 @@ http::Handler AuthorizeFlow::consent() const {
     auto form = read_form(request);
     impl->load(request, done, [impl, form = std::move(form)](StepPtr step) {
       if (!impl->csrf_ok(step, form)) return;
-      if (!step->txn.user_id) return impl->advance(step);
+      // Only an answer to the consent page counts: a POST that skips the login or a picker
+      // (with the CSRF token of an earlier page) goes back to where the flow really is.
+      if (!step->txn.user_id || !step->txn.consent_offered) return impl->advance(step);
       impl->d.directory.find_user(*step->txn.user_id, [impl, step, form](
                                                           Expected<directory::User,
                                                                    directory::DirectoryError> r) {

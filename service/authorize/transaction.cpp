@@ -121,6 +121,7 @@ std::string to_json(const Transaction& t) {
   w.Int64(t.auth_time);
   put(w, "new_login", t.new_login);
   put(w, "dropped_audited", t.dropped_audited);
+  put(w, "consent_offered", t.consent_offered);
   put(w, "patient", t.patient);
   put(w, "patient_name", std::string_view(t.patient_name));
   put(w, "encounter", t.encounter);
@@ -164,6 +165,7 @@ std::optional<Transaction> transaction_from_json(std::string_view json) {
   t.auth_time = in.opt_int("auth_time").value_or(0);
   t.new_login = in.boolean("new_login");
   t.dropped_audited = in.boolean("dropped_audited");
+  t.consent_offered = in.boolean("consent_offered");
   t.patient = in.opt_string("patient");
   t.patient_name = in.opt_string("patient_name").value_or("");
   t.encounter = in.opt_string("encounter");

@@ -33,6 +33,8 @@ struct Transaction {
   std::int64_t auth_time = 0;
   bool new_login = false;  // logged in during this transaction (a session cookie to set)
   bool dropped_audited = false;  // scopes_dropped is audited once per transaction
+  // The consent page was shown: a consent POST before that (skipping a picker) is not an answer.
+  bool consent_offered = false;
 
   // Chosen context.
   std::optional<std::string> patient;

@@ -352,3 +352,21 @@ TEST_CASE("an EHR launch cannot put another patient in context for a patient use
   auto consent_page = f.browser().get(f.authorize_url(client_id, scope, {{"launch", own}}));
   CHECK(consent_page.status == 200);
 }
+
+TEST_CASE("a consent POST that skips the patient picker gets the picker, not a code",
+          "[authorize]") {
+  // AUTHZ-12, CTX-1: no patient/ grant without the patient in context.
+  AuthorizeFixture f;
+  auto client_id = f.register_app(kAppScope);
+  auto browser = f.browser();
+  auto picker = log_in(browser, browser.get(f.authorize_url(client_id, "launch/patient openid patient/*.rs")),
+                       kDoctor, kDoctorPassword);
+  REQUIRE_FALSE(input_values(picker.body, "patient").empty());
+  auto skipped = browser.post("/auth/authorize/consent", {{"csrf", input_value(picker.body, "csrf")},
+                                                          {"decision", "approve"},
+                                                          {"scope", "patient/*.rs"}});
+  CHECK(skipped.status == 200);
+  CHECK_FALSE(skipped.header("Location"));
+  CHECK_FALSE(input_values(skipped.body, "patient").empty());
+  CHECK(audit_events(f.service.process.log(), "code_issued").empty());
+}
