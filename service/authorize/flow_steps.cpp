@@ -41,6 +41,9 @@ http::Handler AuthorizeFlow::login() const {
     auto form = read_form(request);
     impl->load(request, done, [impl, form = std::move(form)](StepPtr step) {
       if (!impl->csrf_ok(step, form)) return;
+      // One login per transaction: a second one could carry the first user's picks over to
+      // another user.
+      if (step->txn.user_id) return impl->advance(step);
       auto username = field(form, "username");
       auto password = field(form, "password");
       if (username.empty() || password.empty() || username.size() > 256 ||

@@ -370,3 +370,21 @@ TEST_CASE("a consent POST that skips the patient picker gets the picker, not a c
   CHECK_FALSE(input_values(skipped.body, "patient").empty());
   CHECK(audit_events(f.service.process.log(), "code_issued").empty());
 }
+
+TEST_CASE("a transaction takes one login: a second one cannot carry a pick to another user",
+          "[authorize]") {
+  // SCOPE-10: dr.patel may not open patient 1001; dr.smith's pick must not become his.
+  AuthorizeFixture f;
+  auto client_id = f.register_app(kAppScope);
+  auto browser = f.browser();
+  auto login_page = browser.get(f.authorize_url(client_id, "launch/patient openid patient/*.rs"));
+  auto picker = log_in(browser, login_page, kDoctor, kDoctorPassword);
+  auto consent_page = browser.post("/auth/authorize/patient",
+                                   {{"csrf", input_value(picker.body, "csrf")}, {"patient", "1001"}});
+  REQUIRE(consent_page.body.find("name=\"decision\"") != std::string::npos);
+  auto relogin = browser.post("/auth/authorize/login", {{"csrf", input_value(login_page.body, "csrf")},
+                                                        {"username", "dr.patel"},
+                                                        {"password", "demo-doctor-2"}});
+  CHECK(audit_events(f.service.process.log(), "login_ok").size() == 1);
+  CHECK(relogin.body.find("name=\"password\"") == std::string::npos);
+}
