@@ -46,8 +46,11 @@ async function startService(dir) {
 
 function request(service, method, target, body, headers = {}) {
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: 'localhost', port: service.port, method, path: target,
-                                ca: service.ca, headers }, res => {
+    // The service listens on 127.0.0.1; "localhost" may resolve to ::1 first. The certificate
+    // is still checked for the name localhost.
+    const req = https.request({ host: '127.0.0.1', servername: 'localhost', port: service.port,
+                                method, path: target, ca: service.ca,
+                                headers: { Host: `localhost:${service.port}`, ...headers } }, res => {
       let data = '';
       res.on('data', c => (data += c));
       res.on('end', () => resolve({ status: res.statusCode, body: data }));
@@ -61,7 +64,7 @@ function request(service, method, target, body, headers = {}) {
 // base64(SHA-256(SubjectPublicKeyInfo)) of the server's certificate, after verifying it.
 function spkiPin(service) {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: 'localhost', port: service.port, ca: service.ca,
+    const socket = tls.connect({ host: '127.0.0.1', port: service.port, ca: service.ca,
                                  servername: 'localhost' }, () => {
       const cert = new crypto.X509Certificate(socket.getPeerCertificate(true).raw);
       const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
@@ -95,7 +98,8 @@ function spkiPin(service) {
 
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-dev-shm-usage', `--ignore-certificate-errors-spki-list=${await spkiPin(service)}`],
+      args: ['--no-sandbox', '--disable-dev-shm-usage', '--host-resolver-rules=MAP localhost 127.0.0.1',
+             `--ignore-certificate-errors-spki-list=${await spkiPin(service)}`],
     });
     const page = await browser.newPage();
     // The app itself is not running (app.example does not resolve): the browser's request for
