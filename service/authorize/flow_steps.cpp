@@ -157,6 +157,9 @@ http::Handler AuthorizeFlow::choose_patient() const {
       }
       step->txn.patient = patient;
       step->txn.patient_name = step->txn.offered_patient_names[found - offered.begin()];
+      // An encounter belongs to its patient: a new patient means choosing the encounter again.
+      step->txn.encounter.reset();
+      step->txn.offered_encounters.clear();
       impl->save_then(step, [impl, step] { impl->advance(step); });
     });
   };

@@ -388,3 +388,32 @@ TEST_CASE("a transaction takes one login: a second one cannot carry a pick to an
   CHECK(audit_events(f.service.process.log(), "login_ok").size() == 1);
   CHECK(relogin.body.find("name=\"password\"") == std::string::npos);
 }
+
+TEST_CASE("choosing another patient drops the encounter chosen for the first one", "[authorize]") {
+  // CTX-2: the encounter in context belongs to the patient in context.
+  AuthorizeFixture f;
+  auto client_id = f.register_app(kAppScope);
+  auto browser = f.browser();
+  auto picker = log_in(
+      browser,
+      browser.get(f.authorize_url(client_id, "launch/patient launch/encounter openid patient/*.rs")),
+      kDoctor, kDoctorPassword);
+  auto csrf = input_value(picker.body, "csrf");
+  auto patients = input_values(picker.body, "patient");
+  REQUIRE(patients.size() >= 2);
+  auto encounters = browser.post("/auth/authorize/patient", {{"csrf", csrf}, {"patient", patients[0]}});
+  auto first_encounter = input_values(encounters.body, "encounter");
+  REQUIRE_FALSE(first_encounter.empty());
+  auto consent_page =
+      browser.post("/auth/authorize/encounter", {{"csrf", csrf}, {"encounter", first_encounter[0]}});
+  REQUIRE(consent_page.body.find("name=\"decision\"") != std::string::npos);
+  // Back to the picker (a search lists the patients again), and another patient.
+  browser.get("/auth/authorize/patient?q=");
+  auto again = browser.post("/auth/authorize/patient", {{"csrf", csrf}, {"patient", patients[1]}});
+  auto second_encounters = input_values(again.body, "encounter");
+  REQUIRE_FALSE(second_encounters.empty());  // the encounter picker again, for the new patient
+  // The first patient's encounter is no longer on offer.
+  auto stale =
+      browser.post("/auth/authorize/encounter", {{"csrf", csrf}, {"encounter", first_encounter[0]}});
+  CHECK(stale.status == 400);
+}
