@@ -8,6 +8,9 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "store/database.hpp"
 
 #include "store/status.hpp"
 #include "util/expected.hpp"
@@ -31,6 +34,15 @@ struct AuthorizationCode {
   std::int64_t issued_at = 0;
   std::int64_t expires_at = 0;
   std::string aud;  // the FHIR base the app asked for: the access token's audience (RFC 9068)
+  // The login session (its id hash) the user approved in: online_access refresh tokens end with
+  // it. None when sessions are off (authorize.session_lifetime_s 0).
+  std::optional<std::string> session_hash;
+};
+
+// A stored code as read, before any redemption decision.
+struct StoredCode {
+  AuthorizationCode code;
+  std::optional<std::int64_t> used_at;
 };
 
 enum class CodeError { unknown, expired, used, store_error };
@@ -51,6 +63,13 @@ class CodeStore {
   // Checks and marks the code used in one write; done runs after it is durable, on the store's
   // writer thread (keep it short).
   virtual void consume(std::string code_hash, std::int64_t now, ConsumeCodeFn done) = 0;
+  // Reads the code without changing it (the token endpoint reads, signs, then redeems in its one
+  // write): not_found when no code has this hash.
+  virtual Expected<StoredCode, store::StoreStatus> find(std::string_view code_hash) = 0;
+  // Marks the code used at now, to run inside the request's one write: conflict, changing
+  // nothing, unless the code exists, is unused and expires after now (a concurrent redemption
+  // lost the race and must be treated as reuse).
+  virtual store::Database::WriteFn redeem(std::string code_hash, std::int64_t now) = 0;
   // Deletes codes expired at or before now, used or not, at most `limit` rows per call.
   virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) = 0;
 };

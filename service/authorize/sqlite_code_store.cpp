@@ -11,16 +11,11 @@ using store::Connection;
 using store::StoreStatus;
 using ConsumeOutcome = Expected<AuthorizationCode, CodeFailure>;
 
-struct StoredCode {
-  AuthorizationCode code;
-  std::optional<std::int64_t> used_at;
-};
-
 Expected<StoredCode, StoreStatus> load(Connection& conn, const std::string& code_hash) {
   auto stmt = conn.prepare(
       "SELECT grant_id, client_id, redirect_uri, redirect_uri_sent, code_challenge, nonce, "
       "user_id, fhir_user, user_name, auth_time, scope, context_json, issued_at, expires_at, "
-      "used_at, aud FROM authorization_codes WHERE code_hash = ?");
+      "used_at, aud, session_hash FROM authorization_codes WHERE code_hash = ?");
   stmt.bind(1, code_hash);
   if (!stmt.step()) {
     return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status());
@@ -39,7 +34,8 @@ Expected<StoredCode, StoreStatus> load(Connection& conn, const std::string& code
                                               .context_json = stmt.column_optional_text(11),
                                               .issued_at = stmt.column_int64(12),
                                               .expires_at = stmt.column_int64(13),
-                                              .aud = stmt.column_text(15)},
+                                              .aud = stmt.column_text(15),
+                                              .session_hash = stmt.column_optional_text(16)},
                     .used_at = stmt.column_optional_int64(14)};
 }
 
@@ -51,7 +47,7 @@ CodeFailure failure(CodeError error, const AuthorizationCode& code) {
 
 // Runs on the writer thread, inside the batch transaction: nothing else writes between the read
 // and the UPDATE, and the UPDATE's `used_at IS NULL` would refuse a second marking regardless.
-StoreStatus redeem(Connection& conn, const std::string& code_hash, std::int64_t now,
+StoreStatus redeem_checked(Connection& conn, const std::string& code_hash, std::int64_t now,
                    std::optional<ConsumeOutcome>& outcome) {
   auto stored = load(conn, code_hash);
   if (!stored) {
@@ -94,8 +90,8 @@ void SqliteCodeStore::create(std::string code_hash, AuthorizationCode code, stor
         auto stmt = conn.prepare(
             "INSERT INTO authorization_codes(code_hash, grant_id, client_id, redirect_uri, "
             "redirect_uri_sent, code_challenge, nonce, user_id, fhir_user, user_name, auth_time, "
-            "scope, context_json, issued_at, expires_at, aud) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "scope, context_json, issued_at, expires_at, aud, session_hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         stmt.bind(1, code_hash)
             .bind(2, code.grant_id)
             .bind(3, code.client_id)
@@ -112,6 +108,7 @@ void SqliteCodeStore::create(std::string code_hash, AuthorizationCode code, stor
             .bind(14, code.issued_at)
             .bind(15, code.expires_at)
             .bind(16, code.aud)
+            .bind_optional(17, code.session_hash)
             .run();
       },
       std::move(done));
@@ -121,7 +118,7 @@ void SqliteCodeStore::consume(std::string code_hash, std::int64_t now, ConsumeCo
   // Set by the write and read by its DoneFn, both on the writer thread, one after the other.
   auto outcome = std::make_shared<std::optional<ConsumeOutcome>>();
   db_.write([code_hash = std::move(code_hash), now,
-             outcome](Connection& conn) { return redeem(conn, code_hash, now, *outcome); },
+             outcome](Connection& conn) { return redeem_checked(conn, code_hash, now, *outcome); },
             [outcome, done = std::move(done)](StoreStatus status) {
               if (!done) return;
               // Only a committed write counts: a code marked used in a batch that failed to commit
@@ -132,6 +129,25 @@ void SqliteCodeStore::consume(std::string code_hash, std::int64_t now, ConsumeCo
               }
               done(std::move(**outcome));
             });
+}
+
+Expected<StoredCode, StoreStatus> SqliteCodeStore::find(std::string_view code_hash) {
+  return db_.read([code_hash](Connection& conn) { return load(conn, std::string(code_hash)); });
+}
+
+store::Database::WriteFn SqliteCodeStore::redeem(std::string code_hash, std::int64_t now) {
+  return [code_hash = std::move(code_hash), now](Connection& conn) {
+    // RFC 6749 §4.1.2: used once, and only before expires_at (the first second it is invalid).
+    const StoreStatus marked = conn.prepare(
+                                       "UPDATE authorization_codes SET used_at = ? "
+                                       "WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?")
+                                   .bind(1, now)
+                                   .bind(2, code_hash)
+                                   .bind(3, now)
+                                   .run();
+    if (marked != StoreStatus::ok) return marked;
+    return conn.changes() == 1 ? StoreStatus::ok : StoreStatus::conflict;
+  };
 }
 
 void SqliteCodeStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {

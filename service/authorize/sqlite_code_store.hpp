@@ -19,6 +19,8 @@ class SqliteCodeStore final : public CodeStore {
   // §4.1.2), until the purge deletes it; after that it is `unknown`. If the write cannot be made
   // durable the outcome is store_error, never ok.
   void consume(std::string code_hash, std::int64_t now, ConsumeCodeFn done) override;
+  Expected<StoredCode, store::StoreStatus> find(std::string_view code_hash) override;
+  store::Database::WriteFn redeem(std::string code_hash, std::int64_t now) override;
   void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override;
 
  private:

@@ -155,6 +155,29 @@ struct TokenSettings {
   // How a client_credentials client may authenticate. SMART Backend Services: the client SHALL
   // register a public key set, so private_key_jwt only unless the operator adds secret methods.
   std::vector<std::string> client_credentials_auth_methods = {"private_key_jwt"};
+  // Access tokens from authorization_code and refresh_token (launched apps). At most an hour:
+  // ONC (g)(10) asks that revoking an app's access take effect within one hour, and a FHIR
+  // server that checks only the JWT's signature and exp honours revocation at its expiry.
+  std::uint32_t app_access_token_lifetime_s = 3'600;
+  std::uint32_t id_token_lifetime_s = 3'600;  // OIDC Core §2 exp of id_tokens
+  // offline_access refresh tokens live this long from their issue, renewed on each rotation
+  // (ONC (g)(10): at least three months). online_access ones end with the login session.
+  std::uint32_t offline_refresh_lifetime_s = 90 * 86'400;
+  // A rotated refresh token presented again within this many seconds gets a fresh pair (an app's
+  // own concurrent refreshes); later, the reuse revokes its whole family (RFC 9700 §4.14.2).
+  std::uint32_t refresh_reuse_grace_s = 5;
+};
+
+// A resource server (the EHR's FHIR server) allowed to call the introspection endpoint without
+// being a registered client: HTTP Basic with id and secret (RFC 7662 §2.1).
+struct ResourceServerCredential {
+  std::string id;
+  std::string secret;       // >= 32 characters, usually ${ENV}; compared as a hash
+  std::string description;  // who holds it, for the audit log
+};
+
+struct IntrospectionSettings {
+  std::vector<ResourceServerCredential> resource_servers;
 };
 
 // CONTRACT "User directory adapter": who users are and what they may delegate comes from the
@@ -237,6 +260,7 @@ struct Config {
   ClientAuthSettings client_auth;
   RateLimitSettings rate_limits;
   TokenSettings tokens;
+  IntrospectionSettings introspection;
   DirectorySettings directory;
   LaunchSettings launch;
   AuthorizeSettings authorize;

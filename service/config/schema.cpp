@@ -375,6 +375,11 @@ void read_authorize(MapReader& in, AuthorizeSettings& out) {
 
 void read_tokens(MapReader& in, const LoadContext& context, TokenSettings& out) {
   in.uint("access_token_lifetime_s", out.access_token_lifetime_s, {1, 3600});
+  // ONC (g)(10): revocation effective within an hour, which a JWT of at most an hour ensures.
+  in.uint("app_access_token_lifetime_s", out.app_access_token_lifetime_s, {60, 3600});
+  in.uint("id_token_lifetime_s", out.id_token_lifetime_s, {60, 86'400});
+  in.uint("offline_refresh_lifetime_s", out.offline_refresh_lifetime_s, {3600, 400 * 86'400});
+  in.uint("refresh_reuse_grace_s", out.refresh_reuse_grace_s, {0, 60});
   std::vector<std::string> methods = out.client_credentials_auth_methods;
   in.list(
       "client_credentials_auth_methods", methods,
@@ -389,6 +394,33 @@ void read_tokens(MapReader& in, const LoadContext& context, TokenSettings& out) 
   } else {
     out.client_credentials_auth_methods = std::move(methods);
   }
+}
+
+// RFC 7662 §2.1: the introspection endpoint's callers besides registered clients.
+void read_introspection(MapReader& in, const LoadContext& context, IntrospectionSettings& out) {
+  std::set<std::string> ids;
+  in.each("resource_servers", [&](MapReader& item, std::size_t) {
+    ResourceServerCredential credential;
+    item.text("id", credential.id, false);
+    item.text("secret", credential.secret, false);
+    item.text("description", credential.description, false);
+    for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"id", &credential.id},
+                                     {"secret", &credential.secret},
+                                     {"description", &credential.description}}) {
+      if (value->empty()) context.fail(item.path_of(key), "is required");
+    }
+    // Never echo the secret: only its length is judged.
+    if (!credential.secret.empty() && credential.secret.size() < 32) {
+      context.fail(item.path_of("secret"), "must be at least 32 characters");
+    }
+    if (credential.id.find(':') != std::string::npos) {
+      context.fail(item.path_of("id"), "must not contain ':' (it is the HTTP Basic user name)");
+    }
+    if (!credential.id.empty() && !ids.insert(credential.id).second) {
+      context.fail(item.path_of("id"), "repeats the id of another entry");
+    }
+    out.resource_servers.push_back(std::move(credential));
+  });
 }
 
 // CONTRACT "EHR launch-context API": the EHR's key is a bearer secret, so a short one could be
@@ -452,6 +484,8 @@ void read_config(const YAML::Node& root, const LoadContext& context, Config& con
   in.section("client_auth", [&](MapReader& s) { read_client_auth(s, context, config.client_auth); });
   in.section("rate_limits", [&](MapReader& s) { read_rate_limits(s, config.rate_limits); });
   in.section("tokens", [&](MapReader& s) { read_tokens(s, context, config.tokens); });
+  in.section("introspection",
+             [&](MapReader& s) { read_introspection(s, context, config.introspection); });
   in.section("launch", [&](MapReader& s) { read_launch(s, context, config.launch); });
   check_static_client_credentials(context, config, client_paths);
   in.section("authorize", [&](MapReader& s) { read_authorize(s, config.authorize); });

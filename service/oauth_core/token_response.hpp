@@ -18,6 +18,9 @@ struct TokenResponse {
   std::string scope;
   std::optional<std::string> refresh_token;
   std::optional<std::string> id_token;
+  // SMART App Launch 2.2 "Launch context": patient, encounter, fhirContext, need_patient_banner,
+  // smart_style_url, intent, tenant: a JSON object whose members are added to the response.
+  std::optional<std::string> context_json;
 };
 
 http::Response token_response(const TokenResponse& body);

@@ -18,7 +18,7 @@ void SqliteTokenStore::record(AccessTokenRecord token, store::Database::WriteFn 
         }
         auto stmt = conn.prepare(
             "INSERT INTO access_tokens(jti, client_id, subject, scope, issued_at, expires_at, "
-            "grant_id, revoked_at, context_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "grant_id, revoked_at, context_json, token_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         stmt.bind(1, token.jti)
             .bind(2, token.client_id)
             .bind(3, token.subject)
@@ -28,6 +28,7 @@ void SqliteTokenStore::record(AccessTokenRecord token, store::Database::WriteFn 
         return stmt.bind_optional(7, token.grant_id)
             .bind(8, token.revoked_at)
             .bind_optional(9, token.context_json)
+            .bind_optional(10, token.token_hash)
             .run();
       },
       std::move(done));
@@ -37,7 +38,7 @@ Expected<AccessTokenRecord, StoreStatus> SqliteTokenStore::find(std::string_view
   return db_.read([jti](Connection& conn) -> Expected<AccessTokenRecord, StoreStatus> {
     auto stmt = conn.prepare(
         "SELECT jti, client_id, subject, scope, issued_at, expires_at, grant_id, revoked_at, "
-        "context_json FROM access_tokens WHERE jti = ?");
+        "context_json, token_hash FROM access_tokens WHERE jti = ?");
     stmt.bind(1, jti);
     if (!stmt.step()) {
       return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status());
@@ -50,7 +51,8 @@ Expected<AccessTokenRecord, StoreStatus> SqliteTokenStore::find(std::string_view
                              .expires_at = stmt.column_int64(5),
                              .grant_id = stmt.column_optional_text(6),
                              .revoked_at = stmt.column_optional_int64(7),
-                             .context_json = stmt.column_optional_text(8)};
+                             .context_json = stmt.column_optional_text(8),
+                             .token_hash = stmt.column_optional_text(9)};
   });
 }
 

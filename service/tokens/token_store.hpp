@@ -24,6 +24,8 @@ struct AccessTokenRecord {
   std::optional<std::string> grant_id;      // the authorization it came from; none for backends
   std::optional<std::int64_t> revoked_at;   // set by revoke() / revoke_grant()
   std::optional<std::string> context_json;  // launch context, JSON object text
+  // crypto::sha256_b64url of the JWT as issued (migration 0008); none for older rows.
+  std::optional<std::string> token_hash;
 };
 
 class TokenStore {

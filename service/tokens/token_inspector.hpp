@@ -1,0 +1,53 @@
+// Which of this server's tokens a presented string is, and whether it is active at one instant:
+// the one check behind introspection (RFC 7662), revocation (RFC 7009) and userinfo (OIDC Core
+// §5.3). Access tokens are our JWTs: the payload's jti finds the record, whose stored SHA-256 of
+// the token must match (constant time); records without one (issued before migration 0008) are
+// checked by signature with the verification key named by kid, retired keys included. Refresh
+// tokens are found by hash. Anything else, another issuer's token included, is simply unknown.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "keys/key_ring.hpp"
+#include "tokens/grant_store.hpp"
+#include "tokens/refresh_policy.hpp"
+#include "tokens/token_store.hpp"
+#include "util/expected.hpp"
+
+namespace sa::tokens {
+
+// Why a token is not active; callers that must answer {"active":false} do not distinguish, the
+// audit log does.
+enum class Inactive { unknown, malformed, expired, revoked, store_error };
+std::string_view to_string(Inactive reason);
+
+class TokenInspector {
+ public:
+  TokenInspector(const keys::KeyRing& keys, std::string issuer, TokenStore& tokens,
+                 GrantStore& grants, RefreshRules rules);
+
+  // An access token this server issued (jti + hash, or signature by kid), unexpired and
+  // unrevoked at now; the reason otherwise.
+  Expected<AccessTokenRecord, Inactive> access_token(std::string_view token,
+                                                     std::int64_t now) const;
+  // An access token this server issued, whatever its state (revocation needs the owner of an
+  // expired or revoked token too); unknown/malformed otherwise.
+  Expected<AccessTokenRecord, Inactive> find_access_token(std::string_view token) const;
+  // A refresh token that is current (not retired), unexpired, of an unrevoked grant, and for an
+  // online family with its login session alive (RefreshRules), at now.
+  Expected<RefreshLookup, Inactive> refresh_token(std::string_view token, std::int64_t now) const;
+  // A refresh token this server issued, whatever its state.
+  Expected<RefreshLookup, Inactive> find_refresh_token(std::string_view token) const;
+
+ private:
+  const keys::KeyRing& keys_;
+  std::string issuer_;
+  TokenStore& tokens_;
+  GrantStore& grants_;
+  RefreshRules rules_;
+};
+
+}  // namespace sa::tokens
