@@ -1,12 +1,8 @@
-// A temp-file Database for the token tests with the real signing_keys and access_tokens
-// migrations and, until migrations/0002_clients.sql exists, a minimal clients table as version 2
-// (access_tokens references it). Migration files are read from SMART_AUTH_SOURCE_DIR (ctest).
+// A temp-file Database for the token tests with every real migration, and a way to add the
+// client rows access_tokens, grants and refresh_tokens reference.
 #pragma once
 
-#include <cstdlib>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -18,23 +14,8 @@
 
 namespace sa::tokens::test {
 
-inline std::string read_migration(const std::string& file) {
-  const char* root = std::getenv("SMART_AUTH_SOURCE_DIR");
-  if (root == nullptr) throw std::runtime_error("SMART_AUTH_SOURCE_DIR is not set (run via ctest)");
-  std::ifstream in(std::string(root) + "/migrations/" + file);
-  if (!in) throw std::runtime_error("cannot read migrations/" + file);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-inline std::vector<store::Migration> token_migrations() {
-  return {
-      {1, "signing_keys", read_migration("0001_signing_keys.sql")},
-      {2, "clients_stub", "CREATE TABLE clients(client_id TEXT PRIMARY KEY) STRICT;"},
-      {3, "tokens", read_migration("0003_tokens.sql")},
-  };
-}
+// Every migration: access_tokens gained columns in 0008, which also touches authorization_codes.
+inline std::vector<store::Migration> token_migrations() { return store::embedded_migrations(); }
 
 struct TokenDatabase {
   store::test::TempDir dir;
@@ -47,7 +28,16 @@ struct TokenDatabase {
 
   store::StoreStatus add_client(const std::string& client_id) {
     return db->write_sync([&](store::Connection& conn) {
-      return conn.prepare("INSERT INTO clients(client_id) VALUES (?)").bind(1, client_id).run();
+      // The smallest row migrations/0002_clients.sql accepts: a public client.
+      return conn
+          .prepare(
+              "INSERT INTO clients(client_id, token_endpoint_auth_method, grant_types, "
+              "redirect_uris, scope, jwks_json, jwks_uri, secret_hash, secret_expires_at, "
+              "registration_token_hash, issued_at, is_static, pre_approved, metadata_json) "
+              "VALUES (?, 'none', 'authorization_code', 'https://app.example/cb', "
+              "'launch/patient openid', '', '', '', 0, '', 0, 0, 0, '{}')")
+          .bind(1, client_id)
+          .run();
     });
   }
   store::StoreStatus delete_client(const std::string& client_id) {
