@@ -28,6 +28,14 @@ std::string state_fingerprint(const std::vector<keys::SigningKeyRecord>& records
   return out;
 }
 
+std::optional<crypto::PKey> public_half(const crypto::PKey& key) {
+  auto pem = crypto::public_key_to_pem(key);
+  if (!pem) return std::nullopt;
+  auto public_key = crypto::public_key_from_pem(*pem);
+  if (!public_key) return std::nullopt;
+  return std::move(public_key).value();
+}
+
 }  // namespace
 
 std::shared_ptr<const SigningKey> KeySet::signer(crypto::JwsAlg alg) const {
@@ -35,6 +43,11 @@ std::shared_ptr<const SigningKey> KeySet::signer(crypto::JwsAlg alg) const {
     if (k->alg == alg) return k;
   }
   return nullptr;
+}
+
+std::shared_ptr<const crypto::Verifier> KeySet::verifier(std::string_view kid) const {
+  auto found = verifiers.find(kid);
+  return found == verifiers.end() ? nullptr : found->second;
 }
 
 KeyRing::KeyRing(keys::KeyStore& store, const config::KeySettings& settings, const Clock& clock)
@@ -56,6 +69,15 @@ Expected<std::shared_ptr<const KeySet>, std::string> KeyRing::build(
     auto jwk = crypto::to_public_jwk(*key);
     if (!jwk) return unexpected<std::string>("signing key " + r.kid + " cannot be exported");
     published.push_back({*jwk, {r.kid, "sig", r.alg}});
+    // Only the public half verifies: a retired key's private half need not stay in memory.
+    auto public_key = public_half(*key);
+    if (!public_key) return unexpected<std::string>("signing key " + r.kid + " has no public half");
+    auto verifier = crypto::Verifier::create(*public_key, *alg);
+    if (!verifier) {
+      return unexpected<std::string>("signing key " + r.kid + " cannot verify " + r.alg + ": " +
+                                     std::string(crypto::to_string(verifier.error())));
+    }
+    set->verifiers.emplace(r.kid, std::move(verifier).value());
     if (!r.retire_at) {
       auto signer = crypto::Signer::create(*key, *alg);
       if (!signer) {

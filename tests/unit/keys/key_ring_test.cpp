@@ -136,3 +136,35 @@ TEST_CASE("another process's rotation is picked up by reload", "[keys][rotation]
   REQUIRE_FALSE(serving.reload());
   REQUIRE(serving.current() == after);
 }
+
+TEST_CASE("a token signed before rotate() still verifies by its kid after it", "[keys][rotation]") {
+  Fixture f;
+  f.settings.retired_key_ttl_s = 600;
+  keys::KeyRing ring(*f.key_store, f.settings, f.clock);
+  REQUIRE_FALSE(ring.load_or_create());
+  std::vector<std::pair<std::string, std::string>> signed_before;  // (kid, compact JWS)
+  for (auto alg : {crypto::JwsAlg::RS256, crypto::JwsAlg::ES256}) {
+    auto signer = ring.current()->signer(alg);
+    auto jws = signer->signer->sign_compact({alg, signer->kid, "JWT"}, R"({"jti":"x"})");
+    REQUIRE(jws.has_value());
+    signed_before.emplace_back(signer->kid, *jws);
+  }
+
+  REQUIRE(ring.rotate().has_value());
+  auto set = ring.current();
+  for (const auto& [kid, jws] : signed_before) {
+    REQUIRE(set->signer(crypto::parse_compact(jws)->header.alg)->kid != kid);  // retired
+    auto verifier = set->verifier(kid);
+    REQUIRE(verifier);
+    REQUIRE(verifier->verify(*crypto::parse_compact(jws)) == crypto::JwsStatus::Ok);
+    // The current key of the same alg does not accept it: the kid decides, not the alg.
+    auto current = set->verifier(set->signer(verifier->alg())->kid);
+    REQUIRE(current->verify(*crypto::parse_compact(jws)) == crypto::JwsStatus::BadSignature);
+  }
+
+  // Pruned with its JWKS entry once keys.retired_key_ttl_s has passed.
+  f.clock.advance(601);
+  REQUIRE_FALSE(ring.reload());
+  for (const auto& [kid, jws] : signed_before) REQUIRE_FALSE(ring.current()->verifier(kid));
+  REQUIRE(ring.current()->verifier("no-such-kid") == nullptr);
+}
