@@ -55,14 +55,6 @@ Expected<Claimed, Inactive> read_payload(std::string_view token, std::string_vie
   return Claimed{std::string(jti->value.GetString(), jti->value.GetStringLength())};
 }
 
-// SMART App Launch 2.2 "online_access": the family ends with the user's login session: its row
-// must exist, be unexpired and not idle (authorize.session_idle_timeout_s).
-bool session_alive(const RefreshLookup& lookup, std::int64_t now, const RefreshRules& rules) {
-  if (!lookup.session) return false;
-  return lookup.session->expires_at > now &&
-         lookup.session->last_seen + static_cast<std::int64_t>(rules.session_idle_timeout_s) > now;
-}
-
 Inactive from_store(store::StoreStatus status) {
   return status == store::StoreStatus::not_found ? Inactive::unknown : Inactive::store_error;
 }
@@ -143,14 +135,17 @@ Expected<RefreshLookup, Inactive> TokenInspector::refresh_token(std::string_view
   // A rotated-out token is no longer the family's current one (RFC 9700 §4.14.2), even within
   // the grace window the refresh grant allows for an app's own concurrent refreshes.
   if (lookup->token.retired_at) return unexpected(Inactive::revoked);
-  // The rules the refresh grant judges by (refresh_policy.hpp), for a current token: whatever
-  // it would not rotate is not active.
-  if (lookup->grant.revoked_at) return unexpected(Inactive::revoked);
-  if (lookup->token.expires_at <= now) return unexpected(Inactive::expired);
-  if (lookup->grant.refresh == RefreshKind::online && !session_alive(*lookup, now, rules_)) {
-    return unexpected(Inactive::expired);
+  // The rules the refresh grant judges by (refresh_policy.hpp), for a current token and its own
+  // client: whatever the grant would not rotate is not active.
+  switch (judge_refresh(*lookup, lookup->grant.client_id, now, rules_)) {
+    case RefreshVerdict::rotate: return lookup;
+    case RefreshVerdict::expired:
+    case RefreshVerdict::session_ended: return unexpected(Inactive::expired);
+    case RefreshVerdict::wrong_client:  // unreachable: judged for the grant's own client
+    case RefreshVerdict::revoked:
+    case RefreshVerdict::reused: return unexpected(Inactive::revoked);
   }
-  return lookup;
+  return unexpected(Inactive::revoked);  // unreachable: the switch is exhaustive
 }
 
 }  // namespace sa::tokens
