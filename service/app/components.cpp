@@ -37,6 +37,11 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
   if (!tokens) return unexpected(tokens.error());
   c->initial_access_tokens = std::move(tokens).value();
   c->tokens = std::make_unique<tokens::SqliteTokenStore>(*c->database);
+  c->grants = std::make_unique<tokens::SqliteGrantStore>(*c->database);
+  c->inspector = std::make_unique<tokens::TokenInspector>(
+      *c->keys, config.server.public_base_url, *c->tokens, *c->grants,
+      tokens::RefreshRules{config.tokens.refresh_reuse_grace_s,
+                           config.authorize.session_idle_timeout_s});
   c->issuer = std::make_unique<tokens::AccessTokenIssuer>(
       *c->keys,
       tokens::AccessTokenSettings{config.server.public_base_url, config.smart.fhir_base_url,

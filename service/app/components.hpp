@@ -30,6 +30,8 @@
 #include "store/database.hpp"
 #include "keys/sqlite_key_store.hpp"
 #include "tokens/access_token.hpp"
+#include "tokens/sqlite_grant_store.hpp"
+#include "tokens/token_inspector.hpp"
 #include "tokens/token_store.hpp"
 #include "util/clock.hpp"
 #include "util/expected.hpp"
@@ -56,7 +58,10 @@ struct Components {
   std::unique_ptr<clients::CachedClientStore> clients;  // what everything else uses
   clients::InitialAccessTokens initial_access_tokens;
   std::unique_ptr<tokens::SqliteTokenStore> tokens;
+  std::unique_ptr<tokens::SqliteGrantStore> grants;
   std::unique_ptr<tokens::AccessTokenIssuer> issuer;
+  // Which of our tokens a string is and whether it is active: introspection, revocation, userinfo.
+  std::unique_ptr<tokens::TokenInspector> inspector;
   std::unique_ptr<WorkerPool> workers;
   std::unique_ptr<net::Fetcher> fetcher;
   std::unique_ptr<clientauth::JwksResolver> jwks;

@@ -15,6 +15,9 @@ inline constexpr std::string_view kJwks = "/.well-known/jwks.json";
 inline constexpr std::string_view kHealth = "/healthz";
 inline constexpr std::string_view kMetrics = "/metrics";
 inline constexpr std::string_view kToken = "/auth/token";
+inline constexpr std::string_view kIntrospect = "/auth/introspect";  // RFC 7662
+inline constexpr std::string_view kRevoke = "/auth/revoke";          // RFC 7009
+inline constexpr std::string_view kUserinfo = "/auth/userinfo";      // OIDC Core §5.3
 }  // namespace paths
 
 }  // namespace sa::app

@@ -63,6 +63,25 @@ Endpoints register_routes(http::Router& router, Components& c) {
     features.scopes_supported.emplace_back(scope);
   }
 
+  // Introspection (RFC 7662), revocation (RFC 7009) and userinfo (OIDC Core §5.3).
+  endpoints.resource_servers = std::make_unique<oauth::ResourceServers>(c.config.introspection);
+  endpoints.introspection = std::make_unique<oauth::IntrospectionEndpoint>(oauth::IntrospectionDeps{
+      *c.authenticator, *c.inspector, *endpoints.resource_servers, c.failed_auth_limits.get(),
+      c.config.server.public_base_url, c.clock, c.metrics});
+  router.add(Method::POST, std::string(paths::kIntrospect), "introspect",
+             endpoints.introspection->handler(), {.discovery_field = "introspection_endpoint"});
+  endpoints.revocation = std::make_unique<oauth::RevocationEndpoint>(oauth::RevocationDeps{
+      *c.authenticator, *c.inspector, *c.tokens, *c.grants, c.clock, c.metrics});
+  // Browser apps revoke their own tokens on sign-out: CORS as at the token endpoint.
+  router.add(Method::POST, std::string(paths::kRevoke), "revoke", endpoints.revocation->handler(),
+             {.cors = true, .discovery_field = "revocation_endpoint"});
+  endpoints.userinfo = std::make_unique<oauth::UserinfoEndpoint>(
+      oauth::UserinfoDeps{*c.inspector, *c.grants, c.clock, c.metrics});
+  for (auto method : {Method::GET, Method::POST}) {
+    router.add(method, std::string(paths::kUserinfo), "userinfo", endpoints.userinfo->handler(),
+               {.cors = true, .discovery_field = "userinfo_endpoint"});
+  }
+
   // Authorization endpoint (RFC 6749 §4.1; SMART App Launch 2.2 "App Launch") and its pages.
   {
     namespace ap = authorize::paths;

@@ -14,7 +14,15 @@ namespace {
 // What the payload of a presented JWT says about where to look for it.
 struct Claimed {
   std::string jti;
+  std::string aud;
+  std::optional<std::string> fhir_user;
 };
+
+std::optional<std::string> string_claim(const rapidjson::Document& doc, const char* name) {
+  auto member = doc.FindMember(name);
+  if (member == doc.MemberEnd() || !member->value.IsString()) return std::nullopt;
+  return std::string(member->value.GetString(), member->value.GetStringLength());
+}
 
 // Reads only the compact JWS payload (RFC 7515 §7.1): three base64url parts, a JSON object
 // payload naming this issuer and a jti. Nothing here is trusted: the stored hash, or the
@@ -48,11 +56,10 @@ Expected<Claimed, Inactive> read_payload(std::string_view token, std::string_vie
       std::string_view(iss->value.GetString(), iss->value.GetStringLength()) != issuer) {
     return unexpected(Inactive::unknown);
   }
-  auto jti = doc.FindMember("jti");
-  if (jti == doc.MemberEnd() || !jti->value.IsString() || jti->value.GetStringLength() == 0) {
-    return unexpected(Inactive::unknown);
-  }
-  return Claimed{std::string(jti->value.GetString(), jti->value.GetStringLength())};
+  auto jti = string_claim(doc, "jti");
+  if (!jti || jti->empty()) return unexpected(Inactive::unknown);
+  return Claimed{std::move(*jti), string_claim(doc, "aud").value_or(""),
+                 string_claim(doc, "fhirUser")};
 }
 
 Inactive from_store(store::StoreStatus status) {
@@ -80,19 +87,22 @@ TokenInspector::TokenInspector(const keys::KeyRing& keys, std::string issuer, To
       grants_(grants),
       rules_(rules) {}
 
-Expected<AccessTokenRecord, Inactive> TokenInspector::find_access_token(
+Expected<InspectedAccessToken, Inactive> TokenInspector::find_access_token(
     std::string_view token) const {
   auto claimed = read_payload(token, issuer_);
   if (!claimed) return unexpected(claimed.error());
   auto record = tokens_.find(claimed->jti);
   if (!record) return unexpected(from_store(record.error()));
-  if (record->token_hash) {
+  InspectedAccessToken inspected{std::move(record).value(), std::move(claimed->aud),
+                                 std::move(claimed->fhir_user)};
+  const auto& stored_hash = inspected.record.token_hash;
+  if (stored_hash) {
     // The token exactly as issued, compared as hashes in constant time (STYLE: Secrets): a
     // forged token that names a real jti is unknown.
-    if (!crypto::constant_time_equals(crypto::sha256_b64url(token), *record->token_hash)) {
+    if (!crypto::constant_time_equals(crypto::sha256_b64url(token), *stored_hash)) {
       return unexpected(Inactive::unknown);
     }
-    return std::move(record).value();
+    return inspected;
   }
   // Rows from before migration 0008 carry no hash: the signature by the key its header names,
   // retired keys included (RFC 7515 §4.1.4 kid), proves the token is ours.
@@ -104,17 +114,17 @@ Expected<AccessTokenRecord, Inactive> TokenInspector::find_access_token(
   if (!verifier || verifier->verify(*parsed) != crypto::JwsStatus::Ok) {
     return unexpected(Inactive::unknown);
   }
-  return std::move(record).value();
+  return inspected;
 }
 
-Expected<AccessTokenRecord, Inactive> TokenInspector::access_token(std::string_view token,
-                                                                   std::int64_t now) const {
-  auto record = find_access_token(token);
-  if (!record) return record;
-  if (record->revoked_at) return unexpected(Inactive::revoked);
+Expected<InspectedAccessToken, Inactive> TokenInspector::access_token(std::string_view token,
+                                                                      std::int64_t now) const {
+  auto found = find_access_token(token);
+  if (!found) return found;
+  if (found->record.revoked_at) return unexpected(Inactive::revoked);
   // RFC 9068 §4 / RFC 7519 §4.1.4: exp is the first instant the token is no longer valid.
-  if (record->expires_at <= now) return unexpected(Inactive::expired);
-  return record;
+  if (found->record.expires_at <= now) return unexpected(Inactive::expired);
+  return found;
 }
 
 Expected<RefreshLookup, Inactive> TokenInspector::find_refresh_token(

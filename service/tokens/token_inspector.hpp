@@ -24,6 +24,14 @@ namespace sa::tokens {
 enum class Inactive { unknown, malformed, expired, revoked, store_error };
 std::string_view to_string(Inactive reason);
 
+// An access token as this server issued it: its record, and the two claims the record does not
+// keep, read from the token once it is known to be ours.
+struct InspectedAccessToken {
+  AccessTokenRecord record;
+  std::string audience;                   // the JWT's aud: the FHIR base (RFC 9068 §2.2)
+  std::optional<std::string> fhir_user;   // the JWT's fhirUser claim, when it has one
+};
+
 class TokenInspector {
  public:
   TokenInspector(const keys::KeyRing& keys, std::string issuer, TokenStore& tokens,
@@ -31,11 +39,11 @@ class TokenInspector {
 
   // An access token this server issued (jti + hash, or signature by kid), unexpired and
   // unrevoked at now; the reason otherwise.
-  Expected<AccessTokenRecord, Inactive> access_token(std::string_view token,
-                                                     std::int64_t now) const;
+  Expected<InspectedAccessToken, Inactive> access_token(std::string_view token,
+                                                        std::int64_t now) const;
   // An access token this server issued, whatever its state (revocation needs the owner of an
   // expired or revoked token too); unknown/malformed otherwise.
-  Expected<AccessTokenRecord, Inactive> find_access_token(std::string_view token) const;
+  Expected<InspectedAccessToken, Inactive> find_access_token(std::string_view token) const;
   // A refresh token that is current (not retired), unexpired, of an unrevoked grant, and for an
   // online family with its login session alive (RefreshRules), at now.
   Expected<RefreshLookup, Inactive> refresh_token(std::string_view token, std::int64_t now) const;

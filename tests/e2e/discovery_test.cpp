@@ -39,10 +39,14 @@ TEST_CASE("smart-configuration is JSON with the required fields whatever the Acc
 TEST_CASE("an endpoint is advertised only once it is registered", "[discovery]") {
   RunningService svc;
   auto doc = parse_json(svc.client->get("/.well-known/smart-configuration").body);
-  // Nothing below exists in this build: discovery must not promise it.
-  for (const char* field : {"introspection_endpoint", "revocation_endpoint", "userinfo_endpoint"}) {
+  // INTRO-1, REVOKE-1, OIDC-9: they work, so both documents list them, absolute.
+  auto oidc = parse_json(svc.client->get("/.well-known/openid-configuration").body);
+  for (auto [field, path] : {std::pair{"introspection_endpoint", "/auth/introspect"},
+                             std::pair{"revocation_endpoint", "/auth/revoke"},
+                             std::pair{"userinfo_endpoint", "/auth/userinfo"}}) {
     INFO(field);
-    REQUIRE_FALSE(doc.HasMember(field));
+    REQUIRE(std::string(doc[field].GetString()) == std::string("https://localhost:8443") + path);
+    REQUIRE(std::string(oidc[field].GetString()) == std::string("https://localhost:8443") + path);
   }
   // DISC-2: the authorization endpoint works, so it is advertised, with what it supports.
   REQUIRE(std::string(doc["authorization_endpoint"].GetString()) ==

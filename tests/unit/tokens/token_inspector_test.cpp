@@ -80,7 +80,8 @@ struct Inspecting : test::TokenDatabase {
                                                   .client_id = "app",
                                                   .scope = "openid patient/*.rs",
                                                   .lifetime_s = 3'600,
-                                                  .context = {.patient = "p1"}});
+                                                  .context = {.patient = "p1",
+                                                              .fhir_user = "Practitioner/d1"}});
     REQUIRE(issued);
     AccessTokenRecord record{.jti = issued->jti,
                              .client_id = "app",
@@ -120,9 +121,11 @@ TEST_CASE_METHOD(Inspecting, "an access token as issued is active and found with
   auto token = issue();
   auto found = inspector.access_token(token.jwt, clock.now_seconds());
   REQUIRE(found);
-  CHECK(found->jti == token.jti);
-  CHECK(found->client_id == "app");
-  CHECK(found->context_json == std::optional<std::string>(R"({"patient":"p1"})"));
+  CHECK(found->record.jti == token.jti);
+  CHECK(found->record.client_id == "app");
+  CHECK(found->record.context_json == std::optional<std::string>(R"({"patient":"p1"})"));
+  CHECK(found->audience == "https://fhir.example/r4");
+  CHECK(found->fhir_user == std::optional<std::string>("Practitioner/d1"));
 }
 
 TEST_CASE_METHOD(Inspecting, "a revoked access token is inactive but still found for its owner",

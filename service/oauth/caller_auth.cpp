@@ -1,0 +1,31 @@
+#include "oauth/caller_auth.hpp"
+
+#include <memory>
+#include <utility>
+
+namespace sa::oauth {
+
+Error as_unauthorized(Error error) {
+  if (error.code == ErrorCode::invalid_client) error.challenge = Challenge::basic;
+  return error;
+}
+
+void authenticate_caller(const clientauth::ClientAuthenticator& authenticator,
+                         const http::Request& request, const Form& form, CallerDone done) {
+  authenticator.authenticate(
+      request, form,
+      [done = std::move(done)](Expected<clientauth::AuthenticatedClient, Error> client) mutable {
+        if (!client) return done(unexpected(as_unauthorized(client.error())));
+        if (!client->replay_claim) return done(std::move(client));
+        // RFC 7523 §3 item 7: the jti is remembered before the request acts, and a replay is
+        // answered as authentication answers it (audited and counted by the claim).
+        auto authenticated = std::make_shared<clientauth::AuthenticatedClient>(std::move(*client));
+        authenticated->replay_claim->commit_alone(
+            [done = std::move(done), authenticated](std::optional<Error> rejected) {
+              if (rejected) return done(unexpected(as_unauthorized(std::move(*rejected))));
+              done(std::move(*authenticated));
+            });
+      });
+}
+
+}  // namespace sa::oauth
