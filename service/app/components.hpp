@@ -30,6 +30,8 @@
 #include "store/database.hpp"
 #include "keys/sqlite_key_store.hpp"
 #include "tokens/access_token.hpp"
+#include "tokens/id_token.hpp"
+#include "tokens/sqlite_grant_store.hpp"
 #include "tokens/token_store.hpp"
 #include "util/clock.hpp"
 #include "util/expected.hpp"
@@ -56,7 +58,9 @@ struct Components {
   std::unique_ptr<clients::CachedClientStore> clients;  // what everything else uses
   clients::InitialAccessTokens initial_access_tokens;
   std::unique_ptr<tokens::SqliteTokenStore> tokens;
+  std::unique_ptr<tokens::SqliteGrantStore> grants;  // grants and their refresh-token families
   std::unique_ptr<tokens::AccessTokenIssuer> issuer;
+  std::unique_ptr<tokens::IdTokenIssuer> id_tokens;  // OIDC Core §2: RS256, iss = public base URL
   std::unique_ptr<WorkerPool> workers;
   std::unique_ptr<net::Fetcher> fetcher;
   std::unique_ptr<clientauth::JwksResolver> jwks;
