@@ -47,6 +47,9 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
       tokens::AccessTokenSettings{config.server.public_base_url, config.smart.fhir_base_url,
                                   config.keys.access_token_alg},
       clock, c->random);
+  // OIDC-10: the id_token's iss is the discovery issuer, the public base URL.
+  c->id_tokens =
+      std::make_unique<tokens::IdTokenIssuer>(*c->keys, config.server.public_base_url, clock);
 
   // Signing after an asynchronous step (replay commit, jwks_uri fetch) runs here, never on the
   // store's writer thread or the fetch thread.

@@ -30,6 +30,7 @@
 #include "store/database.hpp"
 #include "keys/sqlite_key_store.hpp"
 #include "tokens/access_token.hpp"
+#include "tokens/id_token.hpp"
 #include "tokens/sqlite_grant_store.hpp"
 #include "tokens/token_inspector.hpp"
 #include "tokens/token_store.hpp"
@@ -58,8 +59,9 @@ struct Components {
   std::unique_ptr<clients::CachedClientStore> clients;  // what everything else uses
   clients::InitialAccessTokens initial_access_tokens;
   std::unique_ptr<tokens::SqliteTokenStore> tokens;
-  std::unique_ptr<tokens::SqliteGrantStore> grants;
+  std::unique_ptr<tokens::SqliteGrantStore> grants;  // grants and their refresh-token families
   std::unique_ptr<tokens::AccessTokenIssuer> issuer;
+  std::unique_ptr<tokens::IdTokenIssuer> id_tokens;  // OIDC Core §2: RS256, iss = public base URL
   // Which of our tokens a string is and whether it is active: introspection, revocation, userinfo.
   std::unique_ptr<tokens::TokenInspector> inspector;
   std::unique_ptr<WorkerPool> workers;

@@ -31,8 +31,8 @@ TEST_CASE("smart-configuration is JSON with the required fields whatever the Acc
     // DISC-3: every endpoint URL is absolute, under the configured issuer.
     REQUIRE(std::string(doc["jwks_uri"].GetString()) ==
             "https://auth.example.test/.well-known/jwks.json");
-    // DISC-9: no sso-openid-connect yet, so no issuer.
-    REQUIRE_FALSE(doc.HasMember("issuer"));
+    // DISC-9, OIDC-10: sso-openid-connect, so the issuer, the same as the id_token's iss.
+    REQUIRE(std::string(doc["issuer"].GetString()) == "https://auth.example.test");
   }
 }
 
@@ -62,9 +62,15 @@ TEST_CASE("an endpoint is advertised only once it is registered", "[discovery]")
     INFO(capability);
     CHECK(capabilities.count(capability) == 1);
   }
-  // Not before the token issue: OpenID Connect sign-in, refresh.
-  CHECK(capabilities.count("sso-openid-connect") == 0);
-  CHECK(capabilities.count("permission-offline") == 0);
+  // The code exchange issues id_tokens and the refresh grant is wired: OpenID Connect sign-in,
+  // offline and online access (OIDC-1, REFRESH-1), and the grant types behind them (DISC-6).
+  for (const char* capability : {"sso-openid-connect", "permission-offline", "permission-online"}) {
+    INFO(capability);
+    CHECK(capabilities.count(capability) == 1);
+  }
+  auto grant_types = strings_of(doc["grant_types_supported"]);
+  CHECK(grant_types.count("authorization_code") == 1);
+  CHECK(grant_types.count("refresh_token") == 1);
   // Registration works, so it is advertised.
   REQUIRE(std::string(doc["registration_endpoint"].GetString()).find("/auth/register") !=
           std::string::npos);
