@@ -114,22 +114,22 @@ tokens::Inactive telling(tokens::Inactive a, tokens::Inactive b) {
 
 IntrospectionEndpoint::IntrospectionEndpoint(IntrospectionDeps deps) : d_(std::move(deps)) {}
 
-Expected<http::Response, Error> IntrospectionEndpoint::introspect(const Form& form,
-                                                                  const Introspector& caller,
-                                                                  std::int64_t now,
-                                                                  std::string_view request_id) const {
+Expected<http::Response, Error> IntrospectionEndpoint::introspect(
+    const Form& form, const Introspector& caller, std::int64_t now,
+    std::string_view request_id) const {
   // RFC 7662 §2.1: token is REQUIRED.
   auto token = form.get("token");
   if (!token) return unexpected(make_error(ErrorCode::invalid_request, "token is required"));
   // RFC 7662 §2.1: the hint only orders the search; a wrong hint still finds the token.
-  const bool refresh_first = form.get("token_type_hint") == std::optional<std::string_view>(
-                                                               "refresh_token");
+  const bool refresh_first =
+      form.get("token_type_hint") == std::optional<std::string_view>("refresh_token");
   auto audit = [&](std::string_view kind, bool active, std::string_view reason,
                    std::string_view client_id) {
     d_.metrics.increment("smart_auth_introspections_total", "Introspection answers by outcome.",
                          {{"active", active ? "true" : "false"}});
     obs::audit("token_introspected", {{"caller_kind", caller.kind},
                                       {"caller", caller.id.substr(0, kMaxLoggedIdChars)},
+                                      {"description", caller.description},
                                       {"token_kind", std::string(kind)},
                                       {"active", active ? "true" : "false"},
                                       {"reason", std::string(reason)},
@@ -175,7 +175,9 @@ bool IntrospectionEndpoint::try_resource_server(const http::Request& request, co
   const ResourceServers::Entry* rs = d_.resource_servers.find(basic->client_id);
   if (rs == nullptr) return false;
 
-  auto fail = [&](const Error& e) { reply_error(done, e, kEndpoint, request.request_id, d_.metrics); };
+  auto fail = [&](const Error& e) {
+    reply_error(done, e, kEndpoint, request.request_id, d_.metrics);
+  };
   // SMART App Launch 2.2, Client Confidential Symmetric: brute force is limited for these
   // secrets as for client secrets, by the same budgets.
   if (d_.limits != nullptr) {
@@ -194,8 +196,8 @@ bool IntrospectionEndpoint::try_resource_server(const http::Request& request, co
                                     "resource server secret mismatch")));
     return true;
   }
-  auto answer = introspect(form, {"resource_server", rs->id}, d_.clock.now_seconds(),
-                           request.request_id);
+  auto answer = introspect(form, {"resource_server", rs->id, rs->description},
+                           d_.clock.now_seconds(), request.request_id);
   if (!answer) {
     fail(answer.error());
   } else {
@@ -205,7 +207,9 @@ bool IntrospectionEndpoint::try_resource_server(const http::Request& request, co
 }
 
 void IntrospectionEndpoint::handle(const http::Request& request, http::Responder done) const {
-  auto fail = [&](const Error& e) { reply_error(done, e, kEndpoint, request.request_id, d_.metrics); };
+  auto fail = [&](const Error& e) {
+    reply_error(done, e, kEndpoint, request.request_id, d_.metrics);
+  };
   // RFC 7662 §2.1: a form-encoded POST.
   auto form = Form::from_request_body(request);
   if (!form) return fail(form.error());
@@ -218,23 +222,24 @@ void IntrospectionEndpoint::handle(const http::Request& request, http::Responder
   // RFC 7662 §2.1 / §4: the caller must authenticate; here as a registered client.
   authenticate_caller(
       d_.authenticator, request, *form,
-      [this, form = *form, done, request_id = request.request_id, ip = request.remote_addr](
-          Expected<clientauth::AuthenticatedClient, Error> client) {
-        auto fail = [&](const Error& e) { reply_error(done, e, kEndpoint, request_id, d_.metrics); };
+      [this, form = *form, done, request_id = request.request_id,
+       ip = request.remote_addr](Expected<clientauth::AuthenticatedClient, Error> client) {
+        auto fail = [&](const Error& e) {
+          reply_error(done, e, kEndpoint, request_id, d_.metrics);
+        };
         if (!client) return fail(client.error());
         // A public client proves nothing about itself (client_id only): it may not learn about
         // tokens (RFC 7662 §4: the endpoint must be protected).
         if (client->method == clientauth::to_string(clientauth::AuthMethod::none)) {
-          obs::audit("introspection_auth_failed", {{"caller", client->client.client_id},
-                                                   {"ip", ip},
-                                                   {"reason", "PublicClient"}});
-          return fail(as_unauthorized(make_error(ErrorCode::invalid_client,
-                                                 "client authentication failed",
-                                                 "public clients may not introspect")));
+          obs::audit(
+              "introspection_auth_failed",
+              {{"caller", client->client.client_id}, {"ip", ip}, {"reason", "PublicClient"}});
+          return fail(
+              as_unauthorized(make_error(ErrorCode::invalid_client, "client authentication failed",
+                                         "public clients may not introspect")));
         }
-        auto answer =
-            introspect(form, {"client", client->client.client_id}, d_.clock.now_seconds(),
-                       request_id);
+        auto answer = introspect(form, {"client", client->client.client_id, ""},
+                                 d_.clock.now_seconds(), request_id);
         if (!answer) return fail(answer.error());
         done(std::move(answer).value());
       });

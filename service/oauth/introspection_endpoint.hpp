@@ -13,8 +13,8 @@
 #include "clientauth/failed_auth_limits.hpp"
 #include "http/router.hpp"
 #include "oauth/resource_servers.hpp"
-#include "obs/metrics.hpp"
 #include "oauth_core/form.hpp"
+#include "obs/metrics.hpp"
 #include "tokens/token_inspector.hpp"
 #include "util/clock.hpp"
 #include "util/expected.hpp"
@@ -35,6 +35,7 @@ struct IntrospectionDeps {
 struct Introspector {
   std::string kind;  // "client" or "resource_server"
   std::string id;
+  std::string description;  // a resource server's, from the config
 };
 
 class IntrospectionEndpoint {
@@ -46,8 +47,8 @@ class IntrospectionEndpoint {
 
   // The answer for the form's token at `now` (exposed for unit tests): {"active":false} or the
   // active token's members; an error only when the token cannot be looked up.
-  Expected<http::Response, Error> introspect(const Form& form, const Introspector& caller, std::int64_t now,
-                            std::string_view request_id) const;
+  Expected<http::Response, Error> introspect(const Form& form, const Introspector& caller,
+                                             std::int64_t now, std::string_view request_id) const;
 
  private:
   // A Basic header naming a configured resource server: its check and the introspection. False

@@ -29,7 +29,9 @@ Error unavailable(std::string internal) {
 RevocationEndpoint::RevocationEndpoint(RevocationDeps deps) : d_(std::move(deps)) {}
 
 void RevocationEndpoint::handle(const http::Request& request, http::Responder done) const {
-  auto fail = [&](const Error& e) { reply_error(done, e, kEndpoint, request.request_id, d_.metrics); };
+  auto fail = [&](const Error& e) {
+    reply_error(done, e, kEndpoint, request.request_id, d_.metrics);
+  };
   // RFC 7009 §2.1: a form-encoded POST.
   auto form = Form::from_request_body(request);
   if (!form) return fail(form.error());
@@ -77,15 +79,16 @@ void RevocationEndpoint::revoke(const Form& form, const clientauth::Authenticate
     if ((attempt == 0) != refresh_first) {
       auto access = d_.inspector.find_access_token(*token);
       if (access) {
-        if (access->record.client_id != caller) return refuse("access_token", access->record.client_id);
+        if (access->record.client_id != caller)
+          return refuse("access_token", access->record.client_id);
         // RFC 7009 §2: the access token itself (its jti); an already revoked one stays so.
         return d_.tokens.revoke(
             access->record.jti, now,
             [this, done, caller, jti = access->record.jti, request_id](store::StoreStatus s) {
               if (s != store::StoreStatus::ok && s != store::StoreStatus::not_found) {
-                return reply_error(done, unavailable("revoking access token: " +
-                                                     std::string(store::to_string(s))),
-                                   kEndpoint, request_id, d_.metrics);
+                return reply_error(
+                    done, unavailable("revoking access token: " + std::string(store::to_string(s))),
+                    kEndpoint, request_id, d_.metrics);
               }
               obs::audit("token_revoked", {{"client_id", caller},
                                            {"token_kind", "access_token"},
@@ -110,9 +113,9 @@ void RevocationEndpoint::revoke(const Form& form, const clientauth::Authenticate
             [this, done, caller, grant_id = refresh->grant.grant_id,
              request_id](store::StoreStatus s) {
               if (s != store::StoreStatus::ok) {
-                return reply_error(done, unavailable("revoking grant: " +
-                                                     std::string(store::to_string(s))),
-                                   kEndpoint, request_id, d_.metrics);
+                return reply_error(
+                    done, unavailable("revoking grant: " + std::string(store::to_string(s))),
+                    kEndpoint, request_id, d_.metrics);
               }
               obs::audit("grant_revoked", {{"client_id", caller},
                                            {"grant_id", grant_id},

@@ -26,8 +26,8 @@ Error bearer_error(ErrorCode code, std::string description, std::string internal
 
 bool is_form(const http::Request& request) {
   auto type = request.header("Content-Type");
-  return type && iequals(trim(type->substr(0, type->find(';'))),
-                         "application/x-www-form-urlencoded");
+  return type &&
+         iequals(trim(type->substr(0, type->find(';'))), "application/x-www-form-urlencoded");
 }
 
 // The access token the request presents: none when it presents none (RFC 6750 §3.1: then no
@@ -38,7 +38,8 @@ Expected<std::optional<std::string>, Error> presented_token(const http::Request&
   // RFC 6750 §2.2: the form body's access_token, on POST with a form content type only.
   if (request.method == http::Method::POST && is_form(request)) {
     auto form = Form::from_request_body(request);
-    if (!form) return unexpected(bearer_error(ErrorCode::invalid_request, form.error().description));
+    if (!form)
+      return unexpected(bearer_error(ErrorCode::invalid_request, form.error().description));
     if (auto in_body = form->get("access_token")) {
       // RFC 6750 §3.1: more than one method of presenting the token is invalid_request.
       if (token) {
@@ -79,7 +80,9 @@ http::Response claims_response(const tokens::UserClaims& claims) {
 UserinfoEndpoint::UserinfoEndpoint(UserinfoDeps deps) : d_(std::move(deps)) {}
 
 void UserinfoEndpoint::handle(const http::Request& request, http::Responder done) const {
-  auto fail = [&](const Error& e) { reply_error(done, e, kEndpoint, request.request_id, d_.metrics); };
+  auto fail = [&](const Error& e) {
+    reply_error(done, e, kEndpoint, request.request_id, d_.metrics);
+  };
   auto token = presented_token(request);
   if (!token) return fail(token.error());
   if (!*token) {
@@ -108,8 +111,8 @@ void UserinfoEndpoint::handle(const http::Request& request, http::Responder done
   const auto& record = access->record;
   // OIDC Core §5.3: userinfo needs an access token obtained with the openid scope.
   if (!has_scope(record.scope, "openid")) {
-    return fail(bearer_error(ErrorCode::insufficient_scope,
-                             "the access token was not granted openid"));
+    return fail(
+        bearer_error(ErrorCode::insufficient_scope, "the access token was not granted openid"));
   }
   if (!record.grant_id) {
     return fail(bearer_error(ErrorCode::invalid_token, "the access token is not valid",
@@ -118,11 +121,11 @@ void UserinfoEndpoint::handle(const http::Request& request, http::Responder done
   auto grant = d_.grants.find_grant(*record.grant_id);
   if (!grant) {
     if (grant.error() != store::StoreStatus::not_found) {
-      return fail(make_error(ErrorCode::temporarily_unavailable, "try again later",
-                             "grant read failed"));
+      return fail(
+          make_error(ErrorCode::temporarily_unavailable, "try again later", "grant read failed"));
     }
-    return fail(bearer_error(ErrorCode::invalid_token, "the access token is not valid",
-                             "grant not found"));
+    return fail(
+        bearer_error(ErrorCode::invalid_token, "the access token is not valid", "grant not found"));
   }
   // OIDC Core §5.3.2: the same claims about the user as the id_token, as the token's scope
   // allows (a refreshed token may have narrowed it).

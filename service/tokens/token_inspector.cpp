@@ -70,22 +70,23 @@ Inactive from_store(store::StoreStatus status) {
 
 std::string_view to_string(Inactive reason) {
   switch (reason) {
-    case Inactive::unknown: return "unknown";
-    case Inactive::malformed: return "malformed";
-    case Inactive::expired: return "expired";
-    case Inactive::revoked: return "revoked";
-    case Inactive::store_error: return "store_error";
+    case Inactive::unknown:
+      return "unknown";
+    case Inactive::malformed:
+      return "malformed";
+    case Inactive::expired:
+      return "expired";
+    case Inactive::revoked:
+      return "revoked";
+    case Inactive::store_error:
+      return "store_error";
   }
   return "unknown";
 }
 
 TokenInspector::TokenInspector(const keys::KeyRing& keys, std::string issuer, TokenStore& tokens,
                                GrantStore& grants, RefreshRules rules)
-    : keys_(keys),
-      issuer_(std::move(issuer)),
-      tokens_(tokens),
-      grants_(grants),
-      rules_(rules) {}
+    : keys_(keys), issuer_(std::move(issuer)), tokens_(tokens), grants_(grants), rules_(rules) {}
 
 Expected<InspectedAccessToken, Inactive> TokenInspector::find_access_token(
     std::string_view token) const {
@@ -127,8 +128,7 @@ Expected<InspectedAccessToken, Inactive> TokenInspector::access_token(std::strin
   return found;
 }
 
-Expected<RefreshLookup, Inactive> TokenInspector::find_refresh_token(
-    std::string_view token) const {
+Expected<RefreshLookup, Inactive> TokenInspector::find_refresh_token(std::string_view token) const {
   if (token.empty() || token.size() > crypto::kMaxCompactJwsBytes) {
     return unexpected(Inactive::malformed);
   }
@@ -148,12 +148,15 @@ Expected<RefreshLookup, Inactive> TokenInspector::refresh_token(std::string_view
   // The rules the refresh grant judges by (refresh_policy.hpp), for a current token and its own
   // client: whatever the grant would not rotate is not active.
   switch (judge_refresh(*lookup, lookup->grant.client_id, now, rules_)) {
-    case RefreshVerdict::rotate: return lookup;
+    case RefreshVerdict::rotate:
+      return lookup;
     case RefreshVerdict::expired:
-    case RefreshVerdict::session_ended: return unexpected(Inactive::expired);
+    case RefreshVerdict::session_ended:
+      return unexpected(Inactive::expired);
     case RefreshVerdict::wrong_client:  // unreachable: judged for the grant's own client
     case RefreshVerdict::revoked:
-    case RefreshVerdict::reused: return unexpected(Inactive::revoked);
+    case RefreshVerdict::reused:
+      return unexpected(Inactive::revoked);
   }
   return unexpected(Inactive::revoked);  // unreachable: the switch is exhaustive
 }

@@ -28,8 +28,8 @@ std::string_view to_string(Inactive reason);
 // keep, read from the token once it is known to be ours.
 struct InspectedAccessToken {
   AccessTokenRecord record;
-  std::string audience;                   // the JWT's aud: the FHIR base (RFC 9068 §2.2)
-  std::optional<std::string> fhir_user;   // the JWT's fhirUser claim, when it has one
+  std::string audience;                  // the JWT's aud: the FHIR base (RFC 9068 §2.2)
+  std::optional<std::string> fhir_user;  // the JWT's fhirUser claim, when it has one
 };
 
 class TokenInspector {

@@ -20,8 +20,8 @@ const std::string kPatientScope =
     "launch/patient openid fhirUser profile patient/*.rs offline_access";
 
 std::string rs_config() {
-  return "introspection:\n  resource_servers:\n    - id: " + kRsId + "\n      secret: " + kRsSecret +
-         "\n      description: e2e FHIR server\n";
+  return "introspection:\n  resource_servers:\n    - id: " + kRsId +
+         "\n      secret: " + kRsSecret + "\n      description: e2e FHIR server\n";
 }
 
 std::string rs_basic() { return "Basic " + b64(kRsId + ":" + kRsSecret); }
@@ -118,8 +118,8 @@ TEST_CASE("a refresh token introspects, and revoking it ends its family and acce
   const std::string refresh_token = body["refresh_token"].GetString();
   auto id = f.verified_payload(body["id_token"].GetString());
 
-  for (const std::string& hint : {std::string(), std::string("access_token"),
-                                  std::string("refresh_token")}) {
+  for (const std::string& hint :
+       {std::string(), std::string("access_token"), std::string("refresh_token")}) {
     auto res = introspect(f, refresh_token, hint);
     INFO(res.body);
     REQUIRE(res.status == 200);
@@ -133,10 +133,10 @@ TEST_CASE("a refresh token introspects, and revoking it ends its family and acce
   }
 
   // RFC 7009 §2.1: a public app authenticates with its client_id; the hint is not decisive.
-  auto revoked = f.service.client->post_form(
-      "/auth/revoke", form_encode(Fields{{"token", refresh_token},
-                                         {"token_type_hint", "access_token"},
-                                         {"client_id", client_id}}));
+  auto revoked = f.service.client->post_form("/auth/revoke",
+                                             form_encode(Fields{{"token", refresh_token},
+                                                                {"token_type_hint", "access_token"},
+                                                                {"client_id", client_id}}));
   REQUIRE(revoked.status == 200);
   CHECK(introspect(f, refresh_token).body == kInactive);
   CHECK(introspect(f, access_token).body == kInactive);  // REVOKE-3: the family's access tokens

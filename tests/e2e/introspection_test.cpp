@@ -31,11 +31,13 @@ std::string random_id() {
 std::string foreign_jwt(const std::string& iss, const std::string& jti) {
   auto key = make_test_key("ES256", "stranger");
   std::int64_t now = now_s();
-  return sign_jws_with_pem(
-      key.private_pem, "ES256", R"({"alg":"ES256","kid":"stranger","typ":"at+jwt"})",
-      R"({"iss":")" + iss + R"(","sub":"x","aud":"https://localhost:8443/fhir","client_id":"x",)"
-      R"("scope":"system/*.rs","iat":)" + std::to_string(now) + R"(,"exp":)" +
-          std::to_string(now + 300) + R"(,"jti":")" + jti + R"("})");
+  return sign_jws_with_pem(key.private_pem, "ES256",
+                           R"({"alg":"ES256","kid":"stranger","typ":"at+jwt"})",
+                           R"({"iss":")" + iss +
+                               R"(","sub":"x","aud":"https://localhost:8443/fhir","client_id":"x",)"
+                               R"("scope":"system/*.rs","iat":)" +
+                               std::to_string(now) + R"(,"exp":)" + std::to_string(now + 300) +
+                               R"(,"jti":")" + jti + R"("})");
 }
 
 }  // namespace
@@ -81,8 +83,8 @@ TEST_CASE("a configured resource server introspects with HTTP Basic", "[introspe
   REQUIRE(res.status == 200);
   REQUIRE(parse_json(res.body)["active"].GetBool());
 
-  auto wrong = introspect(*svc.client, basic_auth(kResourceServerId, kResourceServerSecret + "x"),
-                          token);
+  auto wrong =
+      introspect(*svc.client, basic_auth(kResourceServerId, kResourceServerSecret + "x"), token);
   REQUIRE(wrong.status == 401);
   REQUIRE(wrong.header("WWW-Authenticate").value().rfind("Basic", 0) == 0);
   REQUIRE(std::string(parse_json(wrong.body)["error"].GetString()) == "invalid_client");
@@ -90,10 +92,16 @@ TEST_CASE("a configured resource server introspects with HTTP Basic", "[introspe
   auto stopped = svc.process.stop(SIGTERM);
   REQUIRE(stopped.exited);
   // The failure is audited with who it claimed to be, never with the secret.
-  auto failed = find_audit_event(svc.process.log(), "introspection_auth_failed", "caller",
-                                 kResourceServerId);
+  auto failed =
+      find_audit_event(svc.process.log(), "introspection_auth_failed", "caller", kResourceServerId);
   REQUIRE(failed);
   CHECK(failed->get("reason") == "SecretMismatch");
+  // Each call is audited with who holds the credential (introspection.resource_servers).
+  auto answered =
+      find_audit_event(svc.process.log(), "token_introspected", "caller", kResourceServerId);
+  REQUIRE(answered);
+  CHECK(answered->get("description") == "e2e FHIR server");
+  CHECK(answered->get("active") == "true");
   CHECK(svc.process.log().find(kResourceServerSecret) == std::string::npos);
 }
 
@@ -145,15 +153,15 @@ TEST_CASE("revoked, garbage, forged and another issuer's tokens read exactly act
 
   const std::string header = token.substr(0, token.find('.'));
   for (const std::string& inactive :
-       {token,                                            // revoked
-        std::string("garbage"), std::string("a.b.c"),     // not a JWT of ours
-        std::string(200, 'A'),                            // could be a refresh token: unknown
+       {token,                                                  // revoked
+        std::string("garbage"), std::string("a.b.c"),           // not a JWT of ours
+        std::string(200, 'A'),                                  // could be a refresh token: unknown
         foreign_jwt("https://elsewhere.example", random_id()),  // another issuer's
-        foreign_jwt("https://localhost:8443", jti),       // our iss and a real jti, forged
+        foreign_jwt("https://localhost:8443", jti),             // our iss and a real jti, forged
         foreign_jwt("https://localhost:8443", random_id())}) {
     INFO(inactive);
-    for (const std::string& hint : {std::string(), std::string("access_token"),
-                                    std::string("refresh_token")}) {
+    for (const std::string& hint :
+         {std::string(), std::string("access_token"), std::string("refresh_token")}) {
       auto res = introspect(*svc.client, backend.basic(), inactive, hint);
       REQUIRE(res.status == 200);  // INTRO-1: 200 for garbage too
       REQUIRE(res.body == kInactive);
@@ -168,15 +176,16 @@ TEST_CASE("a private_key_jwt caller's assertion cannot be replayed at introspect
   auto client = register_client(
       *svc.client, R"({"client_name":"backend jwt","grant_types":["client_credentials"],)"
                    R"("token_endpoint_auth_method":"private_key_jwt","scope":"system/*.rs",)"
-                   R"("jwks":)" + jwks_of(key) + "}");
+                   R"("jwks":)" +
+                       jwks_of(key) + "}");
   auto backend = register_backend(*svc.client);
   auto token = client_credentials_token(*svc.client, backend);
 
-  std::string assertion = sign_jws_with_pem(
-      key.private_pem, "ES384", R"({"alg":"ES384","kid":"k1","typ":"JWT"})",
-      R"({"iss":")" + client.client_id + R"(","sub":")" + client.client_id +
-          R"(","aud":"https://localhost:8443/auth/token","jti":")" + random_id() +
-          R"(","exp":)" + std::to_string(now_s() + 120) + "}");
+  std::string assertion =
+      sign_jws_with_pem(key.private_pem, "ES384", R"({"alg":"ES384","kid":"k1","typ":"JWT"})",
+                        R"({"iss":")" + client.client_id + R"(","sub":")" + client.client_id +
+                            R"(","aud":"https://localhost:8443/auth/token","jti":")" + random_id() +
+                            R"(","exp":)" + std::to_string(now_s() + 120) + "}");
   auto body = form_of({{"token", token},
                        {"client_assertion_type", kAssertionType},
                        {"client_assertion", assertion}});

@@ -47,8 +47,8 @@ TEST_CASE("revoking another client's token answers 200 and leaves it active", "[
   REQUIRE(parse_json(still.body)["active"].GetBool());
 
   REQUIRE(svc.process.stop(SIGTERM).exited);
-  auto refused = find_audit_event(svc.process.log(), "token_revocation_refused", "client_id",
-                                  other.client_id);
+  auto refused =
+      find_audit_event(svc.process.log(), "token_revocation_refused", "client_id", other.client_id);
   REQUIRE(refused);
   CHECK(refused->get("owner") == owner.client_id);
 }
@@ -56,10 +56,10 @@ TEST_CASE("revoking another client's token answers 200 and leaves it active", "[
 TEST_CASE("an unknown token is answered 200", "[revocation]") {  // REVOKE-2
   RunningService svc({}, read_endpoints_config());
   auto backend = register_backend(*svc.client);
-  for (const std::string& unknown : {std::string("garbage"), std::string("a.b.c"),
-                                     std::string(43, 'A')}) {
-    for (const std::string& hint : {std::string(), std::string("access_token"),
-                                    std::string("refresh_token")}) {
+  for (const std::string& unknown :
+       {std::string("garbage"), std::string("a.b.c"), std::string(43, 'A')}) {
+    for (const std::string& hint :
+         {std::string(), std::string("access_token"), std::string("refresh_token")}) {
       REQUIRE(revoke(*svc.client, backend, unknown, hint).status == 200);
     }
   }

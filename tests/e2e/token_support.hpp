@@ -87,9 +87,10 @@ inline Client register_backend(HttpsClient& http) {
 // A public app (token_endpoint_auth_method none).
 inline Client register_public_app(HttpsClient& http) {
   return register_client(
-      http, R"({"client_name":"public app","grant_types":["authorization_code"],)"
-            R"("token_endpoint_auth_method":"none","redirect_uris":["https://app.example/cb"],)"
-            R"("scope":"launch/patient openid fhirUser patient/*.rs"})",
+      http,
+      R"({"client_name":"public app","grant_types":["authorization_code"],)"
+      R"("token_endpoint_auth_method":"none","redirect_uris":["https://app.example/cb"],)"
+      R"("scope":"launch/patient openid fhirUser patient/*.rs"})",
       false);
 }
 

@@ -40,9 +40,9 @@ TEST_CASE("userinfo refuses an active token without openid with insufficient_sco
   RunningService svc({}, read_endpoints_config());
   auto backend = register_backend(*svc.client);
   auto token = client_credentials_token(*svc.client, backend);
-  auto res = svc.client->request("GET", "/auth/userinfo",
-                                 {{"Authorization", "Bearer " + token},
-                                  {"Origin", "https://app.example.org"}});
+  auto res = svc.client->request(
+      "GET", "/auth/userinfo",
+      {{"Authorization", "Bearer " + token}, {"Origin", "https://app.example.org"}});
   REQUIRE(res.status == 403);
   REQUIRE(res.header("WWW-Authenticate").value().find("error=\"insufficient_scope\"") !=
           std::string::npos);

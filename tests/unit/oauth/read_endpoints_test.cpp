@@ -1,9 +1,9 @@
 // Introspection, revocation and userinfo over the real SQLite token and grant stores and a real
 // key ring: what the end-to-end tests cannot reach before apps get refresh tokens and id_tokens
 // (refresh-token introspection and revocation, launch context, userinfo claims).
-#include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -47,8 +47,8 @@ struct ReadEndpoints : tokens::test::TokenDatabase {
   ManualFetch fetch;
   config::ClientAuthSettings settings;
   clientauth::JwksResolver resolver{settings, clock, fetch.fn()};
-  clientauth::ClientAuthenticator auth{{clientauth::test::kTokenUrl, settings}, clients, resolver,
-                                       replay, clock};
+  clientauth::ClientAuthenticator auth{
+      {clientauth::test::kTokenUrl, settings}, clients, resolver, replay, clock};
   obs::Metrics metrics;
   ResourceServers resource_servers{config::IntrospectionSettings{}};
   IntrospectionEndpoint introspection{
@@ -133,14 +133,16 @@ struct ReadEndpoints : tokens::test::TokenDatabase {
     // Revocation answers from the store's writer thread once its write committed.
     auto answered = std::make_shared<std::promise<http::Response>>();
     auto out = answered->get_future();
-    handler(req, http::Responder([answered](http::Response r) { answered->set_value(std::move(r)); }));
+    handler(req,
+            http::Responder([answered](http::Response r) { answered->set_value(std::move(r)); }));
     REQUIRE(out.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
     return out.get();
   }
 
   http::Response revoke(const std::string& token, const std::string& client_id = "app") {
-    return call(revocation.handler(), http::Method::POST, "token=" + token,
-                {{"Authorization", "Basic " + base64_encode(client_id + ":secret-of-" + client_id)}});
+    return call(
+        revocation.handler(), http::Method::POST, "token=" + token,
+        {{"Authorization", "Basic " + base64_encode(client_id + ":secret-of-" + client_id)}});
   }
 };
 
@@ -181,7 +183,8 @@ TEST_CASE_METHOD(ReadEndpoints, "a rotated-out refresh token introspects as exac
   CHECK(json(introspect("refresh-next"))["active"].GetBool());
 }
 
-TEST_CASE_METHOD(ReadEndpoints, "introspection echoes the token response's launch context as stored",
+TEST_CASE_METHOD(ReadEndpoints,
+                 "introspection echoes the token response's launch context as stored",
                  "[oauth][introspect]") {  // INTRO-4, INTRO-5
   add_grant("g1");
   const std::string context =
@@ -223,13 +226,14 @@ TEST_CASE_METHOD(ReadEndpoints, "another client's refresh or access token is lef
   CHECK(json(introspect(access))["active"].GetBool());
 }
 
-TEST_CASE_METHOD(ReadEndpoints, "userinfo returns the id_token's sub and the claims the scope allows",
+TEST_CASE_METHOD(ReadEndpoints,
+                 "userinfo returns the id_token's sub and the claims the scope allows",
                  "[oauth][userinfo]") {  // OIDC-9, OIDC-6
   add_grant("g1");
   SECTION("openid fhirUser profile") {
     auto token = add_access_token("g1", "openid fhirUser profile");
-    auto res = call(userinfo.handler(), http::Method::GET, "",
-                    {{"Authorization", "Bearer " + token}});
+    auto res =
+        call(userinfo.handler(), http::Method::GET, "", {{"Authorization", "Bearer " + token}});
     REQUIRE(res.status == 200);
     auto doc = json(res.body);
     CHECK(std::string(doc["sub"].GetString()) == "user-1");
@@ -248,8 +252,8 @@ TEST_CASE_METHOD(ReadEndpoints, "userinfo returns the id_token's sub and the cla
   SECTION("after the grant is revoked") {
     auto token = add_access_token("g1", "openid");
     REQUIRE(revoke("refresh-g1").status == 200);
-    auto res = call(userinfo.handler(), http::Method::GET, "",
-                    {{"Authorization", "Bearer " + token}});
+    auto res =
+        call(userinfo.handler(), http::Method::GET, "", {{"Authorization", "Bearer " + token}});
     CHECK(res.status == 401);
     CHECK(res.header("WWW-Authenticate").value().find("invalid_token") != std::string::npos);
   }

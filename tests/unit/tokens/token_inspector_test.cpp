@@ -1,7 +1,6 @@
 #include "tokens/token_inspector.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <functional>
 #include <map>
 
@@ -45,9 +44,7 @@ class FakeGrantStore final : public GrantStore {
     return unexpected(StoreStatus::not_found);
   }
   void revoke(std::string, std::int64_t, DoneFn done) override { done(StoreStatus::ok); }
-  void delete_expired(std::int64_t, std::uint32_t, DoneFn done) override {
-    done(StoreStatus::ok);
-  }
+  void delete_expired(std::int64_t, std::uint32_t, DoneFn done) override { done(StoreStatus::ok); }
 };
 
 struct Inspecting : test::TokenDatabase {
@@ -76,12 +73,12 @@ struct Inspecting : test::TokenDatabase {
 
   // Issues a real token and records it as a grant would: with its hash unless told otherwise.
   IssuedAccessToken issue(bool with_hash = true) {
-    auto issued = issuer.issue(AccessTokenRequest{.subject = "user-1",
-                                                  .client_id = "app",
-                                                  .scope = "openid patient/*.rs",
-                                                  .lifetime_s = 3'600,
-                                                  .context = {.patient = "p1",
-                                                              .fhir_user = "Practitioner/d1"}});
+    auto issued = issuer.issue(
+        AccessTokenRequest{.subject = "user-1",
+                           .client_id = "app",
+                           .scope = "openid patient/*.rs",
+                           .lifetime_s = 3'600,
+                           .context = {.patient = "p1", .fhir_user = "Practitioner/d1"}});
     REQUIRE(issued);
     AccessTokenRecord record{.jti = issued->jti,
                              .client_id = "app",
@@ -184,7 +181,8 @@ TEST_CASE_METHOD(Inspecting, "a forged token naming a recorded jti does not matc
   CHECK(found.error() == Inactive::unknown);
 }
 
-TEST_CASE_METHOD(Inspecting, "a row without a hash is checked by the signature of the key its kid names",
+TEST_CASE_METHOD(Inspecting,
+                 "a row without a hash is checked by the signature of the key its kid names",
                  "[tokens][inspector]") {  // INTRO-1, OIDC-11
   auto legacy = issue(false);
   REQUIRE(inspector.access_token(legacy.jwt, clock.now_seconds()));
@@ -254,7 +252,8 @@ TEST_CASE_METHOD(Inspecting, "a current refresh token of a live family is active
   CHECK(unknown.error() == Inactive::unknown);
 }
 
-TEST_CASE_METHOD(Inspecting, "a refresh token is inactive once retired, expired, revoked or its session ended",
+TEST_CASE_METHOD(Inspecting,
+                 "a refresh token is inactive once retired, expired, revoked or its session ended",
                  "[tokens][inspector]") {  // INTRO-6, INTRO-7
   struct Case {
     const char* what;
