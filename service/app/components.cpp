@@ -135,11 +135,12 @@ void Components::shutdown() {
 void Components::housekeeping() {
   if (auto err = keys->reload()) obs::log(obs::Level::error, *err);
   const auto now = clock.now_seconds();
-  tokens->delete_expired(now, [](store::StoreStatus) {});
-  replay->delete_expired(now, [](store::StoreStatus) {});
-  launches->delete_expired(now, [](store::StoreStatus) {});
   // Bounded batches: a purge never holds the writer for long; what is left goes next round.
   constexpr std::uint32_t kPurgeBatch = 5'000;
+  tokens->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
+  grants->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
+  replay->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
+  launches->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
   codes->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
   flow_store->delete_expired(now, config.authorize.session_idle_timeout_s, kPurgeBatch,
                              [](store::StoreStatus) {});

@@ -45,7 +45,8 @@ struct Components {
                                                                    const Clock& clock);
   // After the server has stopped: lets in-flight work finish, then closes the store.
   void shutdown();
-  // Periodic upkeep: key reload, expired tokens, assertion jtis and launches.
+  // Periodic upkeep: key reload, and bounded purges of everything expired (tokens, grants and
+  // refresh tokens, assertion jtis, launches, codes, authorize transactions and sessions).
   void housekeeping();
 
   const config::Config& config;

@@ -279,3 +279,47 @@ TEST_CASE("a backend client may use neither authorization_code nor refresh_token
   CHECK(refresh.status == 400);
   CHECK(error_of(refresh) == "unauthorized_client");
 }
+
+TEST_CASE("a confidential app redeems its code with its secret, client_id in the body or not",
+          "[token][code]") {
+  TokenFixture f;
+  auto r = f.service.client->request(
+      "POST", "/auth/register", {{"Content-Type", "application/json"}},
+      std::string(R"({"client_name":"Confidential App","redirect_uris":[")") + kRedirect +
+          R"("],"token_endpoint_auth_method":"client_secret_basic",)"
+          R"("grant_types":["authorization_code","refresh_token"],"response_types":["code"],)"
+          R"("scope":")" + kAppScope + R"("})");
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  auto doc = parse_json(r.body);
+  const std::string id = doc["client_id"].GetString();
+  const std::string secret = doc["client_secret"].GetString();
+  std::vector<std::pair<std::string, std::string>> basic = {
+      {"Authorization", "Basic " + b64(id + ":" + secret)}};
+  auto browser = f.browser();
+  Fields exchange = {{"grant_type", "authorization_code"},
+                     {"redirect_uri", kRedirect},
+                     {"code_verifier", kVerifier}};
+
+  // TOKEN-3b: a confidential app may leave client_id out ...
+  auto code = f.standalone_code(browser, id, kPatientScope);
+  auto without = f.post_token(exchange, {{"code", code}}, basic);
+  INFO(without.body);
+  CHECK(without.status == 200);
+  // ... or send its own.
+  code = f.standalone_code(browser, id, kPatientScope);
+  auto with = f.post_token(exchange, {{"code", code}, {"client_id", id}}, basic);
+  INFO(with.body);
+  CHECK(with.status == 200);
+  // A wrong secret is invalid_client, 401 with a Basic challenge (RFC 6749 §5.2).
+  code = f.standalone_code(browser, id, kPatientScope);
+  auto wrong = f.post_token(exchange, {{"code", code}},
+                            {{"Authorization", "Basic " + b64(id + ":wrong-secret")}});
+  CHECK(wrong.status == 401);
+  CHECK(error_of(wrong) == "invalid_client");
+  REQUIRE(wrong.header("WWW-Authenticate"));
+  // The refresh token answers to the same authentication only (REFRESH-3).
+  auto refresh_token = std::string(parse_json(with.body)["refresh_token"].GetString());
+  CHECK(f.post_token({{"grant_type", "refresh_token"}, {"refresh_token", refresh_token}}, {}, basic)
+            .status == 200);
+}
