@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <array>
+#include <optional>
 #include <utility>
 
 #include "clientauth/credentials.hpp"
@@ -142,27 +143,34 @@ Expected<http::Response, Error> IntrospectionEndpoint::introspect(
                                  "token store read failed"));
   };
 
-  tokens::Inactive reason = tokens::Inactive::unknown;
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if ((attempt == 0) != refresh_first) {
-      auto access = d_.inspector.access_token(*token, now);
-      if (access) {
-        audit("access_token", true, "active", access->record.client_id);
-        return active_access(*access, d_.issuer);
-      }
-      if (access.error() == tokens::Inactive::store_error) return unavailable();
-      reason = attempt == 0 ? access.error() : telling(reason, access.error());
-    } else {
-      auto refresh = d_.inspector.refresh_token(*token, now);
-      if (refresh) {
-        audit("refresh_token", true, "active", refresh->grant.client_id);
-        return active_refresh(*refresh, d_.issuer);
-      }
-      if (refresh.error() == tokens::Inactive::store_error) return unavailable();
-      reason = attempt == 0 ? refresh.error() : telling(reason, refresh.error());
+  // Each lookup answers (active, or a store failure) or leaves the reason it found nothing.
+  using Answer = std::optional<Expected<http::Response, Error>>;
+  std::optional<tokens::Inactive> reason;
+  auto note = [&](tokens::Inactive why) { reason = reason ? telling(*reason, why) : why; };
+  auto as_access = [&]() -> Answer {
+    auto access = d_.inspector.access_token(*token, now);
+    if (access) {
+      audit("access_token", true, "active", access->record.client_id);
+      return active_access(*access, d_.issuer);
     }
-  }
-  audit("none", false, tokens::to_string(reason), "");
+    if (access.error() == tokens::Inactive::store_error) return unavailable();
+    note(access.error());
+    return std::nullopt;
+  };
+  auto as_refresh = [&]() -> Answer {
+    auto refresh = d_.inspector.refresh_token(*token, now);
+    if (refresh) {
+      audit("refresh_token", true, "active", refresh->grant.client_id);
+      return active_refresh(*refresh, d_.issuer);
+    }
+    if (refresh.error() == tokens::Inactive::store_error) return unavailable();
+    note(refresh.error());
+    return std::nullopt;
+  };
+  Answer answer = refresh_first ? as_refresh() : as_access();
+  if (!answer) answer = refresh_first ? as_access() : as_refresh();
+  if (answer) return std::move(*answer);
+  audit("none", false, tokens::to_string(reason.value_or(tokens::Inactive::unknown)), "");
   return inactive();
 }
 

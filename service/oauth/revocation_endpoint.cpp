@@ -75,60 +75,67 @@ void RevocationEndpoint::revoke(const Form& form, const clientauth::Authenticate
   // RFC 7009 §2.1: the hint only orders the search; the other kind is tried too.
   const bool refresh_first =
       form.get("token_type_hint") == std::optional<std::string_view>("refresh_token");
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if ((attempt == 0) != refresh_first) {
-      auto access = d_.inspector.find_access_token(*token);
-      if (access) {
-        if (access->record.client_id != caller)
-          return refuse("access_token", access->record.client_id);
-        // RFC 7009 §2: the access token itself (its jti); an already revoked one stays so.
-        return d_.tokens.revoke(
-            access->record.jti, now,
-            [this, done, caller, jti = access->record.jti, request_id](store::StoreStatus s) {
-              if (s != store::StoreStatus::ok && s != store::StoreStatus::not_found) {
-                return reply_error(
-                    done, unavailable("revoking access token: " + std::string(store::to_string(s))),
-                    kEndpoint, request_id, d_.metrics);
-              }
-              obs::audit("token_revoked", {{"client_id", caller},
-                                           {"token_kind", "access_token"},
-                                           {"jti", jti},
-                                           {"request_id", request_id}});
-              done(revoked());
-            });
-      }
-      if (access.error() == tokens::Inactive::store_error) {
-        return fail(unavailable("reading access token"));
-      }
-    } else {
-      auto refresh = d_.inspector.find_refresh_token(*token);
-      if (refresh) {
-        if (refresh->grant.client_id != caller) {
-          return refuse("refresh_token", refresh->grant.client_id);
-        }
-        // RFC 7009 §2.1: revoking a refresh token ends the authorization it belongs to: every
-        // refresh token of the family and every access token issued from it.
-        return d_.grants.revoke(
-            refresh->grant.grant_id, now,
-            [this, done, caller, grant_id = refresh->grant.grant_id,
-             request_id](store::StoreStatus s) {
-              if (s != store::StoreStatus::ok) {
-                return reply_error(
-                    done, unavailable("revoking grant: " + std::string(store::to_string(s))),
-                    kEndpoint, request_id, d_.metrics);
-              }
-              obs::audit("grant_revoked", {{"client_id", caller},
-                                           {"grant_id", grant_id},
-                                           {"reason", "refresh_token_revoked"},
-                                           {"request_id", request_id}});
-              done(revoked());
-            });
-      }
-      if (refresh.error() == tokens::Inactive::store_error) {
-        return fail(unavailable("reading refresh token"));
-      }
+  // Each lookup either handles the request (revokes, refuses, or fails) or finds nothing.
+  auto as_access = [&]() -> bool {
+    auto access = d_.inspector.find_access_token(*token);
+    if (!access) {
+      if (access.error() != tokens::Inactive::store_error) return false;
+      fail(unavailable("reading access token"));
+      return true;
     }
-  }
+    if (access->record.client_id != caller) {
+      refuse("access_token", access->record.client_id);
+      return true;
+    }
+    // RFC 7009 §2: the access token itself (its jti); an already revoked one stays so.
+    d_.tokens.revoke(
+        access->record.jti, now,
+        [this, done, caller, jti = access->record.jti, request_id](store::StoreStatus s) {
+          if (s != store::StoreStatus::ok && s != store::StoreStatus::not_found) {
+            return reply_error(
+                done, unavailable("revoking access token: " + std::string(store::to_string(s))),
+                kEndpoint, request_id, d_.metrics);
+          }
+          obs::audit("token_revoked", {{"client_id", caller},
+                                       {"token_kind", "access_token"},
+                                       {"jti", jti},
+                                       {"request_id", request_id}});
+          done(revoked());
+        });
+    return true;
+  };
+  auto as_refresh = [&]() -> bool {
+    auto refresh = d_.inspector.find_refresh_token(*token);
+    if (!refresh) {
+      if (refresh.error() != tokens::Inactive::store_error) return false;
+      fail(unavailable("reading refresh token"));
+      return true;
+    }
+    if (refresh->grant.client_id != caller) {
+      refuse("refresh_token", refresh->grant.client_id);
+      return true;
+    }
+    // RFC 7009 §2.1: revoking a refresh token ends the authorization it belongs to: every
+    // refresh token of the family and every access token issued from it.
+    d_.grants.revoke(
+        refresh->grant.grant_id, now,
+        [this, done, caller, grant_id = refresh->grant.grant_id, request_id](store::StoreStatus s) {
+          if (s != store::StoreStatus::ok) {
+            return reply_error(done,
+                               unavailable("revoking grant: " + std::string(store::to_string(s))),
+                               kEndpoint, request_id, d_.metrics);
+          }
+          obs::audit("grant_revoked", {{"client_id", caller},
+                                       {"grant_id", grant_id},
+                                       {"reason", "refresh_token_revoked"},
+                                       {"request_id", request_id}});
+          done(revoked());
+        });
+    return true;
+  };
+  const bool handled =
+      refresh_first ? (as_refresh() || as_access()) : (as_access() || as_refresh());
+  if (handled) return;
   // RFC 7009 §2.2: an invalid or unknown token is answered 200 as well.
   obs::audit("token_revocation_unknown",
              {{"client_id", caller}, {"token", fingerprint}, {"request_id", request_id}});
