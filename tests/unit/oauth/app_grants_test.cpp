@@ -2,7 +2,6 @@
 // are each ONE durable write (issue 6 §4), all or nothing, and the refresh grace window is
 // judged at the clock's instant, so reuse timing is tested without waiting.
 #include <catch2/catch.hpp>
-
 #include <future>
 
 #include "authorize/sqlite_code_store.hpp"
@@ -74,8 +73,7 @@ struct AppGrants : test::Issuing {
     c.expires_at = clock.now_seconds() + 60;
     c.aud = "https://fhir.example/r4";
     std::promise<store::StoreStatus> done;
-    codes.create(crypto::sha256_b64url(code), c,
-                 [&](store::StoreStatus s) { done.set_value(s); });
+    codes.create(crypto::sha256_b64url(code), c, [&](store::StoreStatus s) { done.set_value(s); });
     REQUIRE(done.get_future().get() == store::StoreStatus::ok);
   }
 
@@ -129,9 +127,10 @@ TEST_CASE_METHOD(AppGrants, "a code exchange that cannot record its token keeps 
   add_code("code-2");
   REQUIRE(db->write_sync([](store::Connection& conn) {
     return conn
-        .prepare("INSERT INTO grants(grant_id, client_id, user_id, fhir_user, user_name, "
-                 "auth_time, scope, aud, refresh_kind, created_at, expires_at) "
-                 "VALUES ('grant-1', 'app', 'u', '', '', 0, '', '', 'none', 0, 0)")
+        .prepare(
+            "INSERT INTO grants(grant_id, client_id, user_id, fhir_user, user_name, "
+            "auth_time, scope, aud, refresh_kind, created_at, expires_at) "
+            "VALUES ('grant-1', 'app', 'u', '', '', 0, '', '', 'none', 0, 0)")
         .run();
   }) == store::StoreStatus::ok);
   auto failed = exchange("code-2");
