@@ -20,6 +20,33 @@ constexpr const char* kVerifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 constexpr const char* kChallenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 constexpr const char* kScope = "launch/patient openid patient/*.rs offline_access";
 
+// The code store as a request sees it when another request redeems the same code between its
+// read and its write: find() still says unused.
+class StaleReads final : public authorize::CodeStore {
+ public:
+  explicit StaleReads(authorize::CodeStore& real) : real_(real) {}
+  void create(std::string hash, authorize::AuthorizationCode code, store::DoneFn done) override {
+    real_.create(std::move(hash), std::move(code), std::move(done));
+  }
+  void consume(std::string hash, std::int64_t now, authorize::ConsumeCodeFn done) override {
+    real_.consume(std::move(hash), now, std::move(done));
+  }
+  Expected<authorize::StoredCode, store::StoreStatus> find(std::string_view hash) override {
+    auto found = real_.find(hash);
+    if (found) found->used_at.reset();
+    return found;
+  }
+  store::Database::WriteFn redeem(std::string hash, std::int64_t now) override {
+    return real_.redeem(std::move(hash), now);
+  }
+  void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override {
+    real_.delete_expired(now, limit, std::move(done));
+  }
+
+ private:
+  authorize::CodeStore& real_;
+};
+
 struct AppGrants : test::Issuing {
   store::test::TempDir dir;
   std::unique_ptr<store::Database> db = [this] {
@@ -118,6 +145,25 @@ TEST_CASE_METHOD(AppGrants, "a code exchange is one durable write: redemption, g
   CHECK(granted->response.id_token);  // openid
   CHECK(granted->response.context_json ==
         std::optional<std::string>(R"({"patient":"1","need_patient_banner":true})"));
+}
+
+TEST_CASE_METHOD(AppGrants, "a code exchange that loses the race to another is treated as reuse",
+                 "[oauth][code]") {
+  // RFC 6749 §4.1.2 (TOKEN-4): the redemption in the write conflicts: the other request's tokens
+  // are revoked and this one gets invalid_grant, with nothing of its own recorded.
+  add_client_row();
+  add_code("code-race");
+  StaleReads stale{codes};
+  AuthorizationCodeGrant racing{deps, stale, sessions};
+  REQUIRE(exchange("code-race"));
+  auto lost = run(racing, "grant_type=authorization_code&code=code-race"
+                          "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&code_verifier=" +
+                              std::string(kVerifier) + "&client_id=app");
+  REQUIRE_FALSE(lost);
+  CHECK(lost.error().code == ErrorCode::invalid_grant);
+  CHECK(count("SELECT count(*) FROM access_tokens") == 1);
+  CHECK(count("SELECT count(*) FROM access_tokens WHERE revoked_at IS NULL") == 0);
+  CHECK(count("SELECT count(*) FROM grants WHERE revoked_at IS NOT NULL") == 1);
 }
 
 TEST_CASE_METHOD(AppGrants, "a code exchange that cannot record its token keeps nothing",
