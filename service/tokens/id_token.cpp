@@ -90,7 +90,8 @@ Expected<std::string, std::string> IdTokenIssuer::issue(const IdTokenRequest& re
       crypto::JwsSignParams{.alg = crypto::JwsAlg::RS256, .kid = signer->kid, .typ = "JWT"},
       std::string_view(payload.GetString(), payload.GetSize()));
   if (!jwt) {
-    return unexpected("signing the id_token failed: " + std::string(crypto::to_string(jwt.error())));
+    return unexpected("signing the id_token failed: " +
+                      std::string(crypto::to_string(jwt.error())));
   }
   return std::move(*jwt);
 }

@@ -14,7 +14,8 @@ namespace {
 const std::string kAppScope =
     "launch launch/patient launch/encounter openid fhirUser profile patient/*.rs user/*.rs "
     "offline_access online_access";
-const std::string kPatientScope = "launch/patient openid fhirUser profile patient/*.rs offline_access";
+const std::string kPatientScope =
+    "launch/patient openid fhirUser profile patient/*.rs offline_access";
 
 }  // namespace
 
@@ -139,8 +140,7 @@ TEST_CASE("an EHR launch returns the context the EHR gave, in the response and t
         std::optional<std::string>("none"));
 }
 
-TEST_CASE("a code used twice is refused and revokes everything issued from it",
-          "[token][code]") {
+TEST_CASE("a code used twice is refused and revokes everything issued from it", "[token][code]") {
   TokenFixture f;
   auto client_id = f.register_public_app(kAppScope);
   auto browser = f.browser();
@@ -174,8 +174,8 @@ TEST_CASE("a wrong, missing or malformed code_verifier is invalid_grant", "[toke
   auto browser = f.browser();
   auto code = f.standalone_code(browser, client_id, kPatientScope);
   // PKCE-3: wrong, missing, blank, the challenge itself; PKCE-4: too short, bad characters.
-  auto verifier = GENERATE(as<std::string>{}, "wrong-verifier-0000000000000000000000000000000",
-                           "", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "short",
+  auto verifier = GENERATE(as<std::string>{}, "wrong-verifier-0000000000000000000000000000000", "",
+                           "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "short",
                            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjX+");
   INFO("code_verifier=" << verifier);
   auto r = f.exchange(code, client_id, {{"code_verifier", verifier}});
@@ -274,8 +274,8 @@ TEST_CASE("a backend client may use neither authorization_code nor refresh_token
                            {}, basic);
   CHECK(code.status == 400);
   CHECK(error_of(code) == "unauthorized_client");
-  auto refresh = f.post_token({{"grant_type", "refresh_token"}, {"refresh_token", "whatever"}}, {},
-                              basic);
+  auto refresh =
+      f.post_token({{"grant_type", "refresh_token"}, {"refresh_token", "whatever"}}, {}, basic);
   CHECK(refresh.status == 400);
   CHECK(error_of(refresh) == "unauthorized_client");
 }
@@ -288,7 +288,8 @@ TEST_CASE("a confidential app redeems its code with its secret, client_id in the
       std::string(R"({"client_name":"Confidential App","redirect_uris":[")") + kRedirect +
           R"("],"token_endpoint_auth_method":"client_secret_basic",)"
           R"("grant_types":["authorization_code","refresh_token"],"response_types":["code"],)"
-          R"("scope":")" + kAppScope + R"("})");
+          R"("scope":")" +
+          kAppScope + R"("})");
   INFO(r.body);
   REQUIRE(r.status == 201);
   auto doc = parse_json(r.body);

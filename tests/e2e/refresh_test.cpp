@@ -106,8 +106,8 @@ TEST_CASE("a rotated refresh token works within the grace window and revokes its
                             &newest.access_token}) {
     CHECK(f.sql("SELECT revoked_at FROM access_tokens WHERE jti = ?1", jti_of(*token)));
   }
-  auto grant_id = f.sql("SELECT grant_id FROM access_tokens WHERE jti = ?1",
-                        jti_of(first.access_token));
+  auto grant_id =
+      f.sql("SELECT grant_id FROM access_tokens WHERE jti = ?1", jti_of(first.access_token));
   REQUIRE(grant_id);
   CHECK(f.sql("SELECT revoked_at FROM grants WHERE grant_id = ?1", *grant_id));
   CHECK(find_audit_event(f.service.process.log(), "refresh_reuse", "grant_id", *grant_id));
@@ -149,8 +149,8 @@ TEST_CASE("online_access ends with the login session, offline_access does not",
   auto online = tokens_of(f.exchange(f.standalone_code(browser, client_id, kOnline), client_id));
   REQUIRE(browser.cookie("__Host-smart-auth-session"));
   auto offline = tokens_of(f.exchange(f.standalone_code(browser, client_id, kOffline), client_id));
-  auto grant_id = f.sql("SELECT grant_id FROM access_tokens WHERE jti = ?1",
-                        jti_of(online.access_token));
+  auto grant_id =
+      f.sql("SELECT grant_id FROM access_tokens WHERE jti = ?1", jti_of(online.access_token));
   REQUIRE(grant_id);
   CHECK(f.sql("SELECT refresh_kind FROM grants WHERE grant_id = ?1", *grant_id) ==
         std::optional<std::string>("online"));

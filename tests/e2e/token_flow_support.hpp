@@ -23,9 +23,9 @@ struct TokenFixture : AuthorizeFixture {
   using AuthorizeFixture::AuthorizeFixture;
 
   // Registers a public app (RFC 7591) with the grant types given and returns its client_id.
-  std::string register_public_app(const std::string& scope,
-                                  const std::string& grant_types =
-                                      R"(["authorization_code","refresh_token"])") {
+  std::string register_public_app(
+      const std::string& scope,
+      const std::string& grant_types = R"(["authorization_code","refresh_token"])") {
     std::string body = R"({"client_name":"Token App","redirect_uris":[")" + std::string(kRedirect) +
                        R"("],"token_endpoint_auth_method":"none","grant_types":)" + grant_types +
                        R"(,"response_types":["code"],"scope":")" + scope + R"("})";

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "crypto/hash.hpp"
-#include "obs/log.hpp"
 #include "oauth/pkce.hpp"
+#include "obs/log.hpp"
 
 namespace sa::oauth {
 namespace {
@@ -79,9 +79,9 @@ void AuthorizationCodeGrant::handle(const TokenRequest& request, GrantDone done)
   // confidential client, or if the client is public, ensure that the code was issued to
   // "client_id" in the request" (TOKEN-2). Another client's code revokes nothing.
   if (code.client_id != client.client_id) {
-    return done(unexpected(bad_grant("the code was not issued to this client",
-                                     "code of " + code.client_id + " presented by " +
-                                         client.client_id)));
+    return done(
+        unexpected(bad_grant("the code was not issued to this client",
+                             "code of " + code.client_id + " presented by " + client.client_id)));
   }
   // RFC 6749 §4.1.2, §10.5 (TOKEN-4): a used code is refused and what it issued is revoked,
   // whatever else the replay carries (expired by now, another verifier).
@@ -111,8 +111,8 @@ void AuthorizationCodeGrant::handle(const TokenRequest& request, GrantDone done)
     }
   }
 
-  AppSubject subject{code.grant_id, code.client_id, code.user_id, code.fhir_user, code.user_name,
-                     code.auth_time, code.aud,      code.context_json};
+  AppSubject subject{code.grant_id,  code.client_id, code.user_id, code.fhir_user,
+                     code.user_name, code.auth_time, code.aud,     code.context_json};
   auto issued = issue_app_tokens(deps_, subject, code.scope, code.nonce);
   if (!issued) return done(unexpected(std::move(issued).error()));
 
@@ -142,10 +142,10 @@ void AuthorizationCodeGrant::handle(const TokenRequest& request, GrantDone done)
     *redemption = step(conn);
     return *redemption;
   };
-  auto first = in_order({request.claim_write(), std::move(redeem),
-                         deps_.grants.create(std::move(grant),
-                                             refresh ? std::optional(refresh->record)
-                                                     : std::nullopt)});
+  auto first =
+      in_order({request.claim_write(), std::move(redeem),
+                deps_.grants.create(std::move(grant),
+                                    refresh ? std::optional(refresh->record) : std::nullopt)});
   auto record = issued->record;
   deps_.tokens.record(
       std::move(record), std::move(first),
@@ -165,21 +165,19 @@ void AuthorizationCodeGrant::handle(const TokenRequest& request, GrantDone done)
       });
 }
 
-void AuthorizationCodeGrant::refuse_reuse(const std::string& grant_id,
-                                          const std::string& client_id,
+void AuthorizationCodeGrant::refuse_reuse(const std::string& grant_id, const std::string& client_id,
                                           const std::string& request_id, GrantDone done) const {
   // A security decision, audited where it is taken (the endpoint logs the error reply only).
-  obs::audit("code_reuse", {{"client_id", client_id},
-                            {"grant_id", grant_id},
-                            {"request_id", request_id}});
+  obs::audit("code_reuse",
+             {{"client_id", client_id}, {"grant_id", grant_id}, {"request_id", request_id}});
   // RFC 6749 §4.1.2 / RFC 9700 §4.5 (TOKEN-4): revoke the grant, its refresh tokens and every
   // access token issued from the code; the answer waits until that is durable.
-  deps_.grants.revoke(grant_id, deps_.clock.now_seconds(),
-                      [done = std::move(done), grant_id](StoreStatus status) {
-                        std::string internal = "code reused; grant " + grant_id + " revoked: " +
-                                               std::string(store::to_string(status));
-                        done(unexpected(bad_grant("the code was already used", internal)));
-                      });
+  deps_.grants.revoke(
+      grant_id, deps_.clock.now_seconds(), [done = std::move(done), grant_id](StoreStatus status) {
+        std::string internal =
+            "code reused; grant " + grant_id + " revoked: " + std::string(store::to_string(status));
+        done(unexpected(bad_grant("the code was already used", internal)));
+      });
 }
 
 }  // namespace sa::oauth

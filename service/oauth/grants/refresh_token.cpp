@@ -81,9 +81,9 @@ void RefreshTokenGrant::handle(const TokenRequest& request, GrantDone done) cons
       break;
     case tokens::RefreshVerdict::wrong_client:
       // REFRESH-2: bound to its client; another client's presentation revokes nothing.
-      return done(unexpected(bad_grant("the refresh token was not issued to this client",
-                                       "refresh token of " + grant.client_id + " presented by " +
-                                           client.client_id)));
+      return done(unexpected(
+          bad_grant("the refresh token was not issued to this client",
+                    "refresh token of " + grant.client_id + " presented by " + client.client_id)));
     case tokens::RefreshVerdict::expired:
       return done(unexpected(bad_grant("the refresh token has expired")));  // REFRESH-7
     case tokens::RefreshVerdict::revoked:
@@ -109,8 +109,8 @@ void RefreshTokenGrant::handle(const TokenRequest& request, GrantDone done) cons
   auto scope = refreshed_scope(request.form, lookup->token.scope);
   if (!scope) return done(unexpected(std::move(scope).error()));
 
-  AppSubject subject{grant.grant_id, grant.client_id, grant.user_id, grant.fhir_user,
-                     grant.user_name, grant.auth_time, grant.aud,   grant.context_json};
+  AppSubject subject{grant.grant_id,  grant.client_id, grant.user_id, grant.fhir_user,
+                     grant.user_name, grant.auth_time, grant.aud,     grant.context_json};
   // OIDC Core §12.2: an id_token on refresh carries no nonce.
   auto issued = issue_app_tokens(deps_, subject, *scope, std::nullopt);
   if (!issued) return done(unexpected(std::move(issued).error()));

@@ -2,7 +2,6 @@
 // are each ONE durable write (issue 6 §4), all or nothing, and the refresh grace window is
 // judged at the clock's instant, so reuse timing is tested without waiting.
 #include <catch2/catch.hpp>
-
 #include <future>
 
 #include "authorize/sqlite_code_store.hpp"
@@ -20,6 +19,33 @@ namespace {
 constexpr const char* kVerifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";  // RFC 7636 B
 constexpr const char* kChallenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 constexpr const char* kScope = "launch/patient openid patient/*.rs offline_access";
+
+// The code store as a request sees it when another request redeems the same code between its
+// read and its write: find() still says unused.
+class StaleReads final : public authorize::CodeStore {
+ public:
+  explicit StaleReads(authorize::CodeStore& real) : real_(real) {}
+  void create(std::string hash, authorize::AuthorizationCode code, store::DoneFn done) override {
+    real_.create(std::move(hash), std::move(code), std::move(done));
+  }
+  void consume(std::string hash, std::int64_t now, authorize::ConsumeCodeFn done) override {
+    real_.consume(std::move(hash), now, std::move(done));
+  }
+  Expected<authorize::StoredCode, store::StoreStatus> find(std::string_view hash) override {
+    auto found = real_.find(hash);
+    if (found) found->used_at.reset();
+    return found;
+  }
+  store::Database::WriteFn redeem(std::string hash, std::int64_t now) override {
+    return real_.redeem(std::move(hash), now);
+  }
+  void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override {
+    real_.delete_expired(now, limit, std::move(done));
+  }
+
+ private:
+  authorize::CodeStore& real_;
+};
 
 struct AppGrants : test::Issuing {
   store::test::TempDir dir;
@@ -74,8 +100,7 @@ struct AppGrants : test::Issuing {
     c.expires_at = clock.now_seconds() + 60;
     c.aud = "https://fhir.example/r4";
     std::promise<store::StoreStatus> done;
-    codes.create(crypto::sha256_b64url(code), c,
-                 [&](store::StoreStatus s) { done.set_value(s); });
+    codes.create(crypto::sha256_b64url(code), c, [&](store::StoreStatus s) { done.set_value(s); });
     REQUIRE(done.get_future().get() == store::StoreStatus::ok);
   }
 
@@ -122,6 +147,25 @@ TEST_CASE_METHOD(AppGrants, "a code exchange is one durable write: redemption, g
         std::optional<std::string>(R"({"patient":"1","need_patient_banner":true})"));
 }
 
+TEST_CASE_METHOD(AppGrants, "a code exchange that loses the race to another is treated as reuse",
+                 "[oauth][code]") {
+  // RFC 6749 §4.1.2 (TOKEN-4): the redemption in the write conflicts: the other request's tokens
+  // are revoked and this one gets invalid_grant, with nothing of its own recorded.
+  add_client_row();
+  add_code("code-race");
+  StaleReads stale{codes};
+  AuthorizationCodeGrant racing{deps, stale, sessions};
+  REQUIRE(exchange("code-race"));
+  auto lost = run(racing, "grant_type=authorization_code&code=code-race"
+                          "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&code_verifier=" +
+                              std::string(kVerifier) + "&client_id=app");
+  REQUIRE_FALSE(lost);
+  CHECK(lost.error().code == ErrorCode::invalid_grant);
+  CHECK(count("SELECT count(*) FROM access_tokens") == 1);
+  CHECK(count("SELECT count(*) FROM access_tokens WHERE revoked_at IS NULL") == 0);
+  CHECK(count("SELECT count(*) FROM grants WHERE revoked_at IS NOT NULL") == 1);
+}
+
 TEST_CASE_METHOD(AppGrants, "a code exchange that cannot record its token keeps nothing",
                  "[oauth][code]") {
   // The grant's id is taken: its insert fails after the code was redeemed, before the token.
@@ -129,9 +173,10 @@ TEST_CASE_METHOD(AppGrants, "a code exchange that cannot record its token keeps 
   add_code("code-2");
   REQUIRE(db->write_sync([](store::Connection& conn) {
     return conn
-        .prepare("INSERT INTO grants(grant_id, client_id, user_id, fhir_user, user_name, "
-                 "auth_time, scope, aud, refresh_kind, created_at, expires_at) "
-                 "VALUES ('grant-1', 'app', 'u', '', '', 0, '', '', 'none', 0, 0)")
+        .prepare(
+            "INSERT INTO grants(grant_id, client_id, user_id, fhir_user, user_name, "
+            "auth_time, scope, aud, refresh_kind, created_at, expires_at) "
+            "VALUES ('grant-1', 'app', 'u', '', '', 0, '', '', 'none', 0, 0)")
         .run();
   }) == store::StoreStatus::ok);
   auto failed = exchange("code-2");

@@ -1,7 +1,6 @@
 #include "oauth/pkce.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 namespace sa::oauth {
@@ -28,7 +27,8 @@ TEST_CASE("a wrong verifier, or the challenge itself, does not match", "[oauth][
 
 TEST_CASE("verifiers are 43 to 128 unreserved characters", "[oauth][pkce]") {
   // PKCE-4: Inferno's uuid-uuid (73 characters) is fine; so are the edges.
-  CHECK(verifier_well_formed("0f5c1b8e-7a0e-4d2b-9c3f-6e1d2a3b4c5d-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"));
+  CHECK(verifier_well_formed(
+      "0f5c1b8e-7a0e-4d2b-9c3f-6e1d2a3b4c5d-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"));
   CHECK(verifier_well_formed(std::string(43, 'a')));
   CHECK(verifier_well_formed(std::string(128, '~')));
   CHECK(verifier_well_formed("AZaz09-._~" + std::string(33, 'x')));

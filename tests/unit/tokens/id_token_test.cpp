@@ -57,8 +57,9 @@ TEST_CASE("fhirUser is a claim only when the fhirUser scope was granted, and mad
   // A base with a trailing slash and an absolute reference are both kept sane.
   CHECK(user_claims("fhirUser", "u1", "Patient/1", "", "https://f.example/r4/").fhir_user ==
         std::optional<std::string>("https://f.example/r4/Patient/1"));
-  CHECK(user_claims("fhirUser", "u1", "https://other.example/Practitioner/9", "", kBase)
-            .fhir_user == std::optional<std::string>("https://other.example/Practitioner/9"));
+  CHECK(
+      user_claims("fhirUser", "u1", "https://other.example/Practitioner/9", "", kBase).fhir_user ==
+      std::optional<std::string>("https://other.example/Practitioner/9"));
   // Without the scope (a prefix of it does not count) there is no fhirUser.
   CHECK_FALSE(user_claims("openid profile", "u1", "Patient/123", "Pat", kBase).fhir_user);
   CHECK_FALSE(user_claims("openid fhirUsers", "u1", "Patient/123", "Pat", kBase).fhir_user);
@@ -80,7 +81,7 @@ TEST_CASE_METHOD(IdTokenFixture, "an id_token is RS256 with the kid of the curre
   REQUIRE(jws);
   auto rsa = ring.current()->signer(crypto::JwsAlg::RS256);
   REQUIRE(rsa);
-  CHECK(jws->header.alg == crypto::JwsAlg::RS256);  // OIDC-2
+  CHECK(jws->header.alg == crypto::JwsAlg::RS256);                 // OIDC-2
   CHECK(jws->header.kid == std::optional<std::string>(rsa->kid));  // OIDC-4
   CHECK(crypto::verify(*jws, public_half(rsa->key), crypto::JwsAlg::RS256) ==
         crypto::JwsStatus::Ok);
@@ -101,8 +102,7 @@ TEST_CASE_METHOD(IdTokenFixture, "an id_token carries the OIDC claims, aud = cli
   CHECK(claims["exp"].GetInt64() == 1'700'000'600);
   CHECK(claims["auth_time"].GetInt64() == 1'699'999'000);
   // OIDC-6: fhirUser absolute; profile: name.
-  CHECK(std::string(claims["fhirUser"].GetString()) ==
-        "https://fhir.example/r4/Practitioner/7");
+  CHECK(std::string(claims["fhirUser"].GetString()) == "https://fhir.example/r4/Practitioner/7");
   CHECK(std::string(claims["name"].GetString()) == "Dr Smith");
   // OIDC-7: no nonce when none was sent.
   CHECK_FALSE(claims.HasMember("nonce"));
