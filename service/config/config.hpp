@@ -166,6 +166,10 @@ struct TokenSettings {
   // A rotated refresh token presented again within this many seconds gets a fresh pair (an app's
   // own concurrent refreshes); later, the reuse revokes its whole family (RFC 9700 §4.14.2).
   std::uint32_t refresh_reuse_grace_s = 5;
+  // OIDC Core §12.2: a refresh response "might not contain an id_token". Off by default: an
+  // RS256 signature costs about a millisecond of CPU, many times the rest of a refresh, and the
+  // app already holds the id_token of its authorization.
+  bool id_token_on_refresh = false;
 };
 
 // A resource server (the EHR's FHIR server) allowed to call the introspection endpoint without

@@ -380,6 +380,7 @@ void read_tokens(MapReader& in, const LoadContext& context, TokenSettings& out) 
   in.uint("id_token_lifetime_s", out.id_token_lifetime_s, {60, 86'400});
   in.uint("offline_refresh_lifetime_s", out.offline_refresh_lifetime_s, {3600, 400 * 86'400});
   in.uint("refresh_reuse_grace_s", out.refresh_reuse_grace_s, {0, 60});
+  in.flag("id_token_on_refresh", out.id_token_on_refresh);
   std::vector<std::string> methods = out.client_credentials_auth_methods;
   in.list(
       "client_credentials_auth_methods", methods,

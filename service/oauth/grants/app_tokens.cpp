@@ -45,7 +45,8 @@ bool has_scope(std::string_view scope, std::string_view name) {
 
 Expected<AppTokens, Error> issue_app_tokens(const AppTokenDeps& deps, const AppSubject& subject,
                                             const std::string& scope,
-                                            const std::optional<std::string>& nonce) {
+                                            const std::optional<std::string>& nonce,
+                                            IdTokenRule id_token_rule) {
   const auto& settings = deps.config.tokens;
   tokens::AccessTokenRequest request;
   request.subject = subject.user_id;
@@ -73,7 +74,7 @@ Expected<AppTokens, Error> issue_app_tokens(const AppTokenDeps& deps, const AppS
   out.access = std::move(issued).value();
 
   // OIDC Core §3.1.3.3: an id_token when the authorization asked for openid.
-  if (has_scope(scope, "openid")) {
+  if (id_token_rule == IdTokenRule::when_openid && has_scope(scope, "openid")) {
     tokens::IdTokenRequest id;
     id.user = tokens::user_claims(scope, subject.user_id, subject.fhir_user, subject.user_name,
                                   subject.aud);

@@ -54,11 +54,16 @@ struct AppTokens {
 // True when `scope` (space-separated) holds `name` exactly.
 bool has_scope(std::string_view scope, std::string_view name);
 
-// Signs the access token (and the id_token when `openid` is in scope). server_error when a key
-// is missing or signing fails.
+// Whether an id_token comes with the access token: with a code exchange whenever `openid` was
+// granted (OIDC Core §3.1.3.3); with a refresh only if tokens.id_token_on_refresh (§12.2).
+enum class IdTokenRule { when_openid, never };
+
+// Signs the access token (and the id_token when the rule and `openid` in scope call for it).
+// server_error when a key is missing or signing fails.
 Expected<AppTokens, Error> issue_app_tokens(const AppTokenDeps& deps, const AppSubject& subject,
                                             const std::string& scope,
-                                            const std::optional<std::string>& nonce);
+                                            const std::optional<std::string>& nonce,
+                                            IdTokenRule id_token_rule);
 
 struct MintedRefresh {
   std::string token;  // for the response only: stored as its hash

@@ -113,7 +113,7 @@ void AuthorizationCodeGrant::handle(const TokenRequest& request, GrantDone done)
 
   AppSubject subject{code.grant_id,  code.client_id, code.user_id, code.fhir_user,
                      code.user_name, code.auth_time, code.aud,     code.context_json};
-  auto issued = issue_app_tokens(deps_, subject, code.scope, code.nonce);
+  auto issued = issue_app_tokens(deps_, subject, code.scope, code.nonce, IdTokenRule::when_openid);
   if (!issued) return done(unexpected(std::move(issued).error()));
 
   std::optional<MintedRefresh> refresh;

@@ -111,8 +111,11 @@ void RefreshTokenGrant::handle(const TokenRequest& request, GrantDone done) cons
 
   AppSubject subject{grant.grant_id,  grant.client_id, grant.user_id, grant.fhir_user,
                      grant.user_name, grant.auth_time, grant.aud,     grant.context_json};
-  // OIDC Core §12.2: an id_token on refresh carries no nonce.
-  auto issued = issue_app_tokens(deps_, subject, *scope, std::nullopt);
+  // OIDC Core §12.2: a refresh response may leave the id_token out (tokens.id_token_on_refresh);
+  // one on refresh carries no nonce.
+  auto issued = issue_app_tokens(
+      deps_, subject, *scope, std::nullopt,
+      deps_.config.tokens.id_token_on_refresh ? IdTokenRule::when_openid : IdTokenRule::never);
   if (!issued) return done(unexpected(std::move(issued).error()));
   // RFC 6749 §6: the new refresh token's scope is identical to the presented one's.
   auto next = mint_refresh(deps_.random, grant.grant_id, lookup->token.scope, now,

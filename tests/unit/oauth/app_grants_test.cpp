@@ -7,6 +7,7 @@
 #include "authorize/sqlite_code_store.hpp"
 #include "authorize/sqlite_flow_store.hpp"
 #include "crypto/hash.hpp"
+#include "crypto/jws.hpp"
 #include "oauth/grants/authorization_code.hpp"
 #include "oauth/grants/refresh_token.hpp"
 #include "tokens/sqlite_grant_store.hpp"
@@ -202,6 +203,24 @@ TEST_CASE_METHOD(AppGrants, "a refresh is one durable write that rotates the tok
   CHECK(count("SELECT count(*) FROM refresh_tokens WHERE retired_at IS NOT NULL") == 1);
   CHECK(count("SELECT count(*) FROM access_tokens") == 2);
   CHECK(next->response.context_json == first->response.context_json);
+  // OIDC Core §12.2: no id_token on refresh by default (tokens.id_token_on_refresh).
+  CHECK_FALSE(next->response.id_token);
+}
+
+TEST_CASE_METHOD(AppGrants, "with id_token_on_refresh a refresh brings an id_token without nonce",
+                 "[oauth][refresh]") {
+  config.tokens.id_token_on_refresh = true;
+  add_client_row();
+  add_code("code-id");
+  auto first = exchange("code-id");
+  REQUIRE(first);
+  auto next = refresh(*first->response.refresh_token);
+  REQUIRE(next);
+  REQUIRE(next->response.id_token);  // OIDC-1: openid is in the refreshed scope
+  auto parsed = crypto::parse_compact(*next->response.id_token);
+  REQUIRE(parsed);
+  CHECK(parsed->header.alg == crypto::JwsAlg::RS256);  // OIDC-2
+  CHECK(parsed->payload.find("\"nonce\"") == std::string::npos);
 }
 
 TEST_CASE_METHOD(AppGrants, "a rotated refresh token is honoured up to the grace window, not after",
