@@ -12,6 +12,7 @@
 #include "oauth/grants/client_credentials.hpp"
 #include "smart/discovery.hpp"
 #include "smart/well_known.hpp"
+#include "tokens/id_token.hpp"
 
 namespace sa::app {
 
@@ -62,6 +63,15 @@ Endpoints register_routes(http::Router& router, Components& c) {
   for (auto scope : oauth::ClientCredentialsGrant::kAdvertisedScopes) {
     features.scopes_supported.emplace_back(scope);
   }
+  // offline_access and online_access ask for a refresh token: listed with the grant that
+  // redeems one (SMART App Launch 2.2 Conformance: permission-offline, permission-online).
+  if (std::find(features.grant_types.begin(), features.grant_types.end(), "refresh_token") !=
+      features.grant_types.end()) {
+    features.scopes_supported.insert(features.scopes_supported.end(),
+                                     {"offline_access", "online_access"});
+    features.capabilities.insert(features.capabilities.end(),
+                                 {"permission-offline", "permission-online"});
+  }
 
   // Authorization endpoint (RFC 6749 §4.1; SMART App Launch 2.2 "App Launch") and its pages.
   {
@@ -91,6 +101,8 @@ Endpoints register_routes(http::Router& router, Components& c) {
     features.authorization_response_iss = true;  // RFC 9207 §3
     // RS256 is always in the JWKS (CONTRACT); id_tokens are signed with it.
     features.id_token_signing_algs.emplace_back("RS256");
+    for (auto claim : tokens::kIdTokenClaims) features.claims_supported.emplace_back(claim);
+    for (auto scope : authorize::kAdvertisedScopes) features.scopes_supported.emplace_back(scope);
     for (auto capability : authorize::kCapabilities) features.capabilities.emplace_back(capability);
   }
 

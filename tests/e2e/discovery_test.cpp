@@ -39,10 +39,27 @@ TEST_CASE("smart-configuration is JSON with the required fields whatever the Acc
 TEST_CASE("an endpoint is advertised only once it is registered", "[discovery]") {
   RunningService svc;
   auto doc = parse_json(svc.client->get("/.well-known/smart-configuration").body);
-  // Nothing below exists in this build: discovery must not promise it.
-  for (const char* field : {"introspection_endpoint", "revocation_endpoint", "userinfo_endpoint"}) {
-    INFO(field);
-    REQUIRE_FALSE(doc.HasMember(field));
+  auto oidc = parse_json(svc.client->get("/.well-known/openid-configuration").body);
+  // DISC-10, OIDC-9: introspection, revocation and userinfo are listed in both documents exactly
+  // when their route answers (anything but the router's 404), so discovery never promises a
+  // route that is missing nor hides one that works.
+  struct Probe {
+    const char* field;
+    const char* method;
+    const char* path;
+  };
+  for (const Probe& probe : {Probe{"introspection_endpoint", "POST", "/auth/introspect"},
+                             Probe{"revocation_endpoint", "POST", "/auth/revoke"},
+                             Probe{"userinfo_endpoint", "GET", "/auth/userinfo"}}) {
+    INFO(probe.field);
+    const bool wired = svc.client->request(probe.method, probe.path).status != 404;
+    for (const rapidjson::Document* listing : {&doc, &oidc}) {
+      REQUIRE(listing->HasMember(probe.field) == wired);
+      if (wired) {
+        REQUIRE(std::string((*listing)[probe.field].GetString()) ==
+                std::string("https://localhost:8443") + probe.path);
+      }
+    }
   }
   // DISC-2: the authorization endpoint works, so it is advertised, with what it supports.
   REQUIRE(std::string(doc["authorization_endpoint"].GetString()) ==
@@ -58,9 +75,19 @@ TEST_CASE("an endpoint is advertised only once it is registered", "[discovery]")
     INFO(capability);
     CHECK(capabilities.count(capability) == 1);
   }
-  // Not before the token issue: OpenID Connect sign-in, refresh.
+  // Not before the token issue: OpenID Connect sign-in.
   CHECK(capabilities.count("sso-openid-connect") == 0);
-  CHECK(capabilities.count("permission-offline") == 0);
+  // REFRESH-1: offline and online access (scopes and capabilities) come with the refresh grant.
+  const bool refresh = strings_of(doc["grant_types_supported"]).count("refresh_token") == 1;
+  const auto scopes = strings_of(doc["scopes_supported"]);
+  for (const char* capability : {"permission-offline", "permission-online"}) {
+    INFO(capability);
+    CHECK(capabilities.count(capability) == (refresh ? 1U : 0U));
+  }
+  for (const char* scope : {"offline_access", "online_access"}) {
+    INFO(scope);
+    CHECK(scopes.count(scope) == (refresh ? 1U : 0U));
+  }
   // Registration works, so it is advertised.
   REQUIRE(std::string(doc["registration_endpoint"].GetString()).find("/auth/register") !=
           std::string::npos);
@@ -90,6 +117,74 @@ TEST_CASE("openid-configuration carries the issuer and the OIDC required members
           std::set<std::string>{"RS256"});
   REQUIRE(std::string(doc["authorization_endpoint"].GetString()) ==
           "https://auth.example.test/auth/authorize");
+}
+
+TEST_CASE("openid-configuration lists every OIDC Discovery member and the claims id_tokens carry",
+          "[discovery][oidc]") {
+  RunningService svc("  public_base_url: \"https://auth.example.test\"\n");
+  auto doc = parse_json(svc.client->get("/.well-known/openid-configuration").body);
+  // DISC-17, OIDC Discovery 1.0 §3: the REQUIRED members, and the RECOMMENDED ones we can fill.
+  for (const char* member :
+       {"issuer", "authorization_endpoint", "token_endpoint", "jwks_uri", "scopes_supported",
+        "response_types_supported", "subject_types_supported",
+        "id_token_signing_alg_values_supported", "claims_supported",
+        "token_endpoint_auth_methods_supported", "grant_types_supported",
+        "code_challenge_methods_supported"}) {
+    INFO(member);
+    REQUIRE(doc.HasMember(member));
+  }
+  REQUIRE(std::string(doc["token_endpoint"].GetString()) ==
+          "https://auth.example.test/auth/token");
+  // OIDC Discovery 1.0 §3: scopes_supported MUST contain openid; SMART's identity scopes too.
+  auto scopes = strings_of(doc["scopes_supported"]);
+  for (const char* scope : {"openid", "fhirUser", "profile", "launch", "launch/patient"}) {
+    INFO(scope);
+    CHECK(scopes.count(scope) == 1);
+  }
+  // OIDC-5, OIDC-6, OIDC-7: the claims an id_token (and userinfo) can carry.
+  REQUIRE(strings_of(doc["claims_supported"]) ==
+          std::set<std::string>{"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce",
+                                "fhirUser", "name"});
+  REQUIRE(strings_of(doc["id_token_signing_alg_values_supported"]) ==
+          std::set<std::string>{"RS256"});  // OIDC-2
+  REQUIRE(strings_of(doc["code_challenge_methods_supported"]) ==
+          std::set<std::string>{"S256"});  // DISC-8
+  REQUIRE(strings_of(doc["grant_types_supported"]).count("authorization_code") == 1);
+  REQUIRE(doc["token_endpoint_auth_methods_supported"].Size() > 0);
+}
+
+TEST_CASE("the SMART and OpenID documents agree on the issuer and everything both list",
+          "[discovery][oidc]") {
+  RunningService svc("  public_base_url: \"https://auth.example.test\"\n");
+  auto smart = parse_json(svc.client->get("/.well-known/smart-configuration").body);
+  auto oidc = parse_json(svc.client->get("/.well-known/openid-configuration").body);
+  // OIDC-10: one issuer (the SMART document lists it with sso-openid-connect, DISC-9).
+  REQUIRE(std::string(oidc["issuer"].GetString()) == "https://auth.example.test");
+  if (strings_of(smart["capabilities"]).count("sso-openid-connect") == 1) {
+    REQUIRE(std::string(smart["issuer"].GetString()) == oidc["issuer"].GetString());
+  }
+  // Every endpoint and every list the SMART document gives, the OpenID one gives identically.
+  std::size_t endpoints = 0;
+  for (const auto& member : smart.GetObject()) {
+    const std::string name = member.name.GetString();
+    INFO(name);
+    const bool endpoint = name == "jwks_uri" || (name.size() > 9 &&
+                                                 name.substr(name.size() - 9) == "_endpoint");
+    if (endpoint && name != "management_endpoint") {
+      ++endpoints;
+      REQUIRE(oidc.HasMember(member.name));
+      REQUIRE(std::string(oidc[member.name].GetString()) == member.value.GetString());
+    }
+  }
+  CHECK(endpoints >= 4);  // authorization, token, registration, jwks_uri at least
+  for (const char* list : {"grant_types_supported", "scopes_supported", "response_types_supported",
+                           "code_challenge_methods_supported",
+                           "token_endpoint_auth_methods_supported",
+                           "token_endpoint_auth_signing_alg_values_supported"}) {
+    INFO(list);
+    REQUIRE(smart.HasMember(list) == oidc.HasMember(list));
+    if (smart.HasMember(list)) REQUIRE(strings_of(smart[list]) == strings_of(oidc[list]));
+  }
 }
 
 TEST_CASE("discovery and JWKS allow any origin and may be cached; other routes are no-store",
