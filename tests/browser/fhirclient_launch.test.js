@@ -285,13 +285,12 @@ function startApp(app) {
 
 // Waits until the app page shows the patient it read, or fails with what the page says.
 async function patientShown(page, flow) {
-  const shown = page.locator('#patient').filter({ hasText: /\S/ });
-  const error = page.locator('#error').filter({ hasText: /\S/ });
-  await Promise.race([shown.waitFor({ timeout: STEP_TIMEOUT_MS }),
-                      error.waitFor({ timeout: STEP_TIMEOUT_MS })]);
-  if (await error.count()) fail(`${flow}: the app says: ${await error.textContent()}`);
+  // One wait for either outcome, so no second wait is left pending.
+  await page.locator('#patient:not(:empty), #error:not(:empty)').first().waitFor();
+  const error = await page.locator('#error').textContent();
+  if (error) fail(`${flow}: the app says: ${error}`);
   return {
-    patient: await shown.textContent(),
+    patient: await page.locator('#patient').textContent(),
     details: JSON.parse(await page.locator('#details').textContent()),
   };
 }
