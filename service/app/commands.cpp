@@ -213,6 +213,7 @@ int run(const Options& options) {
   switch (options.command) {
     case Command::serve: return serve(*config, options.ready_file);
     case Command::rotate_keys: return rotate_keys(*config);
+    case Command::bench_mint: return bench_mint(*config, options.bench_mint);
     case Command::check_config: return kOk;
     case Command::hash_password: return kFailed;  // handled above, before the config
   }

@@ -37,11 +37,15 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
   if (!tokens) return unexpected(tokens.error());
   c->initial_access_tokens = std::move(tokens).value();
   c->tokens = std::make_unique<tokens::SqliteTokenStore>(*c->database);
+  c->grants = std::make_unique<tokens::SqliteGrantStore>(*c->database);
   c->issuer = std::make_unique<tokens::AccessTokenIssuer>(
       *c->keys,
       tokens::AccessTokenSettings{config.server.public_base_url, config.smart.fhir_base_url,
                                   config.keys.access_token_alg},
       clock, c->random);
+  // OIDC-10: the id_token's iss is the discovery issuer, the public base URL.
+  c->id_tokens =
+      std::make_unique<tokens::IdTokenIssuer>(*c->keys, config.server.public_base_url, clock);
 
   // Signing after an asynchronous step (replay commit, jwks_uri fetch) runs here, never on the
   // store's writer thread or the fetch thread.
@@ -127,11 +131,12 @@ void Components::shutdown() {
 void Components::housekeeping() {
   if (auto err = keys->reload()) obs::log(obs::Level::error, *err);
   const auto now = clock.now_seconds();
-  tokens->delete_expired(now, [](store::StoreStatus) {});
-  replay->delete_expired(now, [](store::StoreStatus) {});
-  launches->delete_expired(now, [](store::StoreStatus) {});
   // Bounded batches: a purge never holds the writer for long; what is left goes next round.
   constexpr std::uint32_t kPurgeBatch = 5'000;
+  tokens->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
+  grants->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
+  replay->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
+  launches->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
   codes->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
   flow_store->delete_expired(now, config.authorize.session_idle_timeout_s, kPurgeBatch,
                              [](store::StoreStatus) {});

@@ -9,7 +9,9 @@
 #include "clientauth/credentials.hpp"
 #include "clients/routes.hpp"
 #include "launch/routes.hpp"
+#include "oauth/grants/authorization_code.hpp"
 #include "oauth/grants/client_credentials.hpp"
+#include "oauth/grants/refresh_token.hpp"
 #include "smart/discovery.hpp"
 #include "smart/well_known.hpp"
 #include "tokens/id_token.hpp"
@@ -42,6 +44,18 @@ Endpoints register_routes(http::Router& router, Components& c) {
   endpoints.token = std::make_unique<oauth::TokenEndpoint>(*c.authenticator, c.metrics);
   endpoints.token->add_grant(std::make_unique<oauth::ClientCredentialsGrant>(
       c.config.tokens, *c.issuer, *c.tokens));
+  // Launched apps (SMART App Launch 2.2 steps 5 and 7): code exchange and refresh.
+  const oauth::AppTokenDeps app_tokens{c.config, *c.issuer, *c.id_tokens, *c.tokens,
+                                       *c.grants, c.clock,  c.random};
+  endpoints.token->add_grant(
+      std::make_unique<oauth::AuthorizationCodeGrant>(app_tokens, *c.codes, *c.flow_store));
+  endpoints.token->add_grant(std::make_unique<oauth::RefreshTokenGrant>(app_tokens));
+  for (auto capability : oauth::AuthorizationCodeGrant::kCapabilities) {
+    features.capabilities.emplace_back(capability);
+  }
+  for (auto capability : oauth::RefreshTokenGrant::kCapabilities) {
+    features.capabilities.emplace_back(capability);
+  }
   router.add(Method::POST, std::string(paths::kToken), "token", endpoints.token->handler(),
              {.cors = true, .discovery_field = "token_endpoint"});
   for (auto& grant : endpoints.token->grant_types()) features.grant_types.push_back(grant);
@@ -97,7 +111,6 @@ Endpoints register_routes(http::Router& router, Components& c) {
                }),
                {.cacheable = true});
     features.response_types.emplace_back("code");
-    features.grant_types.emplace_back("authorization_code");
     features.authorization_response_iss = true;  // RFC 9207 §3
     // RS256 is always in the JWKS (CONTRACT); id_tokens are signed with it.
     features.id_token_signing_algs.emplace_back("RS256");

@@ -373,6 +373,7 @@ void AuthorizeFlow::Impl::issue_code(const StepPtr& step, const directory::User&
   code.scope = scopes::join(granted);
   code.context_json = context_json(step);
   code.aud = step->txn.request.aud;
+  code.session_hash = step->txn.session_hash;  // online_access refresh tokens end with it
   code.issued_at = now;
   // RFC 6749 §4.1.2: short-lived; SMART App Launch 2.2 recommends about a minute.
   code.expires_at = now + d.config.authorize.code_lifetime_s;

@@ -95,6 +95,7 @@ http::Handler AuthorizeFlow::start() const {
         if (fresh && same_user) {
           txn.user_id = session->user_id;
           txn.auth_time = session->auth_time;
+          txn.session_hash = hash;
           impl->d.flow.touch_session(hash, now, [](StoreStatus) {});
         }
       }

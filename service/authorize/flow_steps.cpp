@@ -100,8 +100,9 @@ http::Handler AuthorizeFlow::login() const {
               step->cookies.push_back(
                   set_cookie(kSessionCookie, session_id, settings.session_lifetime_s));
               auto user = *r;
+              txn.session_hash = crypto::sha256_b64url(session_id);
               impl->d.flow.create_session(
-                  crypto::sha256_b64url(session_id), std::move(session),
+                  *txn.session_hash, std::move(session),
                   [impl, step, user](StoreStatus s) {
                     impl->post([impl, step, user, s] {
                       if (s != StoreStatus::ok) return impl->store_failed(step, "saving the login");

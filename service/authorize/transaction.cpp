@@ -120,6 +120,7 @@ std::string to_json(const Transaction& t) {
   w.Key("auth_time");
   w.Int64(t.auth_time);
   put(w, "new_login", t.new_login);
+  put(w, "session_hash", t.session_hash);
   put(w, "dropped_audited", t.dropped_audited);
   put(w, "consent_offered", t.consent_offered);
   put(w, "patient", t.patient);
@@ -164,6 +165,7 @@ std::optional<Transaction> transaction_from_json(std::string_view json) {
   t.user_id = in.opt_string("user_id");
   t.auth_time = in.opt_int("auth_time").value_or(0);
   t.new_login = in.boolean("new_login");
+  t.session_hash = in.opt_string("session_hash");
   t.dropped_audited = in.boolean("dropped_audited");
   t.consent_offered = in.boolean("consent_offered");
   t.patient = in.opt_string("patient");

@@ -32,6 +32,8 @@ struct Transaction {
   std::optional<std::string> user_id;
   std::int64_t auth_time = 0;
   bool new_login = false;  // logged in during this transaction (a session cookie to set)
+  // The login session (its id hash) the user is in, if any: online_access ends with it.
+  std::optional<std::string> session_hash;
   bool dropped_audited = false;  // scopes_dropped is audited once per transaction
   // The consent page was shown: a consent POST before that (skipping a picker) is not an answer.
   bool consent_offered = false;

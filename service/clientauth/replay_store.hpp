@@ -33,8 +33,9 @@ class ReplayStore {
                 std::int64_t now, store::DoneFn done) {
     commit_alone(claim(std::move(client_id), jti, last_acceptable_at, now), std::move(done));
   }
-  // Drops entries that no longer block, last_acceptable_at < now (run periodically).
-  virtual void delete_expired(std::int64_t now, store::DoneFn done) = 0;
+  // Drops at most `limit` entries that no longer block, last_acceptable_at < now (run
+  // periodically).
+  virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) = 0;
 };
 
 class SqliteReplayStore final : public ReplayStore {
@@ -43,7 +44,7 @@ class SqliteReplayStore final : public ReplayStore {
   store::Database::WriteFn claim(std::string client_id, std::string_view jti,
                                  std::int64_t last_acceptable_at, std::int64_t now) override;
   void commit_alone(store::Database::WriteFn claim, store::DoneFn done) override;
-  void delete_expired(std::int64_t now, store::DoneFn done) override;
+  void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override;
 
  private:
   store::Database& db_;

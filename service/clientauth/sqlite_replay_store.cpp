@@ -35,10 +35,19 @@ void SqliteReplayStore::commit_alone(store::Database::WriteFn claim, store::Done
   db_.write(std::move(claim), std::move(done));
 }
 
-void SqliteReplayStore::delete_expired(std::int64_t now, store::DoneFn done) {
+void SqliteReplayStore::delete_expired(std::int64_t now, std::uint32_t limit,
+                                       store::DoneFn done) {
   db_.write(
-      [now](store::Connection& conn) {
-        return conn.prepare("DELETE FROM assertion_jtis WHERE expires_at < ?").bind(1, now).run();
+      [now, limit](store::Connection& conn) {
+        // Bounded so one purge never holds the writer (and every request waiting on it) for long.
+        // WITHOUT ROWID: the slice is chosen by the primary key (client_id, jti_hash).
+        return conn
+            .prepare(
+                "DELETE FROM assertion_jtis WHERE (client_id, jti_hash) IN (SELECT client_id, "
+                "jti_hash FROM assertion_jtis WHERE expires_at < ? LIMIT ?)")
+            .bind(1, now)
+            .bind(2, std::int64_t{limit})
+            .run();
       },
       std::move(done));
 }

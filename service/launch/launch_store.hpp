@@ -55,8 +55,8 @@ class LaunchStore {
   // succeed). done runs after the mark is durable, on the store's writer thread: keep it short.
   virtual void consume(std::string id_hash, std::string client_id, std::int64_t now,
                        ConsumeFn done) = 0;
-  // Deletes launches whose expires_at is at or before now (used or not).
-  virtual void delete_expired(std::int64_t now, store::DoneFn done) = 0;
+  // Deletes at most `limit` launches whose expires_at is at or before now (used or not).
+  virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) = 0;
 };
 
 }  // namespace sa::launch

@@ -125,10 +125,18 @@ void SqliteLaunchStore::consume(std::string id_hash, std::string client_id, std:
       });
 }
 
-void SqliteLaunchStore::delete_expired(std::int64_t now, store::DoneFn done) {
+void SqliteLaunchStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {
   db_.write(
-      [now](Connection& conn) {
-        return conn.prepare("DELETE FROM launches WHERE expires_at <= ?").bind(1, now).run();
+      [now, limit](Connection& conn) {
+        // Bounded so one purge never holds the writer (and every request waiting on it) for long.
+        // WITHOUT ROWID: the slice is chosen by the primary key.
+        return conn
+            .prepare(
+                "DELETE FROM launches WHERE id_hash IN (SELECT id_hash FROM launches "
+                "WHERE expires_at <= ? LIMIT ?)")
+            .bind(1, now)
+            .bind(2, std::int64_t{limit})
+            .run();
       },
       std::move(done));
 }

@@ -63,7 +63,7 @@ Expected<IssuedAccessToken, std::string> AccessTokenIssuer::issue(
   w.StartObject();
   string_member(w, "iss", settings_.issuer);
   string_member(w, "sub", request.subject);
-  string_member(w, "aud", settings_.audience);
+  string_member(w, "aud", request.audience ? *request.audience : settings_.audience);
   string_member(w, "client_id", request.client_id);
   string_member(w, "scope", request.scope);
   w.Key("iat");

@@ -35,6 +35,9 @@ struct AccessTokenRequest {
   std::string scope;  // as granted, space-separated
   std::int64_t lifetime_s = 300;
   LaunchClaims context;
+  // The FHIR base this token is for when it is not settings.audience: an app's `aud` at
+  // authorize (RFC 9068 §2.2, SMART App Launch 2.2), one of the accepted FHIR bases.
+  std::optional<std::string> audience;
 };
 
 struct IssuedAccessToken {

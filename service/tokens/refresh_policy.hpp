@@ -27,6 +27,8 @@ struct RefreshRules {
   std::uint32_t session_idle_timeout_s = 1'800;  // authorize.session_idle_timeout_s
 };
 
+// Judged in this order, the first that applies: wrong_client, revoked, reused (retired past the
+// grace window, even if also expired), expired, session_ended (online only), else rotate.
 RefreshVerdict judge_refresh(const RefreshLookup& lookup, std::string_view client_id,
                              std::int64_t now, const RefreshRules& rules);
 

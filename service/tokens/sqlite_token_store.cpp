@@ -89,10 +89,18 @@ void SqliteTokenStore::revoke_grant(std::string grant_id, std::int64_t now, stor
       std::move(done));
 }
 
-void SqliteTokenStore::delete_expired(std::int64_t now, store::DoneFn done) {
+void SqliteTokenStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {
   db_.write(
-      [now](Connection& conn) {
-        return conn.prepare("DELETE FROM access_tokens WHERE expires_at <= ?").bind(1, now).run();
+      [now, limit](Connection& conn) {
+        // Bounded so one purge never holds the writer (and every request waiting on it) for long.
+        // WITHOUT ROWID: the slice is chosen by the primary key.
+        return conn
+            .prepare(
+                "DELETE FROM access_tokens WHERE jti IN (SELECT jti FROM access_tokens "
+                "WHERE expires_at <= ? LIMIT ?)")
+            .bind(1, now)
+            .bind(2, std::int64_t{limit})
+            .run();
       },
       std::move(done));
 }

@@ -45,8 +45,8 @@ class TokenStore {
   virtual void revoke(std::string jti, std::int64_t now, store::DoneFn done) = 0;
   // Revokes every not-yet-revoked token of the grant; ok even if there is none.
   virtual void revoke_grant(std::string grant_id, std::int64_t now, store::DoneFn done) = 0;
-  // Deletes the tokens whose expires_at is at or before now.
-  virtual void delete_expired(std::int64_t now, store::DoneFn done) = 0;
+  // Deletes at most `limit` tokens whose expires_at is at or before now.
+  virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) = 0;
 };
 
 // TokenStore over the SQLite Database: writes through the group-committing writer, find()
@@ -59,7 +59,7 @@ class SqliteTokenStore final : public TokenStore {
   Expected<AccessTokenRecord, store::StoreStatus> find(std::string_view jti) override;
   void revoke(std::string jti, std::int64_t now, store::DoneFn done) override;
   void revoke_grant(std::string grant_id, std::int64_t now, store::DoneFn done) override;
-  void delete_expired(std::int64_t now, store::DoneFn done) override;
+  void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override;
 
  private:
   store::Database& db_;

@@ -31,8 +31,8 @@ TEST_CASE("smart-configuration is JSON with the required fields whatever the Acc
     // DISC-3: every endpoint URL is absolute, under the configured issuer.
     REQUIRE(std::string(doc["jwks_uri"].GetString()) ==
             "https://auth.example.test/.well-known/jwks.json");
-    // DISC-9: no sso-openid-connect yet, so no issuer.
-    REQUIRE_FALSE(doc.HasMember("issuer"));
+    // DISC-9, OIDC-10: sso-openid-connect, so the issuer, the same as the id_token's iss.
+    REQUIRE(std::string(doc["issuer"].GetString()) == "https://auth.example.test");
   }
 }
 
@@ -75,18 +75,20 @@ TEST_CASE("an endpoint is advertised only once it is registered", "[discovery]")
     INFO(capability);
     CHECK(capabilities.count(capability) == 1);
   }
-  // Not before the token issue: OpenID Connect sign-in.
-  CHECK(capabilities.count("sso-openid-connect") == 0);
-  // REFRESH-1: offline and online access (scopes and capabilities) come with the refresh grant.
-  const bool refresh = strings_of(doc["grant_types_supported"]).count("refresh_token") == 1;
-  const auto scopes = strings_of(doc["scopes_supported"]);
-  for (const char* capability : {"permission-offline", "permission-online"}) {
+  // The code exchange issues id_tokens and the refresh grant is wired: OpenID Connect sign-in,
+  // offline and online access (OIDC-1, REFRESH-1), and the grant types behind them (DISC-6).
+  for (const char* capability : {"sso-openid-connect", "permission-offline", "permission-online"}) {
     INFO(capability);
-    CHECK(capabilities.count(capability) == (refresh ? 1U : 0U));
+    CHECK(capabilities.count(capability) == 1);
   }
+  auto grant_types = strings_of(doc["grant_types_supported"]);
+  CHECK(grant_types.count("authorization_code") == 1);
+  CHECK(grant_types.count("refresh_token") == 1);
+  // REFRESH-1: the scopes that ask for a refresh token are listed with the grant that honours them.
+  const auto scopes = strings_of(doc["scopes_supported"]);
   for (const char* scope : {"offline_access", "online_access"}) {
     INFO(scope);
-    CHECK(scopes.count(scope) == (refresh ? 1U : 0U));
+    CHECK(scopes.count(scope) == 1);
   }
   // Registration works, so it is advertised.
   REQUIRE(std::string(doc["registration_endpoint"].GetString()).find("/auth/register") !=

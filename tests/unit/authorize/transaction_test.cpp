@@ -24,6 +24,7 @@ TEST_CASE("a transaction survives its trip through the flow store's JSON", "[aut
   t.need_patient_banner = false;
   t.user_id = "prac";
   t.auth_time = 1700000000;
+  t.session_hash = "session-hash";  // online_access refresh tokens end with this session
   t.patient = "1002";
   t.patient_name = "Robert Garcia";
   t.offered_patients = {"1002", "1004"};
@@ -42,6 +43,7 @@ TEST_CASE("a transaction survives its trip through the flow store's JSON", "[aut
   CHECK(back->fhir_context == t.fhir_context);
   CHECK(back->need_patient_banner == false);
   CHECK(back->auth_time == t.auth_time);
+  CHECK(back->session_hash == t.session_hash);
   CHECK(back->offered_patient_names == t.offered_patient_names);
   CHECK_FALSE(back->encounter);
 }

@@ -72,7 +72,9 @@ class FakeReplayStore final : public ReplayStore {
     ++alone;
     done(claim(scratch_connection()));
   }
-  void delete_expired(std::int64_t, store::DoneFn done) override { done(store::StoreStatus::ok); }
+  void delete_expired(std::int64_t, std::uint32_t, store::DoneFn done) override {
+    done(store::StoreStatus::ok);
+  }
 };
 
 // Records requested URLs; the test answers them with respond().

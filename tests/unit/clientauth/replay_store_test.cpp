@@ -49,13 +49,33 @@ TEST_CASE("a jti is refused up to and including its last acceptable second, then
   CHECK(remember(replay, "app", "j", 2'000, 1'001) == StoreStatus::ok);
   CHECK(remember(replay, "app", "j", 2'000, 1'500) == StoreStatus::conflict);
   REQUIRE(remember(replay, "app", "k", 1'200, 1'000) == StoreStatus::ok);
-  CHECK(wait_for_done([&](store::DoneFn d) { replay.delete_expired(1'200, d); }) ==
+  CHECK(wait_for_done([&](store::DoneFn d) { replay.delete_expired(1'200, 100, d); }) ==
         StoreStatus::ok);
   auto observer = store::test::observer(dir.file("test.db"));
   CHECK(store::test::query_int(*observer, "SELECT count(*) FROM assertion_jtis") == 2);
-  CHECK(wait_for_done([&](store::DoneFn d) { replay.delete_expired(1'201, d); }) ==
+  CHECK(wait_for_done([&](store::DoneFn d) { replay.delete_expired(1'201, 100, d); }) ==
         StoreStatus::ok);
   CHECK(store::test::query_int(*observer, "SELECT count(*) FROM assertion_jtis") == 1);
+}
+
+TEST_CASE("the purge forgets at most `limit` jtis per call", "[clientauth][replay]") {
+  // Issue 8: purged in bounded batches, so one purge never holds the writer for long.
+  store::test::TempDir dir;
+  auto db = open_db(dir);
+  SqliteReplayStore replay(*db);
+  for (const char* jti : {"a", "b", "c"}) {
+    REQUIRE(remember(replay, "app", jti, 1'000, 500) == StoreStatus::ok);
+  }
+  REQUIRE(remember(replay, "other", "a", 1'000, 500) == StoreStatus::ok);
+  REQUIRE(remember(replay, "app", "live", 2'000, 500) == StoreStatus::ok);
+  auto observer = store::test::observer(dir.file("test.db"));
+  CHECK(wait_for_done([&](store::DoneFn d) { replay.delete_expired(1'001, 3, d); }) ==
+        StoreStatus::ok);
+  CHECK(store::test::query_int(*observer, "SELECT count(*) FROM assertion_jtis") == 2);
+  CHECK(wait_for_done([&](store::DoneFn d) { replay.delete_expired(1'001, 3, d); }) ==
+        StoreStatus::ok);
+  CHECK(store::test::query_int(*observer, "SELECT count(*) FROM assertion_jtis") == 1);
+  CHECK(remember(replay, "app", "live", 2'000, 1'001) == StoreStatus::conflict);
 }
 
 }  // namespace

@@ -64,9 +64,9 @@ struct LaunchStoreFixture {
         [&outcome](Expected<Launch, LaunchError> r) { outcome.set_value(std::move(r)); });
     return result.get();
   }
-  StoreStatus delete_expired() {
+  StoreStatus delete_expired(std::uint32_t limit = 100) {
     return wait_for_done(
-        [&](DoneFn done) { launches.delete_expired(clock.now_seconds(), std::move(done)); });
+        [&](DoneFn done) { launches.delete_expired(clock.now_seconds(), limit, std::move(done)); });
   }
   std::int64_t rows() {
     auto conn = store::test::observer(dir.file("test.db"));
@@ -202,6 +202,22 @@ TEST_CASE_METHOD(LaunchStoreFixture, "delete_expired removes expired launches, u
   auto purged = consume("short-unused", "app-a");
   REQUIRE_FALSE(purged);
   CHECK(purged.error() == LaunchError::unknown);
+}
+
+TEST_CASE_METHOD(LaunchStoreFixture, "the purge deletes at most `limit` expired launches per call",
+                 "[launch][store]") {
+  // Issue 8: purged in bounded batches, so one purge never holds the writer for long.
+  Launch short_lived = full_launch();
+  short_lived.expires_at = kNow + 10;
+  for (const char* hash : {"old-1", "old-2", "old-3"}) {
+    REQUIRE(create(hash, short_lived) == StoreStatus::ok);
+  }
+  REQUIRE(create("long", full_launch()) == StoreStatus::ok);
+  clock.advance(10);
+  REQUIRE(delete_expired(2) == StoreStatus::ok);
+  CHECK(rows() == 2);
+  REQUIRE(delete_expired(2) == StoreStatus::ok);
+  CHECK(rows() == 1);
 }
 
 TEST_CASE_METHOD(LaunchStoreFixture, "deleting a client deletes the launches bound to it",

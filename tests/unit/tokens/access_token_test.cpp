@@ -141,3 +141,23 @@ TEST_CASE_METHOD(test::TokenDatabase, "without loaded keys nothing is issued", "
 
 }  // namespace
 }  // namespace sa::tokens
+
+namespace sa::tokens {
+namespace {
+
+TEST_CASE_METHOD(IssuerFixture, "an app's token is for the FHIR base it named at authorize",
+                 "[tokens][jwt]") {
+  // TOKEN-13, RFC 9068 §2.2: aud is the app's `aud`, one of the accepted FHIR bases.
+  AccessTokenRequest request = backend_request();
+  request.audience = "https://fhir.example/other";
+  auto issued = issuer(config::AccessTokenAlg::ES256).issue(request);
+  REQUIRE(issued);
+  auto jws = crypto::parse_compact(issued->jwt);
+  REQUIRE(jws);
+  rapidjson::Document claims;
+  claims.Parse(jws->payload.c_str());
+  CHECK(std::string(claims["aud"].GetString()) == "https://fhir.example/other");
+}
+
+}  // namespace
+}  // namespace sa::tokens

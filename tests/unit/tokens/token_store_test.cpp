@@ -34,8 +34,8 @@ struct TokenStoreFixture : test::TokenDatabase {
   StoreStatus revoke_grant(const std::string& grant_id, std::int64_t now) {
     return wait_for_done([&](DoneFn done) { store.revoke_grant(grant_id, now, std::move(done)); });
   }
-  StoreStatus delete_expired(std::int64_t now) {
-    return wait_for_done([&](DoneFn done) { store.delete_expired(now, std::move(done)); });
+  StoreStatus delete_expired(std::int64_t now, std::uint32_t limit = 100) {
+    return wait_for_done([&](DoneFn done) { store.delete_expired(now, limit, std::move(done)); });
   }
   bool exists(const std::string& jti) { return store.find(jti).has_value(); }
 };
@@ -115,6 +115,22 @@ TEST_CASE_METHOD(TokenStoreFixture, "expired tokens are deleted, live ones kept"
   CHECK(delete_expired(1'700'000'200) == StoreStatus::ok);
   CHECK_FALSE(exists("old"));
   CHECK_FALSE(exists("edge"));
+  CHECK(exists("live"));
+}
+
+TEST_CASE_METHOD(TokenStoreFixture, "the purge deletes at most `limit` expired tokens per call",
+                 "[tokens][store]") {
+  // Issue 8: purged in bounded batches, so one purge never holds the writer for long.
+  for (const char* jti : {"old-1", "old-2", "old-3"}) {
+    REQUIRE(record(token(jti, "bulk", 1'700'000'100)) == StoreStatus::ok);
+  }
+  REQUIRE(record(token("live", "bulk", 1'700'000'201)) == StoreStatus::ok);
+  CHECK(delete_expired(1'700'000'200, 2) == StoreStatus::ok);
+  CHECK((exists("old-1") ? 1 : 0) + (exists("old-2") ? 1 : 0) + (exists("old-3") ? 1 : 0) == 1);
+  CHECK(delete_expired(1'700'000'200, 2) == StoreStatus::ok);
+  CHECK_FALSE(exists("old-1"));
+  CHECK_FALSE(exists("old-2"));
+  CHECK_FALSE(exists("old-3"));
   CHECK(exists("live"));
 }
 

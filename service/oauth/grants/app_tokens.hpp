@@ -1,0 +1,81 @@
+// What the two launched-app grants (authorization_code, refresh_token) both issue: an RFC 9068
+// access token for the app's FHIR base with the launch context claims, its record (with the JWT's
+// hash, for introspection), an id_token when `openid` is in scope, and fresh refresh tokens. It
+// decides nothing about whether to issue: the grants do, each in its own file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "crypto/random.hpp"
+#include "oauth/grants/grant.hpp"
+#include "store/database.hpp"
+#include "tokens/access_token.hpp"
+#include "tokens/grant_store.hpp"
+#include "tokens/id_token.hpp"
+#include "tokens/token_store.hpp"
+#include "util/clock.hpp"
+
+namespace sa::oauth {
+
+// What both grants are built from (app/routes.cpp hands in the components).
+struct AppTokenDeps {
+  const config::Config& config;
+  const tokens::AccessTokenIssuer& access_tokens;
+  const tokens::IdTokenIssuer& id_tokens;
+  tokens::TokenStore& tokens;
+  tokens::GrantStore& grants;
+  const Clock& clock;
+  crypto::Random& random;
+};
+
+// Who and what the tokens are about: the code's, or the grant's on refresh.
+struct AppSubject {
+  std::string grant_id;
+  std::string client_id;
+  std::string user_id;
+  std::string fhir_user;
+  std::string user_name;
+  std::int64_t auth_time = 0;
+  std::string aud;
+  std::optional<std::string> context_json;
+};
+
+struct AppTokens {
+  tokens::IssuedAccessToken access;
+  tokens::AccessTokenRecord record;  // to insert in the request's one write
+  std::optional<std::string> id_token;
+};
+
+// True when `scope` (space-separated) holds `name` exactly.
+bool has_scope(std::string_view scope, std::string_view name);
+
+// Signs the access token (and the id_token when `openid` is in scope). server_error when a key
+// is missing or signing fails.
+Expected<AppTokens, Error> issue_app_tokens(const AppTokenDeps& deps, const AppSubject& subject,
+                                            const std::string& scope,
+                                            const std::optional<std::string>& nonce);
+
+struct MintedRefresh {
+  std::string token;  // for the response only: stored as its hash
+  tokens::RefreshTokenRecord record;
+};
+
+// A refresh token of 256 random bits (RFC 6749 §10.10, RFC 9700 §4.14), stored hashed.
+MintedRefresh mint_refresh(crypto::Random& random, std::string grant_id, std::string scope,
+                           std::int64_t now, std::int64_t expires_at);
+
+// The steps of the request's one write, in order; the first non-ok status ends it (and the
+// Database undoes the whole write). Empty steps are skipped.
+store::Database::WriteFn in_order(std::vector<store::Database::WriteFn> steps);
+
+// The token response of a launched app (RFC 6749 §5.1, SMART App Launch 2.2): the launch
+// context members exactly as the launch and authorize stored them.
+Granted app_response(const AppTokens& tokens, std::optional<std::string> refresh_token,
+                     std::optional<std::string> context_json);
+
+}  // namespace sa::oauth

@@ -1,0 +1,231 @@
+#include "tokens/sqlite_grant_store.hpp"
+
+#include <string>
+#include <utility>
+
+namespace sa::tokens {
+namespace {
+
+using store::Connection;
+using store::StoreStatus;
+
+// The grants columns in the order grant_from() reads them, from column `first` on.
+constexpr const char* kGrantColumns =
+    "g.grant_id, g.client_id, g.user_id, g.fhir_user, g.user_name, g.auth_time, g.scope, "
+    "g.context_json, g.aud, g.refresh_kind, g.session_hash, g.created_at, g.expires_at, "
+    "g.revoked_at";
+
+Expected<GrantRecord, StoreStatus> grant_from(const store::Statement& stmt, int first) {
+  // The CHECK on refresh_kind admits only what parse_refresh_kind knows: anything else is a
+  // damaged file.
+  const auto kind = parse_refresh_kind(stmt.column_text(first + 9));
+  if (!kind) return unexpected(StoreStatus::io_error);
+  return GrantRecord{.grant_id = stmt.column_text(first),
+                     .client_id = stmt.column_text(first + 1),
+                     .user_id = stmt.column_text(first + 2),
+                     .fhir_user = stmt.column_text(first + 3),
+                     .user_name = stmt.column_text(first + 4),
+                     .auth_time = stmt.column_int64(first + 5),
+                     .scope = stmt.column_text(first + 6),
+                     .context_json = stmt.column_optional_text(first + 7),
+                     .aud = stmt.column_text(first + 8),
+                     .refresh = *kind,
+                     .session_hash = stmt.column_optional_text(first + 10),
+                     .created_at = stmt.column_int64(first + 11),
+                     .expires_at = stmt.column_int64(first + 12),
+                     .revoked_at = stmt.column_optional_int64(first + 13)};
+}
+
+StoreStatus insert_refresh(Connection& conn, const RefreshTokenRecord& token) {
+  return conn
+      .prepare(
+          "INSERT INTO refresh_tokens(token_hash, grant_id, scope, issued_at, expires_at, "
+          "retired_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(1, token.token_hash)
+      .bind(2, token.grant_id)
+      .bind(3, token.scope)
+      .bind(4, token.issued_at)
+      .bind(5, token.expires_at)
+      .bind(6, token.retired_at)
+      .run();
+}
+
+// rotate()'s whole check and change; runs on the writer thread inside the request's SAVEPOINT,
+// so nothing else writes between the read and the updates.
+StoreStatus rotate_checked(Connection& conn, const std::string& old_hash, std::int64_t now,
+                           std::uint32_t grace_s, const RefreshTokenRecord& next) {
+  std::string grant_id;
+  {
+    auto stmt = conn.prepare(
+        "SELECT r.grant_id, r.expires_at, r.retired_at, g.revoked_at FROM refresh_tokens r "
+        "JOIN grants g ON g.grant_id = r.grant_id WHERE r.token_hash = ?");
+    stmt.bind(1, old_hash);
+    if (!stmt.step())
+      return stmt.status() == StoreStatus::ok ? StoreStatus::conflict : stmt.status();
+    grant_id = stmt.column_text(0);
+    const std::int64_t expires_at = stmt.column_int64(1);
+    const auto retired_at = stmt.column_optional_int64(2);
+    const auto revoked_at = stmt.column_optional_int64(3);
+    // RFC 6749 §6 / §5.2: a revoked family or an expired token is no longer a valid grant.
+    if (revoked_at || now >= expires_at) return StoreStatus::conflict;
+    // RFC 9700 §4.14.2: a retired token counts only within the grace window (an app's own
+    // concurrent refreshes); later it is reuse, which the caller handles after re-reading.
+    if (retired_at && now - *retired_at > std::int64_t{grace_s}) return StoreStatus::conflict;
+  }
+  if (next.grant_id != grant_id) return StoreStatus::constraint;  // a caller bug
+
+  StoreStatus status = conn.prepare(
+                               "UPDATE refresh_tokens SET retired_at = ? "
+                               "WHERE token_hash = ? AND retired_at IS NULL")
+                           .bind(1, now)
+                           .bind(2, old_hash)
+                           .run();
+  if (status != StoreStatus::ok) return status;
+  if (status = insert_refresh(conn, next); status != StoreStatus::ok) return status;
+  // RFC 6749 §6 / SMART "offline_access": the family lives as long as its newest token.
+  return conn.prepare("UPDATE grants SET expires_at = max(expires_at, ?) WHERE grant_id = ?")
+      .bind(1, next.expires_at)
+      .bind(2, grant_id)
+      .run();
+}
+
+}  // namespace
+
+store::Database::WriteFn SqliteGrantStore::create(GrantRecord grant,
+                                                  std::optional<RefreshTokenRecord> refresh) {
+  return [grant = std::move(grant), refresh = std::move(refresh)](Connection& conn) {
+    if (refresh && refresh->grant_id != grant.grant_id) return StoreStatus::constraint;
+    auto stmt = conn.prepare(
+        "INSERT INTO grants(grant_id, client_id, user_id, fhir_user, user_name, auth_time, scope, "
+        "context_json, aud, refresh_kind, session_hash, created_at, expires_at, revoked_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    stmt.bind(1, grant.grant_id)
+        .bind(2, grant.client_id)
+        .bind(3, grant.user_id)
+        .bind(4, grant.fhir_user)
+        .bind(5, grant.user_name)
+        .bind(6, grant.auth_time)
+        .bind(7, grant.scope)
+        .bind_optional(8, grant.context_json);
+    const StoreStatus status = stmt.bind(9, grant.aud)
+                                   .bind(10, to_string(grant.refresh))
+                                   .bind_optional(11, grant.session_hash)
+                                   .bind(12, grant.created_at)
+                                   .bind(13, grant.expires_at)
+                                   .bind(14, grant.revoked_at)
+                                   .run();
+    if (status != StoreStatus::ok || !refresh) return status;
+    return insert_refresh(conn, *refresh);
+  };
+}
+
+store::Database::WriteFn SqliteGrantStore::rotate(std::string old_hash, std::int64_t now,
+                                                  std::uint32_t grace_s, RefreshTokenRecord next) {
+  return [old_hash = std::move(old_hash), now, grace_s, next = std::move(next)](Connection& conn) {
+    return rotate_checked(conn, old_hash, now, grace_s, next);
+  };
+}
+
+Expected<RefreshLookup, StoreStatus> SqliteGrantStore::find_refresh(std::string_view token_hash) {
+  return db_.read([token_hash](Connection& conn) -> Expected<RefreshLookup, StoreStatus> {
+    // SMART App Launch 2.2 "online_access": an online family is judged against its login
+    // session, read in the same snapshot. Offline families never look at a session.
+    static const std::string sql =
+        std::string(
+            "SELECT r.token_hash, r.grant_id, r.scope, r.issued_at, r.expires_at, "
+            "r.retired_at, s.expires_at, s.last_seen, ") +
+        kGrantColumns +
+        " FROM refresh_tokens r JOIN grants g ON g.grant_id = r.grant_id "
+        "LEFT JOIN login_sessions s ON g.refresh_kind = 'online' AND s.id_hash = g.session_hash "
+        "WHERE r.token_hash = ?";
+    auto stmt = conn.prepare(sql);
+    stmt.bind(1, token_hash);
+    if (!stmt.step()) {
+      return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status());
+    }
+    auto grant = grant_from(stmt, 8);
+    if (!grant) return unexpected(grant.error());
+    RefreshLookup lookup{.token = RefreshTokenRecord{.token_hash = stmt.column_text(0),
+                                                     .grant_id = stmt.column_text(1),
+                                                     .scope = stmt.column_text(2),
+                                                     .issued_at = stmt.column_int64(3),
+                                                     .expires_at = stmt.column_int64(4),
+                                                     .retired_at = stmt.column_optional_int64(5)},
+                         .grant = std::move(*grant)};
+    if (const auto session_expires = stmt.column_optional_int64(6)) {
+      lookup.session =
+          SessionTimes{.expires_at = *session_expires, .last_seen = stmt.column_int64(7)};
+    }
+    return lookup;
+  });
+}
+
+Expected<GrantRecord, StoreStatus> SqliteGrantStore::find_grant(std::string_view grant_id) {
+  return db_.read([grant_id](Connection& conn) -> Expected<GrantRecord, StoreStatus> {
+    static const std::string sql =
+        std::string("SELECT ") + kGrantColumns + " FROM grants g WHERE g.grant_id = ?";
+    auto stmt = conn.prepare(sql);
+    stmt.bind(1, grant_id);
+    if (!stmt.step()) {
+      return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status());
+    }
+    return grant_from(stmt, 0);
+  });
+}
+
+void SqliteGrantStore::revoke(std::string grant_id, std::int64_t now, store::DoneFn done) {
+  db_.write(
+      [grant_id = std::move(grant_id), now](Connection& conn) {
+        // RFC 6749 §4.1.2 (code reuse), RFC 9700 §4.14.2 (refresh reuse), RFC 7009 §2.1: the
+        // grant, every refresh token of its family and every access token issued from it end
+        // together, in one write. The first revocation time is kept.
+        StoreStatus status = conn.prepare(
+                                     "UPDATE grants SET revoked_at = ? "
+                                     "WHERE grant_id = ? AND revoked_at IS NULL")
+                                 .bind(1, now)
+                                 .bind(2, grant_id)
+                                 .run();
+        if (status != StoreStatus::ok) return status;
+        status = conn.prepare(
+                         "UPDATE refresh_tokens SET retired_at = ? "
+                         "WHERE grant_id = ? AND retired_at IS NULL")
+                     .bind(1, now)
+                     .bind(2, grant_id)
+                     .run();
+        if (status != StoreStatus::ok) return status;
+        return conn
+            .prepare(
+                "UPDATE access_tokens SET revoked_at = ? "
+                "WHERE grant_id = ? AND revoked_at IS NULL")
+            .bind(1, now)
+            .bind(2, grant_id)
+            .run();
+      },
+      std::move(done));
+}
+
+void SqliteGrantStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {
+  db_.write(
+      [now, limit](Connection& conn) {
+        // Bounded so one purge never holds the writer (and every request waiting on it) for long.
+        // An expired grant outlives all it issued (its expires_at is the last of them), so its
+        // cascade takes only rows that are expired too.
+        StoreStatus status = conn.prepare(
+                                     "DELETE FROM refresh_tokens WHERE rowid IN (SELECT rowid "
+                                     "FROM refresh_tokens WHERE expires_at <= ? LIMIT ?)")
+                                 .bind(1, now)
+                                 .bind(2, std::int64_t{limit})
+                                 .run();
+        if (status != StoreStatus::ok) return status;
+        return conn
+            .prepare(
+                "DELETE FROM grants WHERE rowid IN (SELECT rowid FROM grants "
+                "WHERE expires_at <= ? LIMIT ?)")
+            .bind(1, now)
+            .bind(2, std::int64_t{limit})
+            .run();
+      },
+      std::move(done));
+}
+
+}  // namespace sa::tokens

@@ -1,0 +1,202 @@
+// grant_type=refresh_token end to end (RFC 6749 §6, RFC 9700 §4.14.2, SMART App Launch 2.2 step
+// 7): rotation with a grace window for the app's own concurrent refreshes, family revocation on
+// later reuse, narrowing but never widening, and offline_access against online_access, over HTTPS
+// against the real binary. Time is never waited for: a retired token is aged in the store.
+#include <catch2/catch.hpp>
+
+#include "crypto/hash.hpp"
+#include "token_flow_support.hpp"
+
+using namespace sa::test;
+
+namespace {
+
+const std::string kAppScope =
+    "launch/patient openid fhirUser profile patient/*.rs offline_access online_access";
+const std::string kOffline = "launch/patient openid fhirUser patient/*.rs offline_access";
+const std::string kOnline = "launch/patient openid fhirUser patient/*.rs online_access";
+
+struct Issued {
+  std::string access_token;
+  std::string refresh_token;
+};
+
+Issued tokens_of(const HttpResponse& r) {
+  INFO(r.status << " " << r.body);
+  REQUIRE(r.status == 200);
+  auto body = parse_json(r.body);
+  REQUIRE(body["refresh_token"].IsString());
+  return {body["access_token"].GetString(), body["refresh_token"].GetString()};
+}
+
+// Ages the rotation of a retired refresh token past any grace window.
+void retire_long_ago(TokenFixture& f, const std::string& refresh_token) {
+  f.sql("UPDATE refresh_tokens SET retired_at = retired_at - 3600 WHERE token_hash = ?1",
+        sa::crypto::sha256_b64url(refresh_token));
+}
+
+}  // namespace
+
+TEST_CASE("a refresh returns a new pair and the same launch context", "[token][refresh]") {
+  TokenFixture f;
+  auto client_id = f.register_public_app(kAppScope);
+  auto browser = f.browser();
+  auto first = f.exchange(f.standalone_code(browser, client_id, kOffline), client_id);
+  auto original = parse_json(first.body);
+  auto issued = tokens_of(first);
+
+  // REFRESH-3, REFRESH-4: no scope = the same scope.
+  auto r = f.refresh(issued.refresh_token, client_id);
+  auto next = tokens_of(r);
+  check_uncacheable(r);  // REFRESH-6
+  auto body = parse_json(r.body);
+  // REFRESH-5: Bearer, expires_in, the scope; REFRESH-8: a new refresh token.
+  CHECK(std::string(body["token_type"].GetString()) == "Bearer");
+  CHECK(body["expires_in"].GetInt64() == 3600);
+  CHECK(std::string(body["scope"].GetString()) == kOffline);
+  CHECK(next.refresh_token != issued.refresh_token);
+  CHECK(next.access_token != issued.access_token);
+  // The launch context of the original response, member for member.
+  for (const char* member : {"patient", "need_patient_banner", "smart_style_url"}) {
+    INFO(member);
+    REQUIRE(body.HasMember(member));
+    CHECK(body[member] == original[member]);
+  }
+  auto at = f.verified_payload(next.access_token);
+  CHECK(std::string(at["patient"].GetString()) == "1001");
+  CHECK(std::string(at["aud"].GetString()) == kFhirBase);
+  // OIDC: an id_token again when openid is in scope, without a nonce.
+  auto id = f.verified_payload(body["id_token"].GetString());
+  CHECK(std::string(id["sub"].GetString()) == "pat-jones");
+  CHECK(std::string(id["aud"].GetString()) == client_id);
+  CHECK_FALSE(id.HasMember("nonce"));
+  // REFRESH-9: offline_access: renewed for the configured period (90 days) on rotation.
+  auto expires = f.sql("SELECT expires_at - issued_at FROM refresh_tokens WHERE token_hash = ?1",
+                       sa::crypto::sha256_b64url(next.refresh_token));
+  CHECK(expires == std::optional<std::string>(std::to_string(90 * 86'400)));
+
+  // The new refresh token works in turn.
+  tokens_of(f.refresh(next.refresh_token, client_id));
+}
+
+TEST_CASE("a rotated refresh token works within the grace window and revokes its family after",
+          "[token][refresh]") {
+  TokenFixture f;
+  auto client_id = f.register_public_app(kAppScope);
+  auto browser = f.browser();
+  auto first = tokens_of(f.exchange(f.standalone_code(browser, client_id, kOffline), client_id));
+  auto second = tokens_of(f.refresh(first.refresh_token, client_id));
+
+  // RFC 9700 §4.14.2 with tokens.refresh_reuse_grace_s (5 s by default): the app's own
+  // concurrent refresh with the token it just rotated still gets a pair.
+  auto concurrent = tokens_of(f.refresh(first.refresh_token, client_id));
+  auto newest = tokens_of(f.refresh(second.refresh_token, client_id));
+
+  // REFRESH-8: past the grace window the reuse is refused and the whole family revoked ...
+  retire_long_ago(f, first.refresh_token);
+  auto reuse = f.refresh(first.refresh_token, client_id);
+  CHECK(reuse.status == 400);
+  CHECK(error_of(reuse) == "invalid_grant");
+  check_uncacheable(reuse);
+  // ... so the newest refresh token fails too, and every access token of the family is revoked.
+  auto after = f.refresh(newest.refresh_token, client_id);
+  CHECK(after.status == 400);
+  CHECK(error_of(after) == "invalid_grant");
+  for (const auto* token : {&first.access_token, &second.access_token, &concurrent.access_token,
+                            &newest.access_token}) {
+    CHECK(f.sql("SELECT revoked_at FROM access_tokens WHERE jti = ?1", jti_of(*token)));
+  }
+  auto grant_id =
+      f.sql("SELECT grant_id FROM access_tokens WHERE jti = ?1", jti_of(first.access_token));
+  REQUIRE(grant_id);
+  CHECK(f.sql("SELECT revoked_at FROM grants WHERE grant_id = ?1", *grant_id));
+  CHECK(find_audit_event(f.service.process.log(), "refresh_reuse", "grant_id", *grant_id));
+}
+
+TEST_CASE("scope may narrow on refresh, never widen", "[token][refresh]") {
+  TokenFixture f;
+  auto client_id = f.register_public_app(kAppScope);
+  auto browser = f.browser();
+  auto first = tokens_of(f.exchange(f.standalone_code(browser, client_id, kOffline), client_id));
+
+  // REFRESH-4: the full original scope, as Inferno sends it.
+  CHECK(f.refresh(first.refresh_token, client_id, {{"scope", kOffline}}).status == 200);
+  // Widening (profile was registered but not granted) is invalid_scope.
+  auto wider = f.refresh(first.refresh_token, client_id, {{"scope", kOffline + " profile"}});
+  CHECK(wider.status == 400);
+  CHECK(error_of(wider) == "invalid_scope");
+
+  // Narrowing: the access token carries only what was asked; no openid, no id_token.
+  auto narrow = f.refresh(first.refresh_token, client_id, {{"scope", "patient/*.rs"}});
+  INFO(narrow.body);
+  REQUIRE(narrow.status == 200);
+  auto body = parse_json(narrow.body);
+  CHECK(std::string(body["scope"].GetString()) == "patient/*.rs");
+  CHECK_FALSE(body.HasMember("id_token"));
+  CHECK(std::string(f.verified_payload(body["access_token"].GetString())["scope"].GetString()) ==
+        "patient/*.rs");
+  // RFC 6749 §6: the new refresh token keeps the presented one's scope: the full set again.
+  auto again = f.refresh(body["refresh_token"].GetString(), client_id);
+  REQUIRE(again.status == 200);
+  CHECK(std::string(parse_json(again.body)["scope"].GetString()) == kOffline);
+}
+
+TEST_CASE("online_access ends with the login session, offline_access does not",
+          "[token][refresh]") {
+  TokenFixture f;
+  auto client_id = f.register_public_app(kAppScope);
+  auto browser = f.browser();
+  auto online = tokens_of(f.exchange(f.standalone_code(browser, client_id, kOnline), client_id));
+  REQUIRE(browser.cookie("__Host-smart-auth-session"));
+  auto offline = tokens_of(f.exchange(f.standalone_code(browser, client_id, kOffline), client_id));
+  auto grant_id =
+      f.sql("SELECT grant_id FROM access_tokens WHERE jti = ?1", jti_of(online.access_token));
+  REQUIRE(grant_id);
+  CHECK(f.sql("SELECT refresh_kind FROM grants WHERE grant_id = ?1", *grant_id) ==
+        std::optional<std::string>("online"));
+  // REFRESH-10: the online refresh token expires with the session.
+  CHECK(f.sql("SELECT expires_at FROM refresh_tokens WHERE token_hash = ?1",
+              sa::crypto::sha256_b64url(online.refresh_token)) ==
+        f.sql("SELECT expires_at FROM login_sessions"));
+
+  // While the session lives, online refresh works.
+  online = tokens_of(f.refresh(online.refresh_token, client_id));
+  // The login session ends (purged, as housekeeping does once it has expired).
+  f.sql("DELETE FROM login_sessions");
+  auto ended = f.refresh(online.refresh_token, client_id);
+  CHECK(ended.status == 400);
+  CHECK(error_of(ended) == "invalid_grant");
+  // REFRESH-9: offline_access outlives the session.
+  tokens_of(f.refresh(offline.refresh_token, client_id));
+}
+
+TEST_CASE("unknown refresh tokens and another client's are invalid_grant", "[token][refresh]") {
+  TokenFixture f;
+  auto owner = f.register_public_app(kAppScope);
+  auto other = f.register_public_app(kAppScope);
+  auto browser = f.browser();
+  auto issued = tokens_of(f.exchange(f.standalone_code(browser, owner, kOffline), owner));
+  // REFRESH-7 (g10: a random UUID).
+  auto unknown = f.refresh("6f1c2b4e-8d1a-4c3b-9e2f-0a1b2c3d4e5f", owner);
+  CHECK(unknown.status == 400);
+  CHECK(error_of(unknown) == "invalid_grant");
+  // REFRESH-2: bound to its client; the other app's attempt revokes nothing.
+  auto stolen = f.refresh(issued.refresh_token, other);
+  CHECK(stolen.status == 400);
+  CHECK(error_of(stolen) == "invalid_grant");
+  tokens_of(f.refresh(issued.refresh_token, owner));
+}
+
+TEST_CASE("an app not registered for refresh_token gets no refresh token and may not refresh",
+          "[token][refresh]") {
+  TokenFixture f;
+  auto client_id = f.register_public_app(kAppScope, R"(["authorization_code"])");
+  auto browser = f.browser();
+  auto r = f.exchange(f.standalone_code(browser, client_id, kOffline), client_id);
+  REQUIRE(r.status == 200);
+  // REFRESH-1: offline_access was granted, but the client did not register the grant.
+  CHECK_FALSE(parse_json(r.body).HasMember("refresh_token"));
+  auto refused = f.refresh("anything", client_id);
+  CHECK(refused.status == 400);
+  CHECK(error_of(refused) == "unauthorized_client");
+}
