@@ -77,14 +77,9 @@ Endpoints register_routes(http::Router& router, Components& c) {
   for (auto scope : oauth::ClientCredentialsGrant::kAdvertisedScopes) {
     features.scopes_supported.emplace_back(scope);
   }
-  // offline_access and online_access ask for a refresh token: listed with the grant that
-  // redeems one (SMART App Launch 2.2 Conformance: permission-offline, permission-online).
-  if (std::find(features.grant_types.begin(), features.grant_types.end(), "refresh_token") !=
-      features.grant_types.end()) {
-    features.scopes_supported.insert(features.scopes_supported.end(),
-                                     {"offline_access", "online_access"});
-    features.capabilities.insert(features.capabilities.end(),
-                                 {"permission-offline", "permission-online"});
+  // offline_access and online_access: listed with the grant that honours them.
+  for (auto scope : oauth::RefreshTokenGrant::kAdvertisedScopes) {
+    features.scopes_supported.emplace_back(scope);
   }
 
   // Authorization endpoint (RFC 6749 §4.1; SMART App Launch 2.2 "App Launch") and its pages.
