@@ -54,9 +54,9 @@ inline constexpr std::array<std::string_view, 14> kCapabilities = {
 // wildcards in v2 and v1 syntax. offline_access and online_access are listed with the refresh
 // grant that gives them their meaning (oauth/grants/refresh_token.hpp).
 inline constexpr std::array<std::string_view, 12> kAdvertisedScopes = {
-    "openid",       "fhirUser",       "profile",     "launch",
-    "launch/patient", "launch/encounter", "patient/*.rs", "patient/*.cruds",
-    "user/*.rs",    "user/*.cruds",   "patient/*.read", "user/*.read"};
+    "openid",         "fhirUser",         "profile",        "launch",
+    "launch/patient", "launch/encounter", "patient/*.rs",   "patient/*.cruds",
+    "user/*.rs",      "user/*.cruds",     "patient/*.read", "user/*.read"};
 
 struct FlowDeps {
   const config::Config& config;

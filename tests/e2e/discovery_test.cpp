@@ -126,17 +126,15 @@ TEST_CASE("openid-configuration lists every OIDC Discovery member and the claims
   RunningService svc("  public_base_url: \"https://auth.example.test\"\n");
   auto doc = parse_json(svc.client->get("/.well-known/openid-configuration").body);
   // DISC-17, OIDC Discovery 1.0 §3: the REQUIRED members, and the RECOMMENDED ones we can fill.
-  for (const char* member :
-       {"issuer", "authorization_endpoint", "token_endpoint", "jwks_uri", "scopes_supported",
-        "response_types_supported", "subject_types_supported",
-        "id_token_signing_alg_values_supported", "claims_supported",
-        "token_endpoint_auth_methods_supported", "grant_types_supported",
-        "code_challenge_methods_supported"}) {
+  for (const char* member : {"issuer", "authorization_endpoint", "token_endpoint", "jwks_uri",
+                             "scopes_supported", "response_types_supported",
+                             "subject_types_supported", "id_token_signing_alg_values_supported",
+                             "claims_supported", "token_endpoint_auth_methods_supported",
+                             "grant_types_supported", "code_challenge_methods_supported"}) {
     INFO(member);
     REQUIRE(doc.HasMember(member));
   }
-  REQUIRE(std::string(doc["token_endpoint"].GetString()) ==
-          "https://auth.example.test/auth/token");
+  REQUIRE(std::string(doc["token_endpoint"].GetString()) == "https://auth.example.test/auth/token");
   // OIDC Discovery 1.0 §3: scopes_supported MUST contain openid; SMART's identity scopes too.
   auto scopes = strings_of(doc["scopes_supported"]);
   for (const char* scope : {"openid", "fhirUser", "profile", "launch", "launch/patient"}) {
@@ -144,9 +142,9 @@ TEST_CASE("openid-configuration lists every OIDC Discovery member and the claims
     CHECK(scopes.count(scope) == 1);
   }
   // OIDC-5, OIDC-6, OIDC-7: the claims an id_token (and userinfo) can carry.
-  REQUIRE(strings_of(doc["claims_supported"]) ==
-          std::set<std::string>{"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce",
-                                "fhirUser", "name"});
+  REQUIRE(strings_of(doc["claims_supported"]) == std::set<std::string>{"sub", "iss", "aud", "exp",
+                                                                       "iat", "auth_time", "nonce",
+                                                                       "fhirUser", "name"});
   REQUIRE(strings_of(doc["id_token_signing_alg_values_supported"]) ==
           std::set<std::string>{"RS256"});  // OIDC-2
   REQUIRE(strings_of(doc["code_challenge_methods_supported"]) ==
@@ -170,8 +168,8 @@ TEST_CASE("the SMART and OpenID documents agree on the issuer and everything bot
   for (const auto& member : smart.GetObject()) {
     const std::string name = member.name.GetString();
     INFO(name);
-    const bool endpoint = name == "jwks_uri" || (name.size() > 9 &&
-                                                 name.substr(name.size() - 9) == "_endpoint");
+    const bool endpoint =
+        name == "jwks_uri" || (name.size() > 9 && name.substr(name.size() - 9) == "_endpoint");
     if (endpoint && name != "management_endpoint") {
       ++endpoints;
       REQUIRE(oidc.HasMember(member.name));
@@ -179,10 +177,10 @@ TEST_CASE("the SMART and OpenID documents agree on the issuer and everything bot
     }
   }
   CHECK(endpoints >= 4);  // authorization, token, registration, jwks_uri at least
-  for (const char* list : {"grant_types_supported", "scopes_supported", "response_types_supported",
-                           "code_challenge_methods_supported",
-                           "token_endpoint_auth_methods_supported",
-                           "token_endpoint_auth_signing_alg_values_supported"}) {
+  for (const char* list :
+       {"grant_types_supported", "scopes_supported", "response_types_supported",
+        "code_challenge_methods_supported", "token_endpoint_auth_methods_supported",
+        "token_endpoint_auth_signing_alg_values_supported"}) {
     INFO(list);
     REQUIRE(smart.HasMember(list) == oidc.HasMember(list));
     if (smart.HasMember(list)) REQUIRE(strings_of(smart[list]) == strings_of(oidc[list]));

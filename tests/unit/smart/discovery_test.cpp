@@ -99,10 +99,8 @@ TEST_CASE("introspection, revocation and userinfo routes appear in both document
     auto doc = parse(text);
     REQUIRE(std::string(doc["introspection_endpoint"].GetString()) ==
             "https://auth.test/auth/introspect");
-    REQUIRE(std::string(doc["revocation_endpoint"].GetString()) ==
-            "https://auth.test/auth/revoke");
-    REQUIRE(std::string(doc["userinfo_endpoint"].GetString()) ==
-            "https://auth.test/auth/userinfo");
+    REQUIRE(std::string(doc["revocation_endpoint"].GetString()) == "https://auth.test/auth/revoke");
+    REQUIRE(std::string(doc["userinfo_endpoint"].GetString()) == "https://auth.test/auth/userinfo");
   }
 }
 
