@@ -17,6 +17,11 @@
 // - the app (static pages + fhirclient's browser bundle from node_modules, no CDN) and the stub
 //   FHIR server over plain HTTP on 127.0.0.1: loopback, so a secure context (Web Crypto for
 //   PKCE) and an allowed redirect_uri / FHIR base (RFC 8252 §7.3).
+//
+// Checklist: DISC-1 (discovery found from the FHIR base), PKCE-1 (pkceMode 'required'), CAUTH-1
+// (a public client), LAUNCH-1 (iss + launch), CORS-2 (the exchange from the app's origin),
+// CTX-1 (patient from the token response), ATFMT-1 (a JWT a FHIR server checks with the JWKS
+// alone), OIDC-6 (fhirUser from the id_token).
 'use strict';
 const { chromium } = require('playwright-core');
 const { spawn } = require('child_process');
