@@ -14,6 +14,7 @@
 #include "oauth/grants/refresh_token.hpp"
 #include "smart/discovery.hpp"
 #include "smart/well_known.hpp"
+#include "tokens/id_token.hpp"
 
 namespace sa::app {
 
@@ -76,6 +77,10 @@ Endpoints register_routes(http::Router& router, Components& c) {
   for (auto scope : oauth::ClientCredentialsGrant::kAdvertisedScopes) {
     features.scopes_supported.emplace_back(scope);
   }
+  // offline_access and online_access: listed with the grant that honours them.
+  for (auto scope : oauth::RefreshTokenGrant::kAdvertisedScopes) {
+    features.scopes_supported.emplace_back(scope);
+  }
 
   // Introspection (RFC 7662), revocation (RFC 7009) and userinfo (OIDC Core §5.3).
   endpoints.resource_servers = std::make_unique<oauth::ResourceServers>(c.config.introspection);
@@ -123,6 +128,8 @@ Endpoints register_routes(http::Router& router, Components& c) {
     features.authorization_response_iss = true;  // RFC 9207 §3
     // RS256 is always in the JWKS (CONTRACT); id_tokens are signed with it.
     features.id_token_signing_algs.emplace_back("RS256");
+    for (auto claim : tokens::kIdTokenClaims) features.claims_supported.emplace_back(claim);
+    for (auto scope : authorize::kAdvertisedScopes) features.scopes_supported.emplace_back(scope);
     for (auto capability : authorize::kCapabilities) features.capabilities.emplace_back(capability);
   }
 

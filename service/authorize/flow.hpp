@@ -48,6 +48,16 @@ inline constexpr std::array<std::string_view, 14> kCapabilities = {
     "context-style",       "permission-patient",         "permission-user",
     "permission-v1",       "permission-v2"};
 
+// The scopes this flow grants, for discovery's scopes_supported (SMART App Launch 2.2
+// Conformance: the server MUST support every scope it lists): the identity scopes (OIDC Core
+// §5.4 openid and profile, SMART fhirUser), the launch context scopes, and patient/ and user/
+// wildcards in v2 and v1 syntax. offline_access and online_access are listed with the refresh
+// grant that gives them their meaning (oauth/grants/refresh_token.hpp).
+inline constexpr std::array<std::string_view, 12> kAdvertisedScopes = {
+    "openid",         "fhirUser",         "profile",        "launch",
+    "launch/patient", "launch/encounter", "patient/*.rs",   "patient/*.cruds",
+    "user/*.rs",      "user/*.cruds",     "patient/*.read", "user/*.read"};
+
 struct FlowDeps {
   const config::Config& config;
   clients::ClientStore& clients;

@@ -4,9 +4,11 @@
 // `profile` was granted. The same user claims feed userinfo (user_claims()).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "keys/key_ring.hpp"
 #include "util/clock.hpp"
@@ -21,6 +23,11 @@ struct UserClaims {
   std::optional<std::string> fhir_user;  // granted fhirUser: an absolute FHIR reference
   std::optional<std::string> name;       // granted profile
 };
+
+// Every claim an id_token (and userinfo) can carry, for discovery's claims_supported (OIDC
+// Discovery 1.0 §3): the OIDC Core §2 ID Token claims, fhirUser (SMART) and name (OIDC Core §5.1).
+inline constexpr std::array<std::string_view, 9> kIdTokenClaims = {
+    "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "fhirUser", "name"};
 
 // The claims the scope allows: fhirUser with `fhirUser` (made absolute against fhir_base when
 // the directory gave a relative reference), name with `profile`.

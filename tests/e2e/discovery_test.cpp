@@ -71,6 +71,12 @@ TEST_CASE("an endpoint is advertised only once it is registered", "[discovery]")
   auto grant_types = strings_of(doc["grant_types_supported"]);
   CHECK(grant_types.count("authorization_code") == 1);
   CHECK(grant_types.count("refresh_token") == 1);
+  // REFRESH-1: the scopes that ask for a refresh token are listed with the grant that honours them.
+  const auto scopes = strings_of(doc["scopes_supported"]);
+  for (const char* scope : {"offline_access", "online_access"}) {
+    INFO(scope);
+    CHECK(scopes.count(scope) == 1);
+  }
   // Registration works, so it is advertised.
   REQUIRE(std::string(doc["registration_endpoint"].GetString()).find("/auth/register") !=
           std::string::npos);
@@ -100,6 +106,72 @@ TEST_CASE("openid-configuration carries the issuer and the OIDC required members
           std::set<std::string>{"RS256"});
   REQUIRE(std::string(doc["authorization_endpoint"].GetString()) ==
           "https://auth.example.test/auth/authorize");
+}
+
+TEST_CASE("openid-configuration lists every OIDC Discovery member and the claims id_tokens carry",
+          "[discovery][oidc]") {
+  RunningService svc("  public_base_url: \"https://auth.example.test\"\n");
+  auto doc = parse_json(svc.client->get("/.well-known/openid-configuration").body);
+  // DISC-17, OIDC Discovery 1.0 §3: the REQUIRED members, and the RECOMMENDED ones we can fill.
+  for (const char* member : {"issuer", "authorization_endpoint", "token_endpoint", "jwks_uri",
+                             "scopes_supported", "response_types_supported",
+                             "subject_types_supported", "id_token_signing_alg_values_supported",
+                             "claims_supported", "token_endpoint_auth_methods_supported",
+                             "grant_types_supported", "code_challenge_methods_supported"}) {
+    INFO(member);
+    REQUIRE(doc.HasMember(member));
+  }
+  REQUIRE(std::string(doc["token_endpoint"].GetString()) == "https://auth.example.test/auth/token");
+  // OIDC Discovery 1.0 §3: scopes_supported MUST contain openid; SMART's identity scopes too.
+  auto scopes = strings_of(doc["scopes_supported"]);
+  for (const char* scope : {"openid", "fhirUser", "profile", "launch", "launch/patient"}) {
+    INFO(scope);
+    CHECK(scopes.count(scope) == 1);
+  }
+  // OIDC-5, OIDC-6, OIDC-7: the claims an id_token (and userinfo) can carry.
+  REQUIRE(strings_of(doc["claims_supported"]) == std::set<std::string>{"sub", "iss", "aud", "exp",
+                                                                       "iat", "auth_time", "nonce",
+                                                                       "fhirUser", "name"});
+  REQUIRE(strings_of(doc["id_token_signing_alg_values_supported"]) ==
+          std::set<std::string>{"RS256"});  // OIDC-2
+  REQUIRE(strings_of(doc["code_challenge_methods_supported"]) ==
+          std::set<std::string>{"S256"});  // DISC-8
+  REQUIRE(strings_of(doc["grant_types_supported"]).count("authorization_code") == 1);
+  REQUIRE(doc["token_endpoint_auth_methods_supported"].Size() > 0);
+}
+
+TEST_CASE("the SMART and OpenID documents agree on the issuer and everything both list",
+          "[discovery][oidc]") {
+  RunningService svc("  public_base_url: \"https://auth.example.test\"\n");
+  auto smart = parse_json(svc.client->get("/.well-known/smart-configuration").body);
+  auto oidc = parse_json(svc.client->get("/.well-known/openid-configuration").body);
+  // OIDC-10: one issuer (the SMART document lists it with sso-openid-connect, DISC-9).
+  REQUIRE(std::string(oidc["issuer"].GetString()) == "https://auth.example.test");
+  if (strings_of(smart["capabilities"]).count("sso-openid-connect") == 1) {
+    REQUIRE(std::string(smart["issuer"].GetString()) == oidc["issuer"].GetString());
+  }
+  // Every endpoint and every list the SMART document gives, the OpenID one gives identically.
+  std::size_t endpoints = 0;
+  for (const auto& member : smart.GetObject()) {
+    const std::string name = member.name.GetString();
+    INFO(name);
+    const bool endpoint =
+        name == "jwks_uri" || (name.size() > 9 && name.substr(name.size() - 9) == "_endpoint");
+    if (endpoint && name != "management_endpoint") {
+      ++endpoints;
+      REQUIRE(oidc.HasMember(member.name));
+      REQUIRE(std::string(oidc[member.name].GetString()) == member.value.GetString());
+    }
+  }
+  CHECK(endpoints >= 4);  // authorization, token, registration, jwks_uri at least
+  for (const char* list :
+       {"grant_types_supported", "scopes_supported", "response_types_supported",
+        "code_challenge_methods_supported", "token_endpoint_auth_methods_supported",
+        "token_endpoint_auth_signing_alg_values_supported"}) {
+    INFO(list);
+    REQUIRE(smart.HasMember(list) == oidc.HasMember(list));
+    if (smart.HasMember(list)) REQUIRE(strings_of(smart[list]) == strings_of(oidc[list]));
+  }
 }
 
 TEST_CASE("discovery and JWKS allow any origin and may be cached; other routes are no-store",

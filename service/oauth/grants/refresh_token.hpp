@@ -23,6 +23,9 @@ class RefreshTokenGrant final : public Grant {
   // SMART App Launch 2.2 capabilities this grant provides: offline_access and online_access.
   static constexpr std::array<std::string_view, 2> kCapabilities = {"permission-offline",
                                                                     "permission-online"};
+  // The scopes that ask for this grant, for discovery's scopes_supported.
+  static constexpr std::array<std::string_view, 2> kAdvertisedScopes = {"offline_access",
+                                                                        "online_access"};
   void handle(const TokenRequest& request, GrantDone done) const override;
 
  private:

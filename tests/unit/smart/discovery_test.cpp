@@ -79,3 +79,36 @@ TEST_CASE("management_endpoint is listed when configured", "[discovery]") {
   auto doc = parse(smart::build_discovery(cfg, http::Router{}, {}).smart_configuration);
   REQUIRE(std::string(doc["management_endpoint"].GetString()) == "https://ehr.test/apps");
 }
+
+TEST_CASE("introspection, revocation and userinfo routes appear in both documents",
+          "[discovery][oidc]") {  // DISC-10, OIDC-9
+  config::Config cfg;
+  cfg.server.public_base_url = "https://auth.test";
+  http::Router router;
+  router.add(http::Method::POST, "/auth/introspect", "introspect", noop(),
+             {.discovery_field = "introspection_endpoint"});
+  router.add(http::Method::POST, "/auth/revoke", "revoke", noop(),
+             {.discovery_field = "revocation_endpoint"});
+  // userinfo answers GET and POST (OIDC Core §5.3.1): two routes, one member.
+  for (auto method : {http::Method::GET, http::Method::POST}) {
+    router.add(method, "/auth/userinfo", "userinfo", noop(),
+               {.discovery_field = "userinfo_endpoint"});
+  }
+  auto docs = smart::build_discovery(cfg, router, {});
+  for (const auto& text : {docs.smart_configuration, docs.openid_configuration}) {
+    auto doc = parse(text);
+    REQUIRE(std::string(doc["introspection_endpoint"].GetString()) ==
+            "https://auth.test/auth/introspect");
+    REQUIRE(std::string(doc["revocation_endpoint"].GetString()) == "https://auth.test/auth/revoke");
+    REQUIRE(std::string(doc["userinfo_endpoint"].GetString()) == "https://auth.test/auth/userinfo");
+  }
+}
+
+TEST_CASE("claims_supported is an OpenID member only", "[discovery][oidc]") {
+  config::Config cfg;
+  smart::Features f;
+  f.claims_supported = {"sub", "fhirUser"};
+  auto docs = smart::build_discovery(cfg, http::Router{}, f);
+  REQUIRE(parse(docs.openid_configuration)["claims_supported"].Size() == 2);
+  REQUIRE_FALSE(parse(docs.smart_configuration).HasMember("claims_supported"));
+}
