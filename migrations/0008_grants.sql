@@ -43,6 +43,6 @@ CREATE TABLE refresh_tokens (
   issued_at  INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
   retired_at INTEGER         -- NULL = current
-) STRICT;
+) STRICT, WITHOUT ROWID;  -- small fixed rows keyed by a random hash: one b-tree, not two
 CREATE INDEX refresh_tokens_grant_id ON refresh_tokens(grant_id);
 CREATE INDEX refresh_tokens_expires_at ON refresh_tokens(expires_at);

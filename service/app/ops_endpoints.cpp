@@ -1,5 +1,7 @@
 #include "app/ops_endpoints.hpp"
 
+#include <string>
+
 namespace sa::app {
 
 http::Handler health_endpoint(store::Database& database) {
@@ -9,9 +11,24 @@ http::Handler health_endpoint(store::Database& database) {
   });
 }
 
-http::Handler metrics_endpoint(const obs::Metrics& metrics) {
-  return http::sync_handler([&metrics](const http::Request&) {
-    return http::Response::text(200, metrics.render(), "text/plain; version=0.0.4");
+http::Handler metrics_endpoint(const obs::Metrics& metrics, const store::Database& database) {
+  return http::sync_handler([&metrics, &database](const http::Request&) {
+    const auto stats = database.stats();
+    std::string text = metrics.render();
+    auto counter = [&text](const char* name, const char* help, const char* type,
+                           std::uint64_t value) {
+      text += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type +
+              "\n" + name + " " + std::to_string(value) + "\n";
+    };
+    counter("smart_auth_store_writes_total", "Durable writes run by the store's writer.",
+            "counter", stats.ops);
+    counter("smart_auth_store_commits_total", "Transactions the writer committed or attempted.",
+            "counter", stats.batches);
+    counter("smart_auth_store_commit_failures_total", "Transactions that failed to commit.",
+            "counter", stats.commit_failures);
+    counter("smart_auth_store_largest_batch", "Most writes gathered in one commit so far.",
+            "gauge", stats.largest_batch);
+    return http::Response::text(200, std::move(text), "text/plain; version=0.0.4");
   });
 }
 

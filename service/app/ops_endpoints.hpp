@@ -9,6 +9,8 @@
 namespace sa::app {
 
 http::Handler health_endpoint(store::Database& database);
-http::Handler metrics_endpoint(const obs::Metrics& metrics);
+// The counters of `metrics`, then the store's group-commit figures (writes, commits, failures,
+// largest batch): writes per commit is what durable throughput depends on.
+http::Handler metrics_endpoint(const obs::Metrics& metrics, const store::Database& database);
 
 }  // namespace sa::app

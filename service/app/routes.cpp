@@ -135,7 +135,7 @@ Endpoints register_routes(http::Router& router, Components& c) {
 
   // Operations.
   router.add(Method::GET, std::string(paths::kHealth), "healthz", health_endpoint(*c.database));
-  router.add(Method::GET, std::string(paths::kMetrics), "metrics", metrics_endpoint(c.metrics));
+  router.add(Method::GET, std::string(paths::kMetrics), "metrics", metrics_endpoint(c.metrics, *c.database));
 
   // Discovery last: it describes everything registered above.
   auto docs = smart::build_discovery(c.config, router, features);

@@ -211,8 +211,9 @@ void SqliteGrantStore::delete_expired(std::int64_t now, std::uint32_t limit, sto
         // An expired grant outlives all it issued (its expires_at is the last of them), so its
         // cascade takes only rows that are expired too.
         StoreStatus status = conn.prepare(
-                                     "DELETE FROM refresh_tokens WHERE rowid IN (SELECT rowid "
-                                     "FROM refresh_tokens WHERE expires_at <= ? LIMIT ?)")
+                                     "DELETE FROM refresh_tokens WHERE token_hash IN (SELECT "
+                                     "token_hash FROM refresh_tokens WHERE expires_at <= ? "
+                                     "LIMIT ?)")
                                  .bind(1, now)
                                  .bind(2, std::int64_t{limit})
                                  .run();

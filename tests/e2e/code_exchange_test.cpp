@@ -46,6 +46,11 @@ TEST_CASE("a standalone launch ends in an access token and id_token a FHIR serve
   CHECK(body["need_patient_banner"].GetBool());
   REQUIRE(body["smart_style_url"].IsString());
   CHECK_FALSE(body.HasMember("encounter"));
+  // The exchange was one durable write among the store's figures on /metrics (issue 6 §4).
+  const auto metrics = f.service.client->get("/metrics").body;
+  CHECK(metrics.find("smart_auth_store_writes_total ") != std::string::npos);
+  CHECK(metrics.find("smart_auth_store_commits_total ") != std::string::npos);
+  CHECK(metrics.find("smart_auth_store_writes_total 0\n") == std::string::npos);
 
   // ATFMT-1 / RFC 9068: an at+jwt for the FHIR base, with the context a FHIR server needs.
   const std::string access_token = body["access_token"].GetString();
