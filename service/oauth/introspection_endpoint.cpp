@@ -124,19 +124,30 @@ Expected<http::Response, Error> IntrospectionEndpoint::introspect(
   // RFC 7662 §2.1: the hint only orders the search; a wrong hint still finds the token.
   const bool refresh_first =
       form.get("token_type_hint") == std::optional<std::string_view>("refresh_token");
+  // Every answer is counted. An inactive answer (a token that is unknown, expired, revoked or
+  // forged: a stolen or probed token) goes to the audit log; an active one is a resource
+  // server's routine check of each FHIR request, logged at debug level only: auditing it would
+  // write a flushed line per FHIR call, most of what an introspection costs.
   auto audit = [&](std::string_view kind, bool active, std::string_view reason,
                    std::string_view client_id) {
     d_.metrics.increment("smart_auth_introspections_total", "Introspection answers by outcome.",
                          {{"active", active ? "true" : "false"}});
-    obs::audit("token_introspected", {{"caller_kind", caller.kind},
-                                      {"caller", caller.id.substr(0, kMaxLoggedIdChars)},
-                                      {"description", caller.description},
-                                      {"token_kind", std::string(kind)},
-                                      {"active", active ? "true" : "false"},
-                                      {"reason", std::string(reason)},
-                                      {"client_id", std::string(client_id)},
-                                      {"token", obs::fingerprint(*token)},
-                                      {"request_id", std::string(request_id)}});
+    if (active && !obs::enabled(obs::Level::debug)) return;
+    const std::initializer_list<obs::Field> fields = {
+        {"caller_kind", caller.kind},
+        {"caller", caller.id.substr(0, kMaxLoggedIdChars)},
+        {"description", caller.description},
+        {"token_kind", std::string(kind)},
+        {"active", active ? "true" : "false"},
+        {"reason", std::string(reason)},
+        {"client_id", std::string(client_id)},
+        {"token", obs::fingerprint(*token)},
+        {"request_id", std::string(request_id)}};
+    if (active) {
+      obs::log(obs::Level::debug, "token_introspected", fields);
+    } else {
+      obs::audit("token_introspected", fields);
+    }
   };
   auto unavailable = [] {
     return unexpected(make_error(ErrorCode::temporarily_unavailable, "try again later",

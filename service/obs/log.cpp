@@ -122,6 +122,8 @@ void log(Level level, std::string_view message, std::initializer_list<Field> fie
   logger.log(lvl, "{}", render_members(message, fields));
 }
 
+bool enabled(Level level) { return loggers().app->should_log(to_spd(level)); }
+
 void access(std::initializer_list<Field> fields) {
   auto& logger = *loggers().access;
   if (!logger.should_log(spdlog::level::info)) return;

@@ -30,6 +30,8 @@ void set_level(config::LogLevel level);
 
 enum class Level { debug, info, warn, error };
 void log(Level level, std::string_view message, std::initializer_list<Field> fields = {});
+// Whether log() at `level` writes anything: skip building fields nobody will read.
+bool enabled(Level level);
 void access(std::initializer_list<Field> fields);
 // Audit events: `event` names the decision ("client_registered", "assertion_rejected", ...).
 // Each line is flushed before audit() returns, so a crash cannot lose a decision already made.

@@ -83,6 +83,16 @@ TEST_CASE("a configured resource server introspects with HTTP Basic", "[introspe
   REQUIRE(res.status == 200);
   REQUIRE(parse_json(res.body)["active"].GetBool());
 
+  // An unknown token: inactive, and that answer is audited (a probed or stolen token).
+  auto unknown = introspect(*svc.client, basic_auth(kResourceServerId, kResourceServerSecret),
+                            "not-a-token-of-ours");
+  REQUIRE(unknown.status == 200);
+  REQUIRE_FALSE(parse_json(unknown.body)["active"].GetBool());
+  // Both answers are counted; only the inactive one is audited.
+  const auto metrics = svc.client->get("/metrics").body;
+  CHECK(metrics.find("smart_auth_introspections_total{active=\"true\"} 1") != std::string::npos);
+  CHECK(metrics.find("smart_auth_introspections_total{active=\"false\"} 1") != std::string::npos);
+
   auto wrong =
       introspect(*svc.client, basic_auth(kResourceServerId, kResourceServerSecret + "x"), token);
   REQUIRE(wrong.status == 401);
@@ -96,12 +106,14 @@ TEST_CASE("a configured resource server introspects with HTTP Basic", "[introspe
       find_audit_event(svc.process.log(), "introspection_auth_failed", "caller", kResourceServerId);
   REQUIRE(failed);
   CHECK(failed->get("reason") == "SecretMismatch");
-  // Each call is audited with who holds the credential (introspection.resource_servers).
+  // An inactive answer is audited with who holds the credential
+  // (introspection.resource_servers); an active one is routine and only counted.
   auto answered =
       find_audit_event(svc.process.log(), "token_introspected", "caller", kResourceServerId);
   REQUIRE(answered);
   CHECK(answered->get("description") == "e2e FHIR server");
-  CHECK(answered->get("active") == "true");
+  CHECK(answered->get("active") == "false");
+  CHECK(answered->get("reason") == "malformed");
   CHECK(svc.process.log().find(kResourceServerSecret) == std::string::npos);
 }
 
