@@ -82,36 +82,6 @@ check() {
   printf '%s' "${out%$'\n'*}"
 }
 
-perf_start() {
-  PERF_PID=
-  [ -n "${PERF_DIR:-}" ] || return 0
-  mkdir -p "$PERF_DIR"
-  # shellcheck disable=SC2086  # PERF_ARGS is a list of options
-  perf record ${PERF_ARGS:--g} -o "$PERF_DIR/$1.data" -p "$SVC_PID" >/dev/null 2>&1 &
-  PERF_PID=$!
-}
-perf_stop() {
-  [ -n "$PERF_PID" ] || return 0
-  kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
-}
-
-# bench NAME RUN SCRIPT PATH -> one table row
-bench() {
-  local name="$1" run="$2" script="$3" path="$4"
-  perf_start "$name-$run"
-  echo "== $name run $run" >>"$WRK_LOG"
-  local rps p50 p99 bad requests cpu_us
-  read -r rps p50 p99 bad requests cpu_us < <(run_wrk "$base$path" "$script")
-  perf_stop
-  local errors resent
-  resent=$(sed -n "/== $name run $run/,\$p" "$WRK_LOG" | awk '/beyond the file/ {print $NF}')
-  errors=$(sed -n "/== $name run $run/,\$p" "$WRK_LOG" | awk '/Socket errors/ {sub(/.*errors: /, ""); print}')
-  local per_core
-  per_core=$(awk -v us="$cpu_us" 'BEGIN { if (us + 0 > 0) printf "%.0f", 1e6 / us; else print "-" }')
-  printf '%-22s %3s %10s %8s %8s %8s %10s %10s  %s%s\n' "$name" "$run" "$rps" "$p50" "$p99" "$bad" \
-    "$cpu_us" "$per_core" "${errors:+socket errors: $errors }" "${resent:+resent: $resent}"
-}
-
 code_prefix="grant_type=authorization_code&client_id=bench-app&redirect_uri=$(enc "$redirect")&code_verifier=$verifier&code="
 refresh_prefix="grant_type=refresh_token&client_id=bench-app&refresh_token="
 export URL_PATH=/auth/token
@@ -136,8 +106,7 @@ if wants introspect; then
   [[ "$active" == *'"active":true'* ]] || { echo "introspection says: $active" >&2; exit 1; }
 fi
 
-printf '%-22s %3s %10s %8s %8s %8s %10s %10s\n' "scenario" "run" "req/s" "p50 ms" "p99 ms" \
-  "non-2xx" "CPU us/req" "req/s/core"
+bench_header
 for run in $(seq 1 "$runs"); do
   if wants introspect; then
     bench introspect_active_JWT "$run" bench/introspect.lua /auth/introspect

@@ -116,3 +116,42 @@ to_ms() {
     *) echo "$v" ;;
   esac
 }
+
+# perf_start NAME / perf_stop: `perf record $PERF_ARGS` (default -g) of the service into
+# $PERF_DIR/NAME.data while a row runs, when PERF_DIR is set.
+perf_start() {
+  PERF_PID=
+  [ -n "${PERF_DIR:-}" ] || return 0
+  mkdir -p "$PERF_DIR"
+  # shellcheck disable=SC2086  # PERF_ARGS is a list of options
+  perf record ${PERF_ARGS:--g} -o "$PERF_DIR/$1.data" -p "$SVC_PID" >/dev/null 2>&1 &
+  PERF_PID=$!
+}
+perf_stop() {
+  [ -n "$PERF_PID" ] || return 0
+  kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
+}
+
+bench_header() {
+  printf '%-22s %3s %10s %8s %8s %8s %10s %10s\n' "scenario" "run" "req/s" "p50 ms" "p99 ms" \
+    "non-2xx" "CPU us/req" "req/s/core"
+}
+
+# bench NAME RUN SCRIPT [PATH] -> one table row (bench_header's columns) for wrk against
+# $base$PATH (default /auth/token) with SCRIPT; "resent" counts single-use lines that
+# bench/form_lines.lua had to send again because its file ran out.
+bench() {
+  local name="$1" run="$2" script="$3" path="${4:-/auth/token}"
+  perf_start "$name-$run"
+  echo "== $name run $run" >>"$WRK_LOG"
+  local rps p50 p99 bad requests cpu_us
+  read -r rps p50 p99 bad requests cpu_us < <(run_wrk "$base$path" "$script")
+  perf_stop
+  local errors resent
+  resent=$(sed -n "/== $name run $run/,\$p" "$WRK_LOG" | awk '/beyond the file/ {print $NF}')
+  errors=$(sed -n "/== $name run $run/,\$p" "$WRK_LOG" | awk '/Socket errors/ {sub(/.*errors: /, ""); print}')
+  local per_core
+  per_core=$(awk -v us="$cpu_us" 'BEGIN { if (us + 0 > 0) printf "%.0f", 1e6 / us; else print "-" }')
+  printf '%-22s %3s %10s %8s %8s %8s %10s %10s  %s%s\n' "$name" "$run" "$rps" "$p50" "$p99" "$bad" \
+    "$cpu_us" "$per_core" "${errors:+socket errors: $errors }" "${resent:+resent: $resent}"
+}

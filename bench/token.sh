@@ -84,6 +84,8 @@ token_check() {
 }
 form='grant_type=client_credentials&scope=system%2F*.rs'
 assertion_form="$form&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+# bench/form_lines.lua sends this with each pre-signed assertion appended, each once.
+assertion_body="$assertion_form&client_assertion="
 
 # sign ALG COUNT -> $work/ALG.txt, fresh jtis and exp = now + 300; one more is spent on a check.
 sign() {
@@ -96,38 +98,7 @@ sign() {
 }
 token_check -u "$basic_id:$basic_secret" -d "$form"
 
-perf_start() {
-  PERF_PID=
-  [ -n "${PERF_DIR:-}" ] || return 0
-  mkdir -p "$PERF_DIR"
-  # shellcheck disable=SC2086  # PERF_ARGS is a list of options
-  perf record ${PERF_ARGS:--g} -o "$PERF_DIR/$1.data" -p "$SVC_PID" >/dev/null 2>&1 &
-  PERF_PID=$!
-}
-perf_stop() {
-  [ -n "$PERF_PID" ] || return 0
-  kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
-}
-
-# bench NAME RUN SCRIPT [PATH] -> one table row
-bench() {
-  local name="$1" run="$2" script="$3" path="${4:-/auth/token}"
-  perf_start "$name-$run"
-  echo "== $name run $run" >>"$WRK_LOG"
-  local rps p50 p99 bad requests cpu_us
-  read -r rps p50 p99 bad requests cpu_us < <(run_wrk "$base$path" "$script")
-  perf_stop
-  local errors replays
-  replays=$(sed -n "/== $name run $run/,\$p" "$WRK_LOG" | awk '/beyond the file/ {print $NF}')
-  errors=$(sed -n "/== $name run $run/,\$p" "$WRK_LOG" | awk '/Socket errors/ {sub(/.*errors: /, ""); print}')
-  local per_core
-  per_core=$(awk -v us="$cpu_us" 'BEGIN { if (us + 0 > 0) printf "%.0f", 1e6 / us; else print "-" }')
-  printf '%-22s %3s %10s %8s %8s %8s %10s %10s  %s%s\n' "$name" "$run" "$rps" "$p50" "$p99" "$bad" \
-    "$cpu_us" "$per_core" "${errors:+socket errors: $errors }" "${replays:+replays: $replays}"
-}
-
-printf '%-22s %3s %10s %8s %8s %8s %10s %10s\n' "scenario" "run" "req/s" "p50 ms" "p99 ms" \
-  "non-2xx" "CPU us/req" "req/s/core"
+bench_header
 for run in $(seq 1 "$runs"); do
   if wants discovery; then
     bench discovery_GET "$run" "" /.well-known/smart-configuration
@@ -137,11 +108,11 @@ for run in $(seq 1 "$runs"); do
   fi
   if wants rs384; then
     sign RS384 "$rs_count"
-    ASSERTIONS="$work/RS384.txt" bench private_key_jwt_RS384 "$run" bench/token_assertion.lua
+    BASIC_AUTH= BODY_PREFIX="$assertion_body" LINES="$work/RS384.txt" bench private_key_jwt_RS384 "$run" bench/form_lines.lua
   fi
   if wants es384; then
     sign ES384 "$es_count"
-    ASSERTIONS="$work/ES384.txt" bench private_key_jwt_ES384 "$run" bench/token_assertion.lua
+    BASIC_AUTH= BODY_PREFIX="$assertion_body" LINES="$work/ES384.txt" bench private_key_jwt_ES384 "$run" bench/form_lines.lua
   fi
 done
 openssl_speed_line
@@ -151,9 +122,9 @@ wants degradation || exit 0
 # Graceful degradation: ES384 saturates the service's core; meanwhile one client_secret_basic client sends
 # 50 sequential requests on one keep-alive connection (curl, many URLs = one connection).
 sign ES384 "$es_count"
-ASSERTIONS="$work/ES384.txt" on_cpu "$CLIENT_CPU" wrk -t"$WRK_THREADS" -c"${WRK_CONNECTIONS:-32}" \
+BASIC_AUTH= BODY_PREFIX="$assertion_body" LINES="$work/ES384.txt" on_cpu "$CLIENT_CPU" wrk -t"$WRK_THREADS" -c"${WRK_CONNECTIONS:-32}" \
   -d"${secs}s" --latency \
-  -s bench/token_assertion.lua "$base/auth/token" >"$work/es-bg.log" &
+  -s bench/form_lines.lua "$base/auth/token" >"$work/es-bg.log" &
 wrk_bg=$!
 sleep 2
 urls=(); for _ in $(seq 1 50); do urls+=(-o /dev/null "$base/auth/token"); done

@@ -4,20 +4,17 @@ the JWKS imports, and access tokens signed ES256 and RS256 verify against it wit
 RFC 9068 asks for. Runs the real binary over verified HTTPS on an ephemeral port."""
 import base64
 import json
-import os
 import signal
 import ssl
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
 from jwcrypto import jwk, jwt
 
+import service_runner
+
 BINARY = sys.argv[1]
-DEMO_DIRECTORY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "config",
-                              "demo-directory.yaml")
 failures = []
 
 
@@ -36,27 +33,15 @@ def check(name, condition):
 
 
 def start(dir_, alg):
-    config = os.path.join(dir_, "smart-auth.yaml")
-    with open(config, "w") as f:
-        f.write(f'data_dir: "{dir_}/data"\nserver:\n  listen: "127.0.0.1:0"\n'
-                f'store:\n  path: "{dir_}/data/db.sqlite"\nkeys:\n  access_token_alg: {alg}\n'
-                # Registration policy: client_credentials needs an initial access token, and
-                # client_secret_basic must be allowed for it (as in the demo config).
-                f'registration:\n  initial_access_tokens:\n'
-                f'    - {{token: {IAT}, max_scope: system/*.rs, description: jose interop}}\n'
-                f'tokens:\n  client_credentials_auth_methods: [private_key_jwt, client_secret_basic]\n'
-                # The default relative path would be read from ctest's working directory.
-                f'directory:\n  builtin:\n    file: "{DEMO_DIRECTORY}"\n')
-    ready = os.path.join(dir_, "ready.json")
-    proc = subprocess.Popen([BINARY, "--config", config, "--ready-file", ready],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 20
-    while time.time() < deadline and not os.path.exists(ready):
-        time.sleep(0.01)
-    with open(ready) as f:
-        info = json.load(f)
-    ctx = ssl.create_default_context(cafile=info["ca_file"])
-    return proc, f"https://localhost:{info['https_port']}", ctx
+    proc, base, ca = service_runner.start(
+        BINARY, dir_,
+        f'keys:\n  access_token_alg: {alg}\n'
+        # Registration policy: client_credentials needs an initial access token, and
+        # client_secret_basic must be allowed for it (as in the demo config).
+        f'registration:\n  initial_access_tokens:\n'
+        f'    - {{token: {IAT}, max_scope: system/*.rs, description: jose interop}}\n'
+        f'tokens:\n  client_credentials_auth_methods: [private_key_jwt, client_secret_basic]\n')
+    return proc, base, ssl.create_default_context(cafile=ca)
 
 
 def call(ctx, url, data=None, headers=None):

@@ -9,13 +9,14 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
 from jwcrypto import jwk, jwt
 
+import service_runner
+
 BINARY = sys.argv[1]
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+ROOT = service_runner.ROOT
 FHIR_BASE = "https://localhost:8443/fhir"  # smart.fhir_base_url's default: the tokens' aud
 failures = []
 
@@ -24,24 +25,6 @@ def check(name, condition):
     print(("ok   " if condition else "FAIL ") + name)
     if not condition:
         failures.append(name)
-
-
-def start(dir_):
-    config = os.path.join(dir_, "smart-auth.yaml")
-    with open(config, "w") as f:
-        f.write(f'data_dir: "{dir_}/data"\nserver:\n  listen: "127.0.0.1:0"\n'
-                f'store:\n  path: "{dir_}/data/db.sqlite"\n'
-                f'launch:\n  generate_ehr_api_key: true\n'
-                f'directory:\n  builtin:\n    file: "{ROOT}/config/demo-directory.yaml"\n')
-    ready = os.path.join(dir_, "ready.json")
-    proc = subprocess.Popen([BINARY, "--config", config, "--ready-file", ready],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 20
-    while time.time() < deadline and not os.path.exists(ready):
-        time.sleep(0.01)
-    with open(ready) as f:
-        info = json.load(f)
-    return proc, f"https://localhost:{info['https_port']}", info["ca_file"]
 
 
 def sections(output):
@@ -70,7 +53,8 @@ def verified(keyset, token, **expected):
 
 
 with tempfile.TemporaryDirectory() as d:
-    proc, base, ca = start(d)
+    proc, base, ca = service_runner.start(
+        BINARY, d, "launch:\n  generate_ehr_api_key: true\n")
     try:
         ctx = ssl.create_default_context(cafile=ca)
         with urllib.request.urlopen(base + "/.well-known/jwks.json", context=ctx) as res:

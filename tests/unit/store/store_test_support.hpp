@@ -74,4 +74,20 @@ inline std::int64_t query_int(Connection& conn, const std::string& sql) {
   return stmt.column_int64(0);
 }
 
+// The smallest row migrations/0002_clients.sql accepts: a public client, for the rows that
+// reference clients (codes, tokens, grants).
+inline StoreStatus add_public_client(Database& db, const std::string& client_id) {
+  return db.write_sync([&](Connection& conn) {
+      return conn
+          .prepare(
+              "INSERT INTO clients(client_id, token_endpoint_auth_method, grant_types, "
+              "redirect_uris, scope, jwks_json, jwks_uri, secret_hash, secret_expires_at, "
+              "registration_token_hash, issued_at, is_static, pre_approved, metadata_json) "
+              "VALUES (?, 'none', 'authorization_code', 'https://app.example/cb', "
+              "'launch/patient openid', '', '', '', 0, '', 0, 0, 0, '{}')")
+          .bind(1, client_id)
+          .run();
+  });
+}
+
 }  // namespace sa::store::test

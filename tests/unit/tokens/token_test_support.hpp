@@ -27,18 +27,7 @@ struct TokenDatabase {
   }();
 
   store::StoreStatus add_client(const std::string& client_id) {
-    return db->write_sync([&](store::Connection& conn) {
-      // The smallest row migrations/0002_clients.sql accepts: a public client.
-      return conn
-          .prepare(
-              "INSERT INTO clients(client_id, token_endpoint_auth_method, grant_types, "
-              "redirect_uris, scope, jwks_json, jwks_uri, secret_hash, secret_expires_at, "
-              "registration_token_hash, issued_at, is_static, pre_approved, metadata_json) "
-              "VALUES (?, 'none', 'authorization_code', 'https://app.example/cb', "
-              "'launch/patient openid', '', '', '', 0, '', 0, 0, 0, '{}')")
-          .bind(1, client_id)
-          .run();
-    });
+    return store::test::add_public_client(*db, client_id);
   }
   store::StoreStatus delete_client(const std::string& client_id) {
     return db->write_sync([&](store::Connection& conn) {
