@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include "tokens/sqlite_token_sql.hpp"
+
 namespace sa::tokens {
 namespace {
 
@@ -193,13 +195,7 @@ void SqliteGrantStore::revoke(std::string grant_id, std::int64_t now, store::Don
                      .bind(2, grant_id)
                      .run();
         if (status != StoreStatus::ok) return status;
-        return conn
-            .prepare(
-                "UPDATE access_tokens SET revoked_at = ? "
-                "WHERE grant_id = ? AND revoked_at IS NULL")
-            .bind(1, now)
-            .bind(2, grant_id)
-            .run();
+        return sql::revoke_grant_access_tokens(conn, grant_id, now);
       },
       std::move(done));
 }
@@ -207,24 +203,18 @@ void SqliteGrantStore::revoke(std::string grant_id, std::int64_t now, store::Don
 void SqliteGrantStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {
   db_.write(
       [now, limit](Connection& conn) {
-        // Bounded so one purge never holds the writer (and every request waiting on it) for long.
         // An expired grant outlives all it issued (its expires_at is the last of them), so its
         // cascade takes only rows that are expired too.
-        StoreStatus status = conn.prepare(
-                                     "DELETE FROM refresh_tokens WHERE token_hash IN (SELECT "
-                                     "token_hash FROM refresh_tokens WHERE expires_at <= ? "
-                                     "LIMIT ?)")
-                                 .bind(1, now)
-                                 .bind(2, std::int64_t{limit})
-                                 .run();
+        const StoreStatus status = sql::delete_expired_slice(
+            conn,
+            "DELETE FROM refresh_tokens WHERE token_hash IN (SELECT token_hash FROM refresh_tokens "
+            "WHERE expires_at <= ? LIMIT ?)",
+            now, limit);
         if (status != StoreStatus::ok) return status;
-        return conn
-            .prepare(
-                "DELETE FROM grants WHERE rowid IN (SELECT rowid FROM grants "
-                "WHERE expires_at <= ? LIMIT ?)")
-            .bind(1, now)
-            .bind(2, std::int64_t{limit})
-            .run();
+        return sql::delete_expired_slice(conn,
+                                         "DELETE FROM grants WHERE rowid IN (SELECT rowid FROM "
+                                         "grants WHERE expires_at <= ? LIMIT ?)",
+                                         now, limit);
       },
       std::move(done));
 }

@@ -1,5 +1,6 @@
 #include <utility>
 
+#include "tokens/sqlite_token_sql.hpp"
 #include "tokens/token_store.hpp"
 
 namespace sa::tokens {
@@ -78,13 +79,7 @@ void SqliteTokenStore::revoke(std::string jti, std::int64_t now, store::DoneFn d
 void SqliteTokenStore::revoke_grant(std::string grant_id, std::int64_t now, store::DoneFn done) {
   db_.write(
       [grant_id = std::move(grant_id), now](Connection& conn) {
-        return conn
-            .prepare(
-                "UPDATE access_tokens SET revoked_at = ? "
-                "WHERE grant_id = ? AND revoked_at IS NULL")
-            .bind(1, now)
-            .bind(2, grant_id)
-            .run();
+        return sql::revoke_grant_access_tokens(conn, grant_id, now);
       },
       std::move(done));
 }
@@ -92,15 +87,11 @@ void SqliteTokenStore::revoke_grant(std::string grant_id, std::int64_t now, stor
 void SqliteTokenStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {
   db_.write(
       [now, limit](Connection& conn) {
-        // Bounded so one purge never holds the writer (and every request waiting on it) for long.
         // WITHOUT ROWID: the slice is chosen by the primary key.
-        return conn
-            .prepare(
-                "DELETE FROM access_tokens WHERE jti IN (SELECT jti FROM access_tokens "
-                "WHERE expires_at <= ? LIMIT ?)")
-            .bind(1, now)
-            .bind(2, std::int64_t{limit})
-            .run();
+        return sql::delete_expired_slice(conn,
+                                         "DELETE FROM access_tokens WHERE jti IN (SELECT jti FROM "
+                                         "access_tokens WHERE expires_at <= ? LIMIT ?)",
+                                         now, limit);
       },
       std::move(done));
 }
