@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "e2e/form_support.hpp"
 #include "e2e/running_service.hpp"
 #include "support/jose_check.hpp"
 
@@ -26,29 +27,6 @@ inline std::string read_endpoints_config() {
                         "private_key_jwt, client_secret_basic, client_secret_post") +
          "introspection:\n  resource_servers:\n    - id: " + kResourceServerId +
          "\n      secret: " + kResourceServerSecret + "\n      description: e2e FHIR server\n";
-}
-
-inline std::string form_encode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
-inline std::string form_of(std::initializer_list<std::pair<std::string, std::string>> params) {
-  std::string out;
-  for (const auto& [k, v] : params) {
-    if (!out.empty()) out += '&';
-    out += form_encode(k) + '=' + form_encode(v);
-  }
-  return out;
 }
 
 struct Client {
