@@ -10,7 +10,7 @@
 #include <latch>
 #include <random>
 
-#include "e2e/form_support.hpp"
+#include "e2e/registration_support.hpp"
 #include "e2e/running_service.hpp"
 #include "support/jose_check.hpp"
 #include "support/local_https_server.hpp"
@@ -58,10 +58,6 @@ std::string make_assertion(const TestKey& key, AssertionSpec spec) {
                            payload);
 }
 
-struct Registered {
-  std::string client_id, client_secret;
-};
-
 // CONTRACT "Registration policy": system/ scopes and client_credentials need an initial access
 // token, and the secret methods must be turned on for client_credentials (as the demo config
 // does). Every test here registers with this token on a service configured so.
@@ -69,22 +65,11 @@ const std::string kIat = "backend-services-e2e-initial-access-token";
 const std::string kBackend = backend_config(
     kIat, "system/*.cruds", "private_key_jwt, client_secret_basic, client_secret_post");
 
-Registered register_client(HttpsClient& client, const std::string& metadata) {
-  auto res = client.request(
-      "POST", "/auth/register",
-      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + kIat}}, metadata);
-  INFO(res.body);
-  REQUIRE(res.status == 201);
-  auto doc = parse_json(res.body);
-  Registered r{doc["client_id"].GetString(), ""};
-  if (doc.HasMember("client_secret")) r.client_secret = doc["client_secret"].GetString();
-  return r;
+Client register_client(HttpsClient& client, const std::string& metadata) {
+  return register_client_with(client, metadata, kIat);
 }
 
-// RFC 6749 §2.3.1: id and secret are form-encoded before base64.
-std::string basic(const Registered& r) {
-  return "Basic " + b64(form_encode(r.client_id) + ":" + form_encode(r.client_secret));
-}
+std::string basic(const Client& c) { return c.basic(); }
 
 std::string error_of(const HttpResponse& res) {
   auto doc = parse_json(res.body);
@@ -338,8 +323,8 @@ TEST_CASE("a wrong or unknown Basic credential is 401 with a Basic challenge",
           "[backend]") {  // TOKEN-3, TOKEN-10
   RunningService svc({}, kBackend);
   auto client = register_client(*svc.client, kSecretClient);
-  for (auto creds : {Registered{client.client_id, "wrong-secret"},
-                     Registered{"BAD_CLIENT_ID", client.client_secret}}) {
+  for (auto creds :
+       {Client{client.client_id, "wrong-secret"}, Client{"BAD_CLIENT_ID", client.client_secret}}) {
     auto res = svc.client->post_form(
         "/auth/token", form_of({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
         {{"Authorization", basic(creds)}});
@@ -522,7 +507,7 @@ namespace {
 // The backend set-up (initial access token, secret methods) plus the given rate_limits keys.
 std::string rate_limits(const std::string& keys) { return kBackend + "rate_limits:\n" + keys; }
 
-HttpResponse token_with_basic(HttpsClient& client, const Registered& creds) {
+HttpResponse token_with_basic(HttpsClient& client, const Client& creds) {
   return client.post_form("/auth/token",
                           form_of({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
                           {{"Authorization", basic(creds)}});
@@ -651,7 +636,7 @@ TEST_CASE("an inline JWKS whose key repeats a member name is invalid_client_meta
 TEST_CASE("a secret client is unauthorized_client once its method is no longer allowed",
           "[backend][policy]") {  // BACKEND-1: by default the client must use private_key_jwt
   TempDir dir;
-  Registered client;
+  Client client;
   {
     ServiceProcess svc(dir.path(), test_config_yaml(dir.path(), {}, kBackend));
     REQUIRE(svc.wait_ready());
