@@ -5,6 +5,18 @@
 
 namespace sa::oauth {
 
+Expected<Form, Error> caller_form(const http::Request& request) {
+  // RFC 7662 §2.1 / RFC 7009 §2.1: a form-encoded POST.
+  auto form = Form::from_request_body(request);
+  if (!form) return unexpected(form.error());
+  // RFC 6749 §2.3.1 (credentials), RFC 7662 §4 and RFC 7009 §2.1 (the token): never in the URL.
+  if (!request.query.empty()) {
+    return unexpected(make_error(ErrorCode::invalid_request,
+                                 "parameters must be sent in the request body, not the URL"));
+  }
+  return form;
+}
+
 Error as_unauthorized(Error error) {
   if (error.code == ErrorCode::invalid_client) error.challenge = Challenge::basic;
   return error;

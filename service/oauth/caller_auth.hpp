@@ -14,6 +14,10 @@
 
 namespace sa::oauth {
 
+// The request's parameters as these endpoints take them: a form-encoded POST body (RFC 7662
+// §2.1, RFC 7009 §2.1), with nothing in the URL (invalid_request otherwise).
+Expected<Form, Error> caller_form(const http::Request& request);
+
 using CallerDone = std::function<void(Expected<clientauth::AuthenticatedClient, Error>)>;
 
 // done runs exactly once, from any thread, with a client whose assertion (if any) is remembered.

@@ -229,14 +229,8 @@ void IntrospectionEndpoint::handle(const http::Request& request, http::Responder
   auto fail = [&](const Error& e) {
     reply_error(done, e, kEndpoint, request.request_id, d_.metrics);
   };
-  // RFC 7662 §2.1: a form-encoded POST.
-  auto form = Form::from_request_body(request);
+  auto form = caller_form(request);
   if (!form) return fail(form.error());
-  // RFC 6749 §2.3.1 (credentials) and RFC 7662 §4 (tokens): never in the URL.
-  if (!request.query.empty()) {
-    return fail(make_error(ErrorCode::invalid_request,
-                           "parameters must be sent in the request body, not the URL"));
-  }
   if (try_resource_server(request, *form, done)) return;
   // RFC 7662 §2.1 / §4: the caller must authenticate; here as a registered client.
   authenticate_caller(

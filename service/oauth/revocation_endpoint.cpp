@@ -32,14 +32,8 @@ void RevocationEndpoint::handle(const http::Request& request, http::Responder do
   auto fail = [&](const Error& e) {
     reply_error(done, e, kEndpoint, request.request_id, d_.metrics);
   };
-  // RFC 7009 §2.1: a form-encoded POST.
-  auto form = Form::from_request_body(request);
+  auto form = caller_form(request);
   if (!form) return fail(form.error());
-  // RFC 6749 §2.3.1: credentials (and here the token) never in the URL.
-  if (!request.query.empty()) {
-    return fail(make_error(ErrorCode::invalid_request,
-                           "parameters must be sent in the request body, not the URL"));
-  }
   // RFC 7009 §2.1: the client authenticates as at the token endpoint; public clients by
   // client_id.
   authenticate_caller(d_.authenticator, request, *form,

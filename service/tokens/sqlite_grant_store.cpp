@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include "tokens/sqlite_token_sql.hpp"
+
 namespace sa::tokens {
 namespace {
 
@@ -74,12 +76,9 @@ StoreStatus rotate_checked(Connection& conn, const std::string& old_hash, std::i
   }
   if (next.grant_id != grant_id) return StoreStatus::constraint;  // a caller bug
 
-  StoreStatus status = conn.prepare(
-                               "UPDATE refresh_tokens SET retired_at = ? "
-                               "WHERE token_hash = ? AND retired_at IS NULL")
-                           .bind(1, now)
-                           .bind(2, old_hash)
-                           .run();
+  StoreStatus status = sql::stamp_unset(
+      conn, "UPDATE refresh_tokens SET retired_at = ? WHERE token_hash = ? AND retired_at IS NULL",
+      now, old_hash);
   if (status != StoreStatus::ok) return status;
   if (status = insert_refresh(conn, next); status != StoreStatus::ok) return status;
   // RFC 6749 §6 / SMART "offline_access": the family lives as long as its newest token.
@@ -179,54 +178,29 @@ void SqliteGrantStore::revoke(std::string grant_id, std::int64_t now, store::Don
         // RFC 6749 §4.1.2 (code reuse), RFC 9700 §4.14.2 (refresh reuse), RFC 7009 §2.1: the
         // grant, every refresh token of its family and every access token issued from it end
         // together, in one write. The first revocation time is kept.
-        StoreStatus status = conn.prepare(
-                                     "UPDATE grants SET revoked_at = ? "
-                                     "WHERE grant_id = ? AND revoked_at IS NULL")
-                                 .bind(1, now)
-                                 .bind(2, grant_id)
-                                 .run();
+        StoreStatus status = sql::stamp_unset(
+            conn, "UPDATE grants SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL", now,
+            grant_id);
         if (status != StoreStatus::ok) return status;
-        status = conn.prepare(
-                         "UPDATE refresh_tokens SET retired_at = ? "
-                         "WHERE grant_id = ? AND retired_at IS NULL")
-                     .bind(1, now)
-                     .bind(2, grant_id)
-                     .run();
+        status = sql::stamp_unset(
+            conn,
+            "UPDATE refresh_tokens SET retired_at = ? WHERE grant_id = ? AND retired_at IS NULL",
+            now, grant_id);
         if (status != StoreStatus::ok) return status;
-        return conn
-            .prepare(
-                "UPDATE access_tokens SET revoked_at = ? "
-                "WHERE grant_id = ? AND revoked_at IS NULL")
-            .bind(1, now)
-            .bind(2, grant_id)
-            .run();
+        return sql::revoke_grant_access_tokens(conn, grant_id, now);
       },
       std::move(done));
 }
 
 void SqliteGrantStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {
-  db_.write(
-      [now, limit](Connection& conn) {
-        // Bounded so one purge never holds the writer (and every request waiting on it) for long.
-        // An expired grant outlives all it issued (its expires_at is the last of them), so its
-        // cascade takes only rows that are expired too.
-        StoreStatus status = conn.prepare(
-                                     "DELETE FROM refresh_tokens WHERE token_hash IN (SELECT "
-                                     "token_hash FROM refresh_tokens WHERE expires_at <= ? "
-                                     "LIMIT ?)")
-                                 .bind(1, now)
-                                 .bind(2, std::int64_t{limit})
-                                 .run();
-        if (status != StoreStatus::ok) return status;
-        return conn
-            .prepare(
-                "DELETE FROM grants WHERE rowid IN (SELECT rowid FROM grants "
-                "WHERE expires_at <= ? LIMIT ?)")
-            .bind(1, now)
-            .bind(2, std::int64_t{limit})
-            .run();
-      },
-      std::move(done));
+  // An expired grant outlives all it issued (its expires_at is the last of them), so its cascade
+  // takes only rows that are expired too.
+  db_.write(sql::purge_expired({"DELETE FROM refresh_tokens WHERE token_hash IN (SELECT token_hash "
+                                "FROM refresh_tokens WHERE expires_at <= ? LIMIT ?)",
+                                "DELETE FROM grants WHERE rowid IN (SELECT rowid FROM grants "
+                                "WHERE expires_at <= ? LIMIT ?)"},
+                               now, limit),
+            std::move(done));
 }
 
 }  // namespace sa::tokens

@@ -1,5 +1,6 @@
 #include <utility>
 
+#include "tokens/sqlite_token_sql.hpp"
 #include "tokens/token_store.hpp"
 
 namespace sa::tokens {
@@ -59,12 +60,9 @@ Expected<AccessTokenRecord, StoreStatus> SqliteTokenStore::find(std::string_view
 void SqliteTokenStore::revoke(std::string jti, std::int64_t now, store::DoneFn done) {
   db_.write(
       [jti = std::move(jti), now](Connection& conn) {
-        auto status = conn.prepare(
-                              "UPDATE access_tokens SET revoked_at = ? "
-                              "WHERE jti = ? AND revoked_at IS NULL")
-                          .bind(1, now)
-                          .bind(2, jti)
-                          .run();
+        const StoreStatus status = sql::stamp_unset(
+            conn, "UPDATE access_tokens SET revoked_at = ? WHERE jti = ? AND revoked_at IS NULL",
+            now, jti);
         if (status != StoreStatus::ok || conn.changes() > 0) return status;
         // Nothing changed: already revoked (ok, idempotent) or no such token.
         auto exists = conn.prepare("SELECT 1 FROM access_tokens WHERE jti = ?");
@@ -76,33 +74,17 @@ void SqliteTokenStore::revoke(std::string jti, std::int64_t now, store::DoneFn d
 }
 
 void SqliteTokenStore::revoke_grant(std::string grant_id, std::int64_t now, store::DoneFn done) {
-  db_.write(
-      [grant_id = std::move(grant_id), now](Connection& conn) {
-        return conn
-            .prepare(
-                "UPDATE access_tokens SET revoked_at = ? "
-                "WHERE grant_id = ? AND revoked_at IS NULL")
-            .bind(1, now)
-            .bind(2, grant_id)
-            .run();
-      },
-      std::move(done));
+  db_.write([grant_id = std::move(grant_id), now](
+                Connection& conn) { return sql::revoke_grant_access_tokens(conn, grant_id, now); },
+            std::move(done));
 }
 
 void SqliteTokenStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {
-  db_.write(
-      [now, limit](Connection& conn) {
-        // Bounded so one purge never holds the writer (and every request waiting on it) for long.
-        // WITHOUT ROWID: the slice is chosen by the primary key.
-        return conn
-            .prepare(
-                "DELETE FROM access_tokens WHERE jti IN (SELECT jti FROM access_tokens "
-                "WHERE expires_at <= ? LIMIT ?)")
-            .bind(1, now)
-            .bind(2, std::int64_t{limit})
-            .run();
-      },
-      std::move(done));
+  // WITHOUT ROWID: the slice is chosen by the primary key.
+  db_.write(sql::purge_expired({"DELETE FROM access_tokens WHERE jti IN (SELECT jti FROM "
+                                "access_tokens WHERE expires_at <= ? LIMIT ?)"},
+                               now, limit),
+            std::move(done));
 }
 
 }  // namespace sa::tokens

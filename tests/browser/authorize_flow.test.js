@@ -6,88 +6,27 @@
 // verified: Chromium is told to trust exactly the test server's key (SPKI pin), nothing else.
 'use strict';
 const { chromium } = require('playwright-core');
-const { spawn } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
-const https = require('https');
 const os = require('os');
 const path = require('path');
-const tls = require('tls');
+const { fail, startService, registerPublicApp, spkiPin } = require('./harness');
 
 const [binary, sourceDir] = process.argv.slice(2);
 const REDIRECT = 'https://app.example/callback';
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const DOCTOR = { username: 'dr.smith', password: process.env.DEMO_DOCTOR_PASSWORD };
 
-function fail(message) {
-  console.error('FAIL ' + message);
-  process.exitCode = 1;
-  throw new Error(message);
-}
-
-async function startService(dir) {
-  const config = path.join(dir, 'smart-auth.yaml');
-  fs.writeFileSync(config, [
-    `data_dir: "${dir}/data"`,
-    'server:', '  listen: "127.0.0.1:0"', '  threads: 2',
-    'store:', `  path: "${dir}/data/smart-auth.db"`,
-    'directory:', '  builtin:', `    file: "${sourceDir}/config/demo-directory.yaml"`,
-    '',
-  ].join('\n'));
-  const ready = path.join(dir, 'ready.json');
-  const log = fs.openSync(path.join(dir, 'service.log'), 'w');
-  const proc = spawn(binary, ['--config', config, '--ready-file', ready],
-                     { stdio: ['ignore', log, log] });
-  for (let i = 0; i < 2000 && !fs.existsSync(ready); i++) await new Promise(r => setTimeout(r, 10));
-  if (!fs.existsSync(ready)) fail('service did not become ready: ' + fs.readFileSync(path.join(dir, 'service.log')));
-  const info = JSON.parse(fs.readFileSync(ready));
-  return { proc, port: info.https_port, ca: fs.readFileSync(info.ca_file) };
-}
-
-function request(service, method, target, body, headers = {}) {
-  return new Promise((resolve, reject) => {
-    // The service listens on 127.0.0.1; "localhost" may resolve to ::1 first. The certificate
-    // is still checked for the name localhost.
-    const req = https.request({ host: '127.0.0.1', servername: 'localhost', port: service.port,
-                                method, path: target, ca: service.ca,
-                                headers: { Host: `localhost:${service.port}`, ...headers } }, res => {
-      let data = '';
-      res.on('data', c => (data += c));
-      res.on('end', () => resolve({ status: res.statusCode, body: data }));
-    });
-    req.on('error', reject);
-    if (body) req.write(body);
-    req.end();
-  });
-}
-
-// base64(SHA-256(SubjectPublicKeyInfo)) of the server's certificate, after verifying it.
-function spkiPin(service) {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: '127.0.0.1', port: service.port, ca: service.ca,
-                                 servername: 'localhost' }, () => {
-      const cert = new crypto.X509Certificate(socket.getPeerCertificate(true).raw);
-      const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
-      socket.end();
-      resolve(crypto.createHash('sha256').update(spki).digest('base64'));
-    });
-    socket.on('error', reject);
-  });
-}
-
 (async () => {
   if (!DOCTOR.password) fail('DEMO_DOCTOR_PASSWORD is not set');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smart-auth-browser-'));
-  const service = await startService(dir);
+  const service = await startService({ binary, sourceDir, dir });
   let browser;
   try {
-    const reg = await request(service, 'POST', '/auth/register', JSON.stringify({
-      client_name: 'Browser Test App', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code'], response_types: ['code'],
+    const clientId = await registerPublicApp(service, {
+      name: 'Browser Test App', redirectUri: REDIRECT,
       scope: 'launch/patient openid fhirUser patient/*.rs',
-    }), { 'Content-Type': 'application/json' });
-    if (reg.status !== 201) fail('registration: ' + reg.status + ' ' + reg.body);
-    const clientId = JSON.parse(reg.body).client_id;
+    });
 
     const challenge = crypto.createHash('sha256').update(VERIFIER).digest('base64url');
     const query = new URLSearchParams({

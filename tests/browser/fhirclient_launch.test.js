@@ -24,15 +24,13 @@
 // alone), OIDC-6 (fhirUser from the id_token).
 'use strict';
 const { chromium } = require('playwright-core');
-const { spawn } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
-const https = require('https');
 const net = require('net');
 const os = require('os');
 const path = require('path');
-const tls = require('tls');
+const { fail, startService, request, registerPublicApp, spkiPin } = require('./harness');
 
 const [binary, sourceDir, outputArg] = process.argv.slice(2);
 const PUBLIC_BASE = 'https://localhost:8443';
@@ -45,12 +43,6 @@ const STANDALONE_SCOPE = 'launch/patient openid fhirUser patient/*.rs offline_ac
 const EHR_SCOPE = 'launch openid fhirUser patient/*.rs';
 const STEP_TIMEOUT_MS = 20000;
 
-function fail(message) {
-  console.error('FAIL ' + message);
-  process.exitCode = 1;
-  throw new Error(message);
-}
-
 function listen(server) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -58,62 +50,10 @@ function listen(server) {
   });
 }
 
-async function startService(dir, fhirBase) {
-  const config = path.join(dir, 'smart-auth.yaml');
-  fs.writeFileSync(config, [
-    `data_dir: "${dir}/data"`,
-    'server:', '  listen: "127.0.0.1:0"', '  threads: 2', `  public_base_url: "${PUBLIC_BASE}"`,
-    'store:', `  path: "${dir}/data/smart-auth.db"`,
-    'directory:', '  builtin:', `    file: "${sourceDir}/config/demo-directory.yaml"`,
-    // The stub below is the FHIR server tokens are issued for (their aud).
-    'smart:', `  fhir_base_url: "${fhirBase}"`,
-    'launch:', `  ehr_api_key: "${EHR_API_KEY}"`,
-    '',
-  ].join('\n'));
-  const ready = path.join(dir, 'ready.json');
-  const log = fs.openSync(path.join(dir, 'service.log'), 'w');
-  const proc = spawn(binary, ['--config', config, '--ready-file', ready],
-                     { stdio: ['ignore', log, log] });
-  for (let i = 0; i < 2000 && !fs.existsSync(ready); i++) await new Promise(r => setTimeout(r, 10));
-  if (!fs.existsSync(ready)) fail('service did not become ready: ' + fs.readFileSync(path.join(dir, 'service.log')));
-  const info = JSON.parse(fs.readFileSync(ready));
-  return { proc, port: info.https_port, ca: fs.readFileSync(info.ca_file) };
-}
-
-// The test's own requests go straight to the service's port, verified for the name localhost.
-function request(service, method, target, body, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const req = https.request({ host: '127.0.0.1', servername: 'localhost', port: service.port,
-                                method, path: target, ca: service.ca,
-                                headers: { Host: PUBLIC_AUTHORITY, ...headers } }, res => {
-      let data = '';
-      res.on('data', c => (data += c));
-      res.on('end', () => resolve({ status: res.statusCode, body: data }));
-    });
-    req.on('error', reject);
-    if (body) req.write(body);
-    req.end();
-  });
-}
-
 async function getJson(service, target) {
   const res = await request(service, 'GET', target);
   if (res.status !== 200) fail(`GET ${target}: ${res.status} ${res.body}`);
   return JSON.parse(res.body);
-}
-
-// base64(SHA-256(SubjectPublicKeyInfo)) of the server's certificate, after verifying it.
-function spkiPin(service) {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: '127.0.0.1', port: service.port, ca: service.ca,
-                                 servername: 'localhost' }, () => {
-      const cert = new crypto.X509Certificate(socket.getPeerCertificate(true).raw);
-      const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
-      socket.end();
-      resolve(crypto.createHash('sha256').update(spki).digest('base64'));
-    });
-    socket.on('error', reject);
-  });
 }
 
 // An HTTP CONNECT proxy for Chromium that opens exactly one tunnel target: the issuer's
@@ -427,7 +367,14 @@ async function ehrFlow({ browser, outputDir, stub, app, appOrigin, service }) {
   try {
     stub.fhirBase = `http://127.0.0.1:${await listen(fhirServer)}/fhir`;
     const appOrigin = `http://127.0.0.1:${await listen(appServer)}`;
-    service = await startService(dir, stub.fhirBase);
+    // public_base_url stays the issuer; the test's own requests name it as their Host.
+    service = await startService({
+      binary, sourceDir, dir, authority: PUBLIC_AUTHORITY,
+      serverLines: [`  public_base_url: "${PUBLIC_BASE}"`],
+      // The stub is the FHIR server tokens are issued for (their aud).
+      extraLines: ['smart:', `  fhir_base_url: "${stub.fhirBase}"`,
+                   'launch:', `  ehr_api_key: "${EHR_API_KEY}"`],
+    });
     proxy = startProxy(service, sockets);
     const proxyPort = await listen(proxy);
 
@@ -439,14 +386,11 @@ async function ehrFlow({ browser, outputDir, stub, app, appOrigin, service }) {
 
     // The app registers as a public client (RFC 7591), as README "Launching an app" shows.
     const redirectUri = `${appOrigin}/index.html`;
-    const reg = await request(service, 'POST', '/auth/register', JSON.stringify({
-      client_name: 'fhirclient test app', redirect_uris: [redirectUri],
-      token_endpoint_auth_method: 'none', grant_types: ['authorization_code'],
-      response_types: ['code'],
+    const clientId = await registerPublicApp(service, {
+      name: 'fhirclient test app', redirectUri,
       scope: 'launch launch/patient openid fhirUser profile patient/*.rs offline_access',
-    }), { 'Content-Type': 'application/json' });
-    if (reg.status !== 201) fail('registration: ' + reg.status + ' ' + reg.body);
-    app.config = { clientId: JSON.parse(reg.body).client_id, redirectUri, fhirBase: stub.fhirBase,
+    });
+    app.config = { clientId, redirectUri, fhirBase: stub.fhirBase,
                    standaloneScope: STANDALONE_SCOPE, ehrScope: EHR_SCOPE };
 
     browser = await chromium.launch({

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "browser_session.hpp"
 #include "crypto/hash.hpp"
@@ -28,6 +29,26 @@ inline std::string authorize_config(const std::string& extra = {}) {
 inline std::string s256(const std::string& verifier) {
   auto digest = crypto::sha256(verifier);
   return base64url_encode(std::span<const std::uint8_t>(digest));
+}
+
+// `fields` with each of `with` replacing the field of its name (or added), and every field whose
+// value is "" removed: how a test varies a request from its usual parameters.
+inline Fields with_overrides(Fields fields, const Fields& with) {
+  for (const auto& [name, value] : with) {
+    bool replaced = false;
+    for (auto& f : fields) {
+      if (f.first == name) {
+        f.second = value;
+        replaced = true;
+      }
+    }
+    if (!replaced) fields.emplace_back(name, value);
+  }
+  Fields kept;
+  for (auto& f : fields) {
+    if (!f.second.empty()) kept.push_back(f);
+  }
+  return kept;
 }
 
 struct AuthorizeFixture {
@@ -59,21 +80,7 @@ struct AuthorizeFixture {
                      {"aud", "https://localhost:8443/fhir"},
                      {"code_challenge", s256(kVerifier)},
                      {"code_challenge_method", "S256"}};
-    for (auto& [name, value] : with) {
-      bool replaced = false;
-      for (auto& f : fields) {
-        if (f.first == name) {
-          f.second = value;
-          replaced = true;
-        }
-      }
-      if (!replaced) fields.emplace_back(name, value);
-    }
-    Fields kept;
-    for (auto& f : fields) {
-      if (!f.second.empty()) kept.push_back(f);
-    }
-    return "/auth/authorize?" + form_encode(kept);
+    return "/auth/authorize?" + form_encode(with_overrides(std::move(fields), with));
   }
 
   std::string create_launch(const std::string& json) {

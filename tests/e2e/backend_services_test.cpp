@@ -10,6 +10,7 @@
 #include <latch>
 #include <random>
 
+#include "e2e/registration_support.hpp"
 #include "e2e/running_service.hpp"
 #include "support/jose_check.hpp"
 #include "support/local_https_server.hpp"
@@ -21,29 +22,6 @@ namespace {
 
 const std::string kAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const std::string kTokenUrl = "https://localhost:8443/auth/token";  // default public_base_url
-
-std::string enc(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
-std::string form(std::initializer_list<std::pair<std::string, std::string>> params) {
-  std::string out;
-  for (const auto& [k, v] : params) {
-    if (!out.empty()) out += '&';
-    out += enc(k) + '=' + enc(v);
-  }
-  return out;
-}
 
 std::int64_t now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -80,10 +58,6 @@ std::string make_assertion(const TestKey& key, AssertionSpec spec) {
                            payload);
 }
 
-struct Registered {
-  std::string client_id, client_secret;
-};
-
 // CONTRACT "Registration policy": system/ scopes and client_credentials need an initial access
 // token, and the secret methods must be turned on for client_credentials (as the demo config
 // does). Every test here registers with this token on a service configured so.
@@ -91,22 +65,11 @@ const std::string kIat = "backend-services-e2e-initial-access-token";
 const std::string kBackend = backend_config(
     kIat, "system/*.cruds", "private_key_jwt, client_secret_basic, client_secret_post");
 
-Registered register_client(HttpsClient& client, const std::string& metadata) {
-  auto res = client.request(
-      "POST", "/auth/register",
-      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + kIat}}, metadata);
-  INFO(res.body);
-  REQUIRE(res.status == 201);
-  auto doc = parse_json(res.body);
-  Registered r{doc["client_id"].GetString(), ""};
-  if (doc.HasMember("client_secret")) r.client_secret = doc["client_secret"].GetString();
-  return r;
+Client register_client(HttpsClient& client, const std::string& metadata) {
+  return register_client_with(client, metadata, kIat);
 }
 
-// RFC 6749 §2.3.1: id and secret are form-encoded before base64.
-std::string basic(const Registered& r) {
-  return "Basic " + b64(enc(r.client_id) + ":" + enc(r.client_secret));
-}
+std::string basic(const Client& c) { return c.basic(); }
 
 std::string error_of(const HttpResponse& res) {
   auto doc = parse_json(res.body);
@@ -115,11 +78,10 @@ std::string error_of(const HttpResponse& res) {
 
 HttpResponse token_with_assertion(HttpsClient& client, const std::string& assertion,
                                   const std::string& scope = "system/*.rs") {
-  return client.post_form("/auth/token",
-                          form({{"grant_type", "client_credentials"},
-                                {"scope", scope},
-                                {"client_assertion_type", kAssertionType},
-                                {"client_assertion", assertion}}));
+  return client.post_form("/auth/token", form_of({{"grant_type", "client_credentials"},
+                                                  {"scope", scope},
+                                                  {"client_assertion_type", kAssertionType},
+                                                  {"client_assertion", assertion}}));
 }
 
 const std::string kSecretClient =
@@ -139,7 +101,7 @@ TEST_CASE("a client_secret_basic client gets a system token that verifies with o
   RunningService svc({}, kBackend);
   auto client = register_client(*svc.client, kSecretClient);
   auto res = svc.client->post_form(
-      "/auth/token", form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+      "/auth/token", form_of({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
       {{"Authorization", basic(client)}});
   INFO(res.body);
   REQUIRE(res.status == 200);
@@ -175,10 +137,11 @@ TEST_CASE("client_secret_post is accepted for a client registered with it", "[ba
   auto client = register_client(
       *svc.client, R"({"grant_types":["client_credentials"],)"
                    R"("token_endpoint_auth_method":"client_secret_post","scope":"system/*.read"})");
-  auto res = svc.client->post_form("/auth/token", form({{"grant_type", "client_credentials"},
-                                                        {"scope", "system/Patient.read"},
-                                                        {"client_id", client.client_id},
-                                                        {"client_secret", client.client_secret}}));
+  auto res =
+      svc.client->post_form("/auth/token", form_of({{"grant_type", "client_credentials"},
+                                                    {"scope", "system/Patient.read"},
+                                                    {"client_id", client.client_id},
+                                                    {"client_secret", client.client_secret}}));
   INFO(res.body);
   REQUIRE(res.status == 200);
   REQUIRE(std::string(parse_json(res.body)["scope"].GetString()) == "system/Patient.read");
@@ -188,7 +151,7 @@ TEST_CASE("the token is signed RS256 when keys.access_token_alg says so", "[back
   RunningService svc({}, "keys:\n  access_token_alg: RS256\n" + kBackend);
   auto client = register_client(*svc.client, kSecretClient);
   auto res = svc.client->post_form(
-      "/auth/token", form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+      "/auth/token", form_of({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
       {{"Authorization", basic(client)}});
   REQUIRE(res.status == 200);
   std::string token = parse_json(res.body)["access_token"].GetString();
@@ -360,10 +323,10 @@ TEST_CASE("a wrong or unknown Basic credential is 401 with a Basic challenge",
           "[backend]") {  // TOKEN-3, TOKEN-10
   RunningService svc({}, kBackend);
   auto client = register_client(*svc.client, kSecretClient);
-  for (auto creds : {Registered{client.client_id, "wrong-secret"},
-                     Registered{"BAD_CLIENT_ID", client.client_secret}}) {
+  for (auto creds :
+       {Client{client.client_id, "wrong-secret"}, Client{"BAD_CLIENT_ID", client.client_secret}}) {
     auto res = svc.client->post_form(
-        "/auth/token", form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+        "/auth/token", form_of({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
         {{"Authorization", basic(creds)}});
     REQUIRE(res.status == 401);
     REQUIRE(error_of(res) == "invalid_client");
@@ -375,10 +338,11 @@ TEST_CASE("a client authenticating with a method it did not register is refused"
           "[backend]") {  // CAUTH-2
   RunningService svc({}, kBackend);
   auto client = register_client(*svc.client, kSecretClient);  // registered for Basic
-  auto res = svc.client->post_form("/auth/token", form({{"grant_type", "client_credentials"},
-                                                        {"scope", "system/*.rs"},
-                                                        {"client_id", client.client_id},
-                                                        {"client_secret", client.client_secret}}));
+  auto res =
+      svc.client->post_form("/auth/token", form_of({{"grant_type", "client_credentials"},
+                                                    {"scope", "system/*.rs"},
+                                                    {"client_id", client.client_id},
+                                                    {"client_secret", client.client_secret}}));
   REQUIRE(res.status == 400);
   REQUIRE(error_of(res) == "invalid_client");
 }
@@ -397,24 +361,25 @@ TEST_CASE("malformed token requests get the RFC 6749 error that names the proble
   };
   const std::string form_type = "application/x-www-form-urlencoded";
   std::vector<Case> cases = {
-      {"no grant_type", form({{"scope", "system/*.rs"}}), form_type, 400, "invalid_request"},
-      {"unknown grant_type", form({{"grant_type", "not_a_grant_type"}}), form_type, 400,
+      {"no grant_type", form_of({{"scope", "system/*.rs"}}), form_type, 400, "invalid_request"},
+      {"unknown grant_type", form_of({{"grant_type", "not_a_grant_type"}}), form_type, 400,
        "unsupported_grant_type"},
       {"JSON body", R"({"grant_type":"client_credentials"})", "application/json", 400,
        "invalid_request"},
-      {"repeated parameter", "grant_type=client_credentials&scope=system%2F*.rs&scope=x",
-       form_type, 400, "invalid_request"},
-      {"no scope", form({{"grant_type", "client_credentials"}}), form_type, 400, "invalid_scope"},
-      {"patient scope", form({{"grant_type", "client_credentials"}, {"scope", "patient/*.rs"}}),
+      {"repeated parameter", "grant_type=client_credentials&scope=system%2F*.rs&scope=x", form_type,
+       400, "invalid_request"},
+      {"no scope", form_of({{"grant_type", "client_credentials"}}), form_type, 400,
+       "invalid_scope"},
+      {"patient scope", form_of({{"grant_type", "client_credentials"}, {"scope", "patient/*.rs"}}),
        form_type, 400, "invalid_scope"},
       {"unknown action",
-       form({{"grant_type", "client_credentials"}, {"scope", "system/Patient.unknownAction"}}),
+       form_of({{"grant_type", "client_credentials"}, {"scope", "system/Patient.unknownAction"}}),
        form_type, 400, "invalid_scope"},
       {"unknown resource",
-       form({{"grant_type", "client_credentials"}, {"scope", "system/UnknownResource.read"}}),
+       form_of({{"grant_type", "client_credentials"}, {"scope", "system/UnknownResource.read"}}),
        form_type, 400, "invalid_scope"},
       {"outside the client's scope",
-       form({{"grant_type", "client_credentials"}, {"scope", "system/*.cud"}}), form_type, 400,
+       form_of({{"grant_type", "client_credentials"}, {"scope", "system/*.cud"}}), form_type, 400,
        "invalid_scope"},
   };
   for (const auto& c : cases) {
@@ -428,11 +393,11 @@ TEST_CASE("malformed token requests get the RFC 6749 error that names the proble
     REQUIRE(res.header("Cache-Control") == "no-store");  // TOKEN-7 on errors too
     REQUIRE(res.header("Pragma") == "no-cache");
   }
-  auto bad_type = svc.client->post_form(
-      "/auth/token", form({{"grant_type", "client_credentials"},
-                           {"scope", "system/*.rs"},
-                           {"client_assertion_type", "not_an_assertion_type"},
-                           {"client_assertion", "a.b.c"}}));
+  auto bad_type = svc.client->post_form("/auth/token",
+                                        form_of({{"grant_type", "client_credentials"},
+                                                 {"scope", "system/*.rs"},
+                                                 {"client_assertion_type", "not_an_assertion_type"},
+                                                 {"client_assertion", "a.b.c"}}));
   REQUIRE(bad_type.status == 400);  // g10 [0.5.0] requires exactly 400 here
   REQUIRE(error_of(bad_type) == "invalid_client");
 }
@@ -444,7 +409,7 @@ TEST_CASE("the granted scope is what was asked for, narrowed to the client's reg
       *svc.client, R"({"grant_types":["client_credentials"],"token_endpoint_auth_method":)"
                    R"("client_secret_basic","scope":"system/Observation.rs system/Patient.r"})");
   auto res = svc.client->post_form(
-      "/auth/token", form({{"grant_type", "client_credentials"}, {"scope", "system/*.read"}}),
+      "/auth/token", form_of({{"grant_type", "client_credentials"}, {"scope", "system/*.read"}}),
       {{"Authorization", basic(client)}});
   INFO(res.body);
   REQUIRE(res.status == 200);
@@ -458,7 +423,7 @@ TEST_CASE("a client not registered for client_credentials is unauthorized_client
       *svc.client, R"({"redirect_uris":["https://app.example.org/cb"],)"
                    R"("token_endpoint_auth_method":"client_secret_basic","scope":"system/*.rs"})");
   auto res = svc.client->post_form(
-      "/auth/token", form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+      "/auth/token", form_of({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
       {{"Authorization", basic(client)}});
   REQUIRE(res.status == 400);
   REQUIRE(error_of(res) == "unauthorized_client");
@@ -542,10 +507,10 @@ namespace {
 // The backend set-up (initial access token, secret methods) plus the given rate_limits keys.
 std::string rate_limits(const std::string& keys) { return kBackend + "rate_limits:\n" + keys; }
 
-HttpResponse token_with_basic(HttpsClient& client, const Registered& creds) {
-  return client.post_form(
-      "/auth/token", form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
-      {{"Authorization", basic(creds)}});
+HttpResponse token_with_basic(HttpsClient& client, const Client& creds) {
+  return client.post_form("/auth/token",
+                          form_of({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+                          {{"Authorization", basic(creds)}});
 }
 
 // RFC 6585 §4: 429 with Retry-After in seconds, within the configured window.
@@ -671,17 +636,18 @@ TEST_CASE("an inline JWKS whose key repeats a member name is invalid_client_meta
 TEST_CASE("a secret client is unauthorized_client once its method is no longer allowed",
           "[backend][policy]") {  // BACKEND-1: by default the client must use private_key_jwt
   TempDir dir;
-  Registered client;
+  Client client;
   {
     ServiceProcess svc(dir.path(), test_config_yaml(dir.path(), {}, kBackend));
     REQUIRE(svc.wait_ready());
     HttpsClient https(svc.https_port(), svc.ca_file().string());
     client = register_client(https, kSecretClient);
-    REQUIRE(https
-                .post_form("/auth/token",
-                           form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
-                           {{"Authorization", basic(client)}})
-                .status == 200);
+    REQUIRE(
+        https
+            .post_form("/auth/token",
+                       form_of({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+                       {{"Authorization", basic(client)}})
+            .status == 200);
     REQUIRE(svc.stop(SIGTERM).exit_code == 0);
   }
   // The same store, now with the built-in default: private_key_jwt only.
@@ -690,9 +656,9 @@ TEST_CASE("a secret client is unauthorized_client once its method is no longer a
   ServiceProcess again(dir.path(), test_config_yaml(dir.path(), {}, keys_only));
   REQUIRE(again.wait_ready());
   HttpsClient https(again.https_port(), again.ca_file().string());
-  auto res = https.post_form("/auth/token",
-                             form({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
-                             {{"Authorization", basic(client)}});
+  auto res = https.post_form(
+      "/auth/token", form_of({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+      {{"Authorization", basic(client)}});
   INFO(res.body);
   REQUIRE(res.status == 400);
   REQUIRE(error_of(res) == "unauthorized_client");
@@ -705,9 +671,9 @@ TEST_CASE("a token request of more than 100 scopes is invalid_scope", "[backend]
   for (int i = 0; i <= 100; ++i) {
     scope += (i ? " " : "") + std::string("system/Patient.r?a=") + std::to_string(i);
   }
-  auto res = svc.client->post_form("/auth/token",
-                                   form({{"grant_type", "client_credentials"}, {"scope", scope}}),
-                                   {{"Authorization", basic(client)}});
+  auto res = svc.client->post_form(
+      "/auth/token", form_of({{"grant_type", "client_credentials"}, {"scope", scope}}),
+      {{"Authorization", basic(client)}});
   INFO(res.body);
   REQUIRE(res.status == 400);
   REQUIRE(error_of(res) == "invalid_scope");

@@ -78,21 +78,8 @@ struct TokenFixture : AuthorizeFixture {
 
   HttpResponse post_token(Fields fields, const Fields& with,
                           std::vector<std::pair<std::string, std::string>> headers = {}) {
-    for (const auto& [name, value] : with) {
-      bool replaced = false;
-      for (auto& f : fields) {
-        if (f.first == name) {
-          f.second = value;
-          replaced = true;
-        }
-      }
-      if (!replaced) fields.emplace_back(name, value);
-    }
-    Fields kept;
-    for (auto& f : fields) {
-      if (!f.second.empty()) kept.push_back(f);
-    }
-    return service.client->post_form("/auth/token", form_encode(kept), std::move(headers));
+    return service.client->post_form(
+        "/auth/token", form_encode(with_overrides(std::move(fields), with)), std::move(headers));
   }
 
   std::string jwks() {

@@ -3,13 +3,11 @@
 // tokens to inspect, revoke and present.
 #pragma once
 
-#include <cctype>
-#include <cstdio>
-#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "e2e/registration_support.hpp"
 #include "e2e/running_service.hpp"
 #include "support/jose_check.hpp"
 
@@ -28,53 +26,10 @@ inline std::string read_endpoints_config() {
          "\n      secret: " + kResourceServerSecret + "\n      description: e2e FHIR server\n";
 }
 
-inline std::string form_encode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
-inline std::string form_of(std::initializer_list<std::pair<std::string, std::string>> params) {
-  std::string out;
-  for (const auto& [k, v] : params) {
-    if (!out.empty()) out += '&';
-    out += form_encode(k) + '=' + form_encode(v);
-  }
-  return out;
-}
-
-struct Client {
-  std::string client_id, client_secret;
-  // RFC 6749 §2.3.1: id and secret are form-encoded before base64.
-  std::string basic() const {
-    return "Basic " + b64(form_encode(client_id) + ":" + form_encode(client_secret));
-  }
-};
-
-inline std::string basic_auth(const std::string& id, const std::string& secret) {
-  return "Basic " + b64(form_encode(id) + ":" + form_encode(secret));
-}
-
 // With the initial access token (backend clients) or without (apps, open registration).
 inline Client register_client(HttpsClient& http, const std::string& metadata,
                               bool with_initial_access_token = true) {
-  std::vector<std::pair<std::string, std::string>> headers{{"Content-Type", "application/json"}};
-  if (with_initial_access_token) headers.emplace_back("Authorization", "Bearer " + kTokenIat);
-  auto res = http.request("POST", "/auth/register", headers, metadata);
-  INFO(res.body);
-  REQUIRE(res.status == 201);
-  auto doc = parse_json(res.body);
-  Client c{doc["client_id"].GetString(), ""};
-  if (doc.HasMember("client_secret")) c.client_secret = doc["client_secret"].GetString();
-  return c;
+  return register_client_with(http, metadata, with_initial_access_token ? kTokenIat : "");
 }
 
 // A confidential backend client (client_secret_basic) allowed system/*.rs.

@@ -36,6 +36,22 @@ tokens::LaunchClaims launch_claims(const AppSubject& subject, const std::string&
 
 }  // namespace
 
+Expected<std::string, Error> presented_hash(const Form& form, std::string_view field) {
+  auto value = form.get(field);
+  if (!value || value->empty()) {
+    return unexpected(make_error(ErrorCode::invalid_request, std::string(field) + " is required"));
+  }
+  return crypto::sha256_b64url(*value);
+}
+
+Error lookup_error(store::StoreStatus status, std::string_view what) {
+  if (status == store::StoreStatus::not_found) {
+    return make_error(ErrorCode::invalid_grant, "the " + std::string(what) + " is unknown");
+  }
+  return make_error(ErrorCode::server_error, "cannot read the " + std::string(what),
+                    std::string(store::to_string(status)));
+}
+
 bool has_scope(std::string_view scope, std::string_view name) {
   for (auto token : split(scope, ' ')) {
     if (token == name) return true;

@@ -51,6 +51,15 @@ struct AppTokens {
   std::optional<std::string> id_token;
 };
 
+// The stored hash of the credential a grant presents in form field `field` (`code`, RFC 6749
+// §4.1.3; `refresh_token`, §6): REQUIRED, so invalid_request when missing or empty. Both are
+// stored hashed (RFC 6749 §10.10 for codes, §10.4 for refresh tokens).
+Expected<std::string, Error> presented_hash(const Form& form, std::string_view field);
+
+// A failed store read of that credential (`what`: "code", "refresh token"): unknown is
+// invalid_grant, exactly 400 (TOKEN-2, REFRESH-7); anything else is server_error.
+Error lookup_error(store::StoreStatus status, std::string_view what);
+
 // True when `scope` (space-separated) holds `name` exactly.
 bool has_scope(std::string_view scope, std::string_view name);
 

@@ -59,21 +59,12 @@ AuthorizationCodeGrant::AuthorizationCodeGrant(AppTokenDeps deps, authorize::Cod
 
 void AuthorizationCodeGrant::handle(const TokenRequest& request, GrantDone done) const {
   const auto& client = request.client.client;
-  auto code_text = request.form.get("code");
   // RFC 6749 §4.1.3: code is REQUIRED.
-  if (!code_text || code_text->empty()) {
-    return done(unexpected(make_error(ErrorCode::invalid_request, "code is required")));
-  }
+  auto code_hash = presented_hash(request.form, "code");
+  if (!code_hash) return done(unexpected(code_hash.error()));
   const auto now = deps_.clock.now_seconds();
-  auto code_hash = crypto::sha256_b64url(*code_text);  // RFC 6749 §10.10: stored hashed
-  auto stored = codes_.find(code_hash);
-  if (!stored) {
-    if (stored.error() == StoreStatus::not_found) {
-      return done(unexpected(bad_grant("the code is unknown")));  // TOKEN-2: exactly 400
-    }
-    return done(unexpected(make_error(ErrorCode::server_error, "cannot read the code",
-                                      std::string(store::to_string(stored.error())))));
-  }
+  auto stored = codes_.find(*code_hash);
+  if (!stored) return done(unexpected(lookup_error(stored.error(), "code")));
   const auto& code = stored->code;
   // RFC 6749 §4.1.3: "ensure that the authorization code was issued to the authenticated
   // confidential client, or if the client is public, ensure that the code was issued to
@@ -138,7 +129,7 @@ void AuthorizationCodeGrant::handle(const TokenRequest& request, GrantDone done)
   // Issue 6 §4: ONE durable write. The redemption reports its own outcome, so a lost race
   // (another request redeemed the code first) is told apart from the assertion's replay claim.
   auto redemption = std::make_shared<StoreStatus>(StoreStatus::ok);
-  auto redeem = [redemption, step = codes_.redeem(code_hash, now)](store::Connection& conn) {
+  auto redeem = [redemption, step = codes_.redeem(*code_hash, now)](store::Connection& conn) {
     *redemption = step(conn);
     return *redemption;
   };

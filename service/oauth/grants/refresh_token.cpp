@@ -59,22 +59,13 @@ RefreshTokenGrant::RefreshTokenGrant(AppTokenDeps deps)
 
 void RefreshTokenGrant::handle(const TokenRequest& request, GrantDone done) const {
   const auto& client = request.client.client;
-  auto presented = request.form.get("refresh_token");
   // RFC 6749 §6: refresh_token is REQUIRED.
-  if (!presented || presented->empty()) {
-    return done(unexpected(make_error(ErrorCode::invalid_request, "refresh_token is required")));
-  }
+  auto token_hash = presented_hash(request.form, "refresh_token");
+  if (!token_hash) return done(unexpected(token_hash.error()));
   const auto now = deps_.clock.now_seconds();
-  auto token_hash = crypto::sha256_b64url(*presented);  // RFC 6749 §10.4: stored hashed
-  auto lookup = deps_.grants.find_refresh(token_hash);
-  if (!lookup) {
-    // REFRESH-7: unknown -> 400 invalid_grant.
-    if (lookup.error() == StoreStatus::not_found) {
-      return done(unexpected(bad_grant("the refresh token is unknown")));
-    }
-    return done(unexpected(make_error(ErrorCode::server_error, "cannot read the refresh token",
-                                      std::string(store::to_string(lookup.error())))));
-  }
+  auto lookup = deps_.grants.find_refresh(*token_hash);
+  // REFRESH-7: unknown -> 400 invalid_grant.
+  if (!lookup) return done(unexpected(lookup_error(lookup.error(), "refresh token")));
   const auto& grant = lookup->grant;
   switch (tokens::judge_refresh(*lookup, client.client_id, now, rules_)) {
     case tokens::RefreshVerdict::rotate:
@@ -124,7 +115,7 @@ void RefreshTokenGrant::handle(const TokenRequest& request, GrantDone done) cons
   // Issue 6 §4: ONE durable write. The rotation reports its own outcome: a conflict means another
   // request changed the family since it was judged (rotated past the grace, or revoked it).
   auto rotation = std::make_shared<StoreStatus>(StoreStatus::ok);
-  auto rotate = [rotation, step = deps_.grants.rotate(token_hash, now, rules_.reuse_grace_s,
+  auto rotate = [rotation, step = deps_.grants.rotate(*token_hash, now, rules_.reuse_grace_s,
                                                       next.record)](store::Connection& conn) {
     *rotation = step(conn);
     return *rotation;
