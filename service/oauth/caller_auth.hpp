@@ -14,8 +14,9 @@
 
 namespace sa::oauth {
 
-// The request's parameters as these endpoints take them: a form-encoded POST body (RFC 7662
-// §2.1, RFC 7009 §2.1), with nothing in the URL (invalid_request otherwise).
+// The request's parameters as these endpoints and the token endpoint take them: a form-encoded
+// POST body (RFC 6749 §3.2, RFC 7662 §2.1, RFC 7009 §2.1), with nothing in the URL
+// (invalid_request otherwise).
 Expected<Form, Error> caller_form(const http::Request& request);
 
 using CallerDone = std::function<void(Expected<clientauth::AuthenticatedClient, Error>)>;

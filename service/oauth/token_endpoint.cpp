@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "oauth/caller_auth.hpp"
 #include "obs/log.hpp"
 #include "oauth_core/reply.hpp"
 
@@ -32,14 +33,10 @@ std::vector<std::string> TokenEndpoint::grant_types() const {
 
 void TokenEndpoint::handle(const http::Request& request, http::Responder done) const {
   auto fail = [&](const Error& e) { reply_error(done, e, kEndpoint, request.request_id, metrics_); };
-  // RFC 6749 §3.2: form-encoded POST; a parameter sent twice is invalid_request (§3.1).
-  auto form = Form::from_request_body(request);
+  // RFC 6749 §3.2: form-encoded POST; a parameter sent twice is invalid_request (§3.1); and
+  // (§2.3.1) secrets are never accepted in the query string.
+  auto form = caller_form(request);
   if (!form) return fail(form.error());
-  // RFC 6749 §2.3.1: secrets are never accepted in the query string.
-  if (!request.query.empty()) {
-    return fail(make_error(ErrorCode::invalid_request,
-                           "parameters must be sent in the request body, not the URL"));
-  }
   auto grant_type = form->get("grant_type");
   if (!grant_type) return fail(make_error(ErrorCode::invalid_request, "grant_type is required"));
   auto grant = grants_.find(*grant_type);

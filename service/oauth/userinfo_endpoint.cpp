@@ -52,13 +52,6 @@ Expected<std::optional<std::string>, Error> presented_token(const http::Request&
   return token;
 }
 
-bool has_scope(std::string_view scope, std::string_view wanted) {
-  for (auto granted : split(scope, ' ')) {
-    if (granted == wanted) return true;
-  }
-  return false;
-}
-
 http::Response claims_response(const tokens::UserClaims& claims) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
@@ -110,7 +103,7 @@ void UserinfoEndpoint::handle(const http::Request& request, http::Responder done
   }
   const auto& record = access->record;
   // OIDC Core §5.3: userinfo needs an access token obtained with the openid scope.
-  if (!has_scope(record.scope, "openid")) {
+  if (!has_item(record.scope, "openid")) {
     return fail(
         bearer_error(ErrorCode::insufficient_scope, "the access token was not granted openid"));
   }

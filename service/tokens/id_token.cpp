@@ -18,13 +18,6 @@ void string_member(JsonWriter& w, const char* name, std::string_view value) {
   w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
-bool has_scope(std::string_view scope, std::string_view wanted) {
-  for (auto token : split(scope, ' ')) {
-    if (token == wanted) return true;
-  }
-  return false;
-}
-
 // SMART App Launch 2.2 "Scopes for requesting identity data": fhirUser is an absolute URL or
 // one relative to the FHIR base; we always hand out the absolute form so an app need not guess
 // the base it is relative to.
@@ -45,11 +38,11 @@ UserClaims user_claims(std::string_view granted_scope, std::string sub, std::str
   UserClaims claims;
   claims.sub = std::move(sub);
   // SMART App Launch 2.2: fhirUser only when the `fhirUser` scope was granted.
-  if (has_scope(granted_scope, "fhirUser") && !fhir_user.empty()) {
+  if (has_item(granted_scope, "fhirUser") && !fhir_user.empty()) {
     claims.fhir_user = absolute_reference(fhir_user, fhir_base);
   }
   // OIDC Core §5.4: `profile` asks for the name claims.
-  if (has_scope(granted_scope, "profile") && !user_name.empty()) {
+  if (has_item(granted_scope, "profile") && !user_name.empty()) {
     claims.name = std::string(user_name);
   }
   return claims;

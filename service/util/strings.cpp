@@ -45,6 +45,16 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   }
 }
 
+bool has_item(std::string_view list, std::string_view item) {
+  for (std::size_t start = 0; start <= list.size();) {
+    std::size_t end = list.find(' ', start);
+    if (end == std::string_view::npos) end = list.size();
+    if (list.substr(start, end - start) == item) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
 bool form_decode(std::string_view in, std::string& out) {
   out.clear();
   out.reserve(in.size());

@@ -52,13 +52,6 @@ Error lookup_error(store::StoreStatus status, std::string_view what) {
                     std::string(store::to_string(status)));
 }
 
-bool has_scope(std::string_view scope, std::string_view name) {
-  for (auto token : split(scope, ' ')) {
-    if (token == name) return true;
-  }
-  return false;
-}
-
 Expected<AppTokens, Error> issue_app_tokens(const AppTokenDeps& deps, const AppSubject& subject,
                                             const std::string& scope,
                                             const std::optional<std::string>& nonce,
@@ -90,7 +83,7 @@ Expected<AppTokens, Error> issue_app_tokens(const AppTokenDeps& deps, const AppS
   out.access = std::move(issued).value();
 
   // OIDC Core §3.1.3.3: an id_token when the authorization asked for openid.
-  if (id_token_rule == IdTokenRule::when_openid && has_scope(scope, "openid")) {
+  if (id_token_rule == IdTokenRule::when_openid && has_item(scope, "openid")) {
     tokens::IdTokenRequest id;
     id.user = tokens::user_claims(scope, subject.user_id, subject.fhir_user, subject.user_name,
                                   subject.aud);

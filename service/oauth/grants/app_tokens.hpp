@@ -60,9 +60,6 @@ Expected<std::string, Error> presented_hash(const Form& form, std::string_view f
 // invalid_grant, exactly 400 (TOKEN-2, REFRESH-7); anything else is server_error.
 Error lookup_error(store::StoreStatus status, std::string_view what);
 
-// True when `scope` (space-separated) holds `name` exactly.
-bool has_scope(std::string_view scope, std::string_view name);
-
 // Whether an id_token comes with the access token: with a code exchange whenever `openid` was
 // granted (OIDC Core §3.1.3.3); with a refresh only if tokens.id_token_on_refresh (§12.2).
 enum class IdTokenRule { when_openid, never };

@@ -6,6 +6,7 @@
 
 #include "crypto/hash.hpp"
 #include "oauth/pkce.hpp"
+#include "util/strings.hpp"
 #include "obs/log.hpp"
 
 namespace sa::oauth {
@@ -87,10 +88,10 @@ void AuthorizationCodeGrant::handle(const TokenRequest& request, GrantDone done)
   auto kind = tokens::RefreshKind::none;
   std::int64_t refresh_expires = 0;
   if (registered_refresh(client)) {
-    if (has_scope(code.scope, "offline_access")) {
+    if (has_item(code.scope, "offline_access")) {
       kind = tokens::RefreshKind::offline;
       refresh_expires = now + settings.offline_refresh_lifetime_s;  // REFRESH-9
-    } else if (has_scope(code.scope, "online_access") && code.session_hash) {
+    } else if (has_item(code.scope, "online_access") && code.session_hash) {
       // REFRESH-10: online_access ends with the login session the user approved in. Without a
       // live session (sessions off, or already ended) there is nothing to bind it to: none.
       auto session = sessions_.find_session(*code.session_hash, now,

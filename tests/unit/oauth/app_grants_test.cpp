@@ -10,6 +10,7 @@
 #include "crypto/jws.hpp"
 #include "oauth/grants/authorization_code.hpp"
 #include "oauth/grants/refresh_token.hpp"
+#include "scopes/scope.hpp"
 #include "tokens/sqlite_grant_store.hpp"
 #include "unit/oauth/oauth_test_support.hpp"
 #include "unit/store/store_test_support.hpp"
@@ -267,4 +268,19 @@ TEST_CASE_METHOD(AppGrants, "an offline refresh token expires after its period, 
 }
 
 }  // namespace
+TEST_CASE_METHOD(AppGrants, "a refresh scope longer than any scope string may be is invalid_scope",
+                 "[oauth][refresh]") {
+  // REFRESH-4, issue 6 finding 2.2: scope strings are bounded wherever they enter.
+  add_client_row();
+  add_code("code-long");
+  auto first = exchange("code-long");
+  REQUIRE(first);
+  std::string scope;
+  while (scope.size() <= scopes::kMaxScopeBytes) scope += "patient/*.rs+";
+  auto refused = run(refresh_grant, "grant_type=refresh_token&client_id=app&refresh_token=" +
+                                        *first->response.refresh_token + "&scope=" + scope);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == ErrorCode::invalid_scope);
+}
+
 }  // namespace sa::oauth

@@ -15,6 +15,15 @@ TEST_CASE("trim removes spaces and tabs at both ends", "[strings]") {
   CHECK(sa::trim("") == "");
 }
 
+TEST_CASE("has_item finds a whole space-separated item, never a part of one", "[strings]") {
+  CHECK(sa::has_item("openid fhirUser offline_access", "openid"));
+  CHECK(sa::has_item("openid fhirUser offline_access", "offline_access"));
+  CHECK_FALSE(sa::has_item("openid fhirUser offline_access", "fhir"));
+  CHECK_FALSE(sa::has_item("launch/patient", "launch"));
+  CHECK_FALSE(sa::has_item("", "openid"));
+  CHECK(sa::has_item("a  b", "b"));
+}
+
 TEST_CASE("split keeps empty pieces", "[strings]") {
   using V = std::vector<std::string_view>;
   CHECK(sa::split("a.b.c", '.') == V{"a", "b", "c"});
