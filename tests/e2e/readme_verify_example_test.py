@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""README "Check tokens in the FHIR server" is code a FHIR-server developer will copy: the block
+after `<!-- example: verify-token.mjs -->` is extracted from README.md as it stands and run with
+node against the real binary. It must accept a fresh access token (ES256 and RS256) and refuse
+a tampered signature, another audience and another issuer."""
+import base64
+import json
+import os
+import re
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import urllib.request
+
+import service_runner
+
+BINARY = sys.argv[1]
+IAT = "readme-example-initial-access-token-0123456789"
+failures = []
+
+
+def check(name, condition, detail=""):
+    print(("ok   " if condition else "FAIL ") + name + ("" if condition else f": {detail}"))
+    if not condition:
+        failures.append(name)
+
+
+def example_source():
+    with open(os.path.join(service_runner.ROOT, "README.md")) as f:
+        readme = f.read()
+    found = re.search(r"<!-- example: verify-token\.mjs -->\n```js\n(.*?)```", readme, re.S)
+    if not found:
+        sys.exit("README.md has no verify-token.mjs example block")
+    return found.group(1)
+
+
+def call(ctx, url, data=None, headers=None):
+    req = urllib.request.Request(url, data=data, headers=headers or {})
+    with urllib.request.urlopen(req, context=ctx) as res:
+        return json.load(res)
+
+
+def run_example(script, base, ca, token, issuer="https://localhost:8443",
+                audience="https://localhost:8443/fhir"):
+    env = dict(os.environ, ISSUER=issuer, AUDIENCE=audience,
+               JWKS_URL=base + "/.well-known/jwks.json", NODE_EXTRA_CA_CERTS=ca)
+    done = subprocess.run(["node", script, token], env=env, capture_output=True, text=True,
+                          timeout=30)
+    return done.returncode, done.stdout.strip() + done.stderr.strip()
+
+
+with tempfile.TemporaryDirectory() as d:
+    script = os.path.join(d, "verify-token.mjs")
+    with open(script, "w") as f:
+        f.write(example_source())
+    for alg in ("ES256", "RS256"):
+        data = os.path.join(d, alg)
+        os.mkdir(data)
+        proc, base, ca = service_runner.start(
+            BINARY, data,
+            f"keys:\n  access_token_alg: {alg}\n"
+            f"registration:\n  initial_access_tokens:\n"
+            f"    - {{token: {IAT}, max_scope: system/*.rs, description: readme example}}\n"
+            f"tokens:\n  client_credentials_auth_methods: [private_key_jwt, client_secret_basic]\n")
+        try:
+            ctx = ssl.create_default_context(cafile=ca)
+            reg = call(ctx, base + "/auth/register", json.dumps({
+                "grant_types": ["client_credentials"],
+                "token_endpoint_auth_method": "client_secret_basic",
+                "scope": "system/*.rs"}).encode(),
+                {"Content-Type": "application/json", "Authorization": "Bearer " + IAT})
+            basic = base64.b64encode(f"{reg['client_id']}:{reg['client_secret']}".encode())
+            token = call(ctx, base + "/auth/token",
+                         b"grant_type=client_credentials&scope=system%2FPatient.rs",
+                         {"Authorization": "Basic " + basic.decode(),
+                          "Content-Type": "application/x-www-form-urlencoded"})["access_token"]
+
+            code, out = run_example(script, base, ca, token)
+            claims = json.loads(out.split(" ", 1)[1]) if out.startswith("valid ") else {}
+            check(f"{alg}: the example accepts a fresh token and returns its claims",
+                  code == 0 and claims.get("scope") == "system/Patient.rs"
+                  and claims.get("client_id") == reg["client_id"], out)
+
+            head, body, sig = token.split(".")
+            flipped = ("A" if sig[0] != "A" else "B") + sig[1:]
+            code, out = run_example(script, base, ca, f"{head}.{body}.{flipped}")
+            check(f"{alg}: a tampered signature is refused", code == 1 and "bad signature" in out,
+                  out)
+            code, out = run_example(script, base, ca, token, audience="https://other.example/fhir")
+            check(f"{alg}: a token for another FHIR server is refused",
+                  code == 1 and "not for this FHIR server" in out, out)
+            code, out = run_example(script, base, ca, token, issuer="https://other.example")
+            check(f"{alg}: a token from another issuer is refused",
+                  code == 1 and "wrong issuer" in out, out)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=20)
+
+if failures:
+    sys.exit(f"{len(failures)} check(s) failed")
+print("all checks passed")
