@@ -18,6 +18,7 @@
 #include "config/loader.hpp"
 #include "crypto/files.hpp"
 #include "crypto/random.hpp"
+#include "demo/routes.hpp"
 #include "directory/password_hash.hpp"
 #include "http/server.hpp"
 #include "keys/key_ring.hpp"
@@ -120,6 +121,11 @@ int serve(const config::Config& config, const std::string& ready_file) {
                    "%s\n",
                    ehr->key.c_str(), config.server.public_base_url.c_str(),
                    std::string(launch::paths::kLaunch).c_str(), ehr->path.c_str());
+    }
+    if (config.demo.enabled) {
+      std::fprintf(stderr, "  demo EHR launcher (demo.enabled; never in production): %s%s\n",
+                   config.server.public_base_url.c_str(),
+                   std::string(demo::paths::kLauncher).c_str());
     }
     if (!ready_file.empty() && !write_ready_file(ready_file, ports, tls->ca_file)) {
       return fail("cannot write ready file " + ready_file);

@@ -88,6 +88,7 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
     case config::DirectoryAdapter::builtin: {
       auto builtin = directory::BuiltinDirectory::load(config.directory.builtin);
       if (!builtin) return unexpected(builtin.error());
+      c->builtin_directory = builtin->get();
       c->directory = std::move(builtin).value();
       break;
     }

@@ -20,6 +20,7 @@
 #include "authorize/pages.hpp"
 #include "authorize/sqlite_code_store.hpp"
 #include "authorize/sqlite_flow_store.hpp"
+#include "directory/builtin_directory.hpp"
 #include "directory/directory.hpp"
 #include "keys/key_ring.hpp"
 #include "launch/ehr_api_key.hpp"
@@ -78,6 +79,8 @@ struct Components {
   std::unique_ptr<clientauth::ClientAuthenticator> authenticator;
   // The EHR's user directory (CONTRACT "User directory adapter"), per directory.adapter.
   std::unique_ptr<directory::Directory> directory;
+  // The same directory when it is the builtin adapter (the demo launcher lists it), else null.
+  const directory::BuiltinDirectory* builtin_directory = nullptr;
   // EHR launch-context API: the launches, the EHR's key, and wrong keys per address (null when
   // rate_limits.enabled is false).
   std::unique_ptr<launch::SqliteLaunchStore> launches;

@@ -8,6 +8,7 @@
 #include "clientauth/assertion.hpp"
 #include "clientauth/credentials.hpp"
 #include "clients/routes.hpp"
+#include "demo/routes.hpp"
 #include "launch/routes.hpp"
 #include "oauth/grants/authorization_code.hpp"
 #include "oauth/grants/client_credentials.hpp"
@@ -39,6 +40,15 @@ Endpoints register_routes(http::Router& router, Components& c) {
   launch::register_launch_routes(
       router, {c.config, *c.launches, *c.clients, c.clock, c.random, c.ehr_api_key,
                c.failed_launch_auth_limit.get(), c.metrics});
+
+  // The demo EHR launcher and sample app (paths in demo/routes.hpp): only when demo.enabled.
+  if (c.config.demo.enabled) {
+    demo::register_demo_routes(
+        router, {c.config, c.builtin_directory,
+                 {c.config, *c.launches, *c.clients, c.clock, c.random, c.ehr_api_key, nullptr,
+                  c.metrics},
+                 c.random});
+  }
 
   // Token endpoint and its grants.
   endpoints.token = std::make_unique<oauth::TokenEndpoint>(*c.authenticator, c.metrics);

@@ -246,6 +246,23 @@ struct PageSettings {
   std::vector<std::string> frame_ancestors;
 };
 
+// The demo EHR launcher and sample app (service/demo/, README "Demo walk-through"): pages at
+// /demo/ that play an EHR whose user is already logged in, so anyone who can reach them may launch
+// an app as any user of the builtin directory. Demo only: off unless a config turns it on.
+struct DemoSettings {
+  bool enabled = false;
+};
+
+// With demo.enabled the loader adds the sample app as a public static client (schema.cpp): its
+// redirect_uri is <server.public_base_url><kDemoAppPath>, its launch_uri
+// <server.public_base_url><kDemoAppLaunchPath>. service/demo/ serves both paths.
+inline constexpr std::string_view kDemoAppClientId = "demo-app";
+inline constexpr std::string_view kDemoAppPath = "/demo/app/";
+inline constexpr std::string_view kDemoAppLaunchPath = "/demo/app/launch.html";
+inline constexpr std::string_view kDemoAppScope =
+    "openid fhirUser profile launch launch/patient launch/encounter offline_access "
+    "patient/*.rs user/*.rs";
+
 enum class LogLevel { trace, debug, info, warn, error };
 
 struct LogSettings {
@@ -269,6 +286,7 @@ struct Config {
   LaunchSettings launch;
   AuthorizeSettings authorize;
   PageSettings pages;
+  DemoSettings demo;
   LogSettings log;
 };
 

@@ -469,6 +469,28 @@ void check_static_client_credentials(const LoadContext& context, const Config& c
   }
 }
 
+// The demo sample app (config.hpp kDemoAppClientId), a public client like any browser app: PKCE,
+// no secret. Its id may not be taken by a client of the YAML.
+void add_demo_app(const LoadContext& context, Config& config) {
+  for (const StaticClient& c : config.clients) {
+    if (c.client_id == kDemoAppClientId) {
+      context.fail("clients", "client_id " + std::string(kDemoAppClientId) +
+                                  " is the demo sample app's while demo.enabled is true");
+      return;
+    }
+  }
+  const std::string& base = config.server.public_base_url;
+  StaticClient app;
+  app.client_id = std::string(kDemoAppClientId);
+  app.client_name = "smart-auth sample app (demo)";
+  app.token_endpoint_auth_method = "none";
+  app.redirect_uris = {base + std::string(kDemoAppPath)};
+  app.grant_types = {"authorization_code", "refresh_token"};
+  app.scope = std::string(kDemoAppScope);
+  app.launch_uri = base + std::string(kDemoAppLaunchPath);
+  config.clients.push_back(std::move(app));
+}
+
 }  // namespace
 
 void read_config(const YAML::Node& root, const LoadContext& context, Config& config) {
@@ -492,6 +514,8 @@ void read_config(const YAML::Node& root, const LoadContext& context, Config& con
   in.section("authorize", [&](MapReader& s) { read_authorize(s, config.authorize); });
   in.section("pages", [&](MapReader& s) { read_pages(s, config.pages); });
   in.section("directory", [&](MapReader& s) { read_directory(s, context, config.directory); });
+  in.section("demo", [&](MapReader& s) { s.flag("enabled", config.demo.enabled); });
+  if (config.demo.enabled) add_demo_app(context, config);
   in.section("log", [&](MapReader& s) { read_log(s, config.log); });
   in.report_unknown_keys();
 }

@@ -72,13 +72,18 @@ class BuiltinDirectory final : public Directory {
   void find_encounters(std::string user_id, std::string patient_id,
                        Reply<std::vector<Encounter>> done) override;
 
+  // The file's users, patients and encounters, for the demo EHR launcher (service/demo/), which
+  // lists them as the EHR's own screens would.
+  const BuiltinDirectoryData& data() const { return data_; }
+  // Whether `user` may open `patient_id` (the rule find_patients() and find_encounters() apply).
+  bool may_open(const BuiltinUser& user, std::string_view patient_id) const;
+
   // What an unknown username's password is checked against: the file's costliest parameters,
   // a tag nothing matches. For tests.
   const std::string& dummy_hash() const { return dummy_hash_; }
 
  private:
   const BuiltinUser* user_by_id(std::string_view id) const;
-  bool may_open(const BuiltinUser& user, std::string_view patient_id) const;
   Expected<User, DirectoryError> check_password(const std::string& username,
                                                 const std::string& password) const;
 

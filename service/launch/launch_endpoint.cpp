@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include "clients/endpoint_support.hpp"
+#include "launch/create_launch.hpp"
 #include "launch/launch_request.hpp"
 #include "oauth_core/reply.hpp"
 #include "obs/log.hpp"
@@ -16,17 +17,19 @@ namespace {
 using oauth::ErrorCode;
 
 constexpr std::string_view kEndpoint = "launch";  // the metrics and log label
-// SEC-2 / SMART App Launch 2.2, "EHR Launch": the handle is unguessable; 256 bits, well over the
-// 128 the contract asks for.
-constexpr std::size_t kLaunchIdBytes = 32;
+
+void audit_refusal(const std::string& request_id, const std::string& remote_addr,
+                   const oauth::Error& error) {
+  obs::audit("launch_rejected",
+             {{"request_id", request_id},
+              {"remote_addr", remote_addr},
+              {"error", std::string(to_string(error.code))},
+              {"reason", error.internal.empty() ? error.description : error.internal}});
+}
 
 void refuse(const LaunchServices& s, const http::Request& request, const http::Responder& respond,
             const oauth::Error& error) {
-  obs::audit("launch_rejected",
-             {{"request_id", request.request_id},
-              {"remote_addr", request.remote_addr},
-              {"error", std::string(to_string(error.code))},
-              {"reason", error.internal.empty() ? error.description : error.internal}});
+  audit_refusal(request.request_id, request.remote_addr, error);
   oauth::reply_error(respond, error, kEndpoint, request.request_id, s.metrics);
 }
 
@@ -86,66 +89,17 @@ http::Handler launch_endpoint(const LaunchServices& s) {
     }
     auto parsed = parse_launch_request(request.body);
     if (!parsed) return refuse(s, request, respond, parsed.error());
-    Launch launch = std::move(parsed).value();
-    if (launch.client_id) {
-      // LAUNCH-2: a launch bound to a client is bound to one that exists.
-      auto client = s.clients.find(*launch.client_id);
-      if (!client) {
-        if (client.error() == store::StoreStatus::not_found) {
-          return refuse(s, request, respond,
-                        oauth::make_error(ErrorCode::invalid_request,
-                                          "client_id is not a registered client"));
-        }
-        return refuse(s, request, respond,
-                      oauth::make_error(ErrorCode::server_error, "the client store failed",
-                                        std::string(store::to_string(client.error()))));
-      }
-    }
-
-    const std::uint32_t expires_in = s.config.launch.expires_in_s;
-    launch.created_at = s.clock.now_seconds();
-    launch.expires_at = launch.created_at + expires_in;
-    // LAUNCH-2, SEC-2: unguessable, short-lived, stored only as its hash.
-    std::string launch_id = crypto::random_token(s.random, kLaunchIdBytes);
-    std::string body = created_json(launch_id, expires_in);
-    const std::string fingerprint = obs::fingerprint(launch_id);
-    const std::string id_hash = hash_launch_id(launch_id);
-    // Everything the audit line needs, by value: the request is gone when the commit answers.
-    const std::string user = launch.user_id;
-    const std::string patient = launch.patient.value_or("");
-    const std::string encounter = launch.encounter.value_or("");
-    const std::string client_id = launch.client_id.value_or("");
-    s.launches.create(
-        id_hash, std::move(launch),
-        [respond, body = std::move(body), fingerprint, user, patient, encounter, client_id,
-         expires_in, request_id = request.request_id, remote_addr = request.remote_addr,
-         &metrics = s.metrics](store::StoreStatus status) {
-          if (status != store::StoreStatus::ok) {
-            // constraint: the bound client was deleted between the check and the write.
-            const bool client_gone = status == store::StoreStatus::constraint;
-            oauth::Error error =
-                client_gone ? oauth::make_error(ErrorCode::invalid_request,
-                                                "client_id is not a registered client",
-                                                "client deleted before the launch was stored")
-                            : oauth::make_error(
-                                  ErrorCode::server_error, "the launch could not be stored",
-                                  "launch not stored: " + std::string(store::to_string(status)));
-            obs::audit("launch_rejected", {{"request_id", request_id},
-                                           {"remote_addr", remote_addr},
-                                           {"error", std::string(to_string(error.code))},
-                                           {"reason", error.internal}});
-            oauth::reply_error(respond, error, kEndpoint, request_id, metrics);
-            return;
+    create_launch(
+        s, std::move(parsed).value(),
+        {request.request_id, request.remote_addr, "ehr_api"},
+        [respond, request_id = request.request_id, remote_addr = request.remote_addr,
+         &metrics = s.metrics](Expected<CreatedLaunch, oauth::Error> created) {
+          if (!created) {
+            audit_refusal(request_id, remote_addr, created.error());
+            return oauth::reply_error(respond, created.error(), kEndpoint, request_id, metrics);
           }
-          obs::audit("launch_created", {{"request_id", request_id},
-                                        {"remote_addr", remote_addr},
-                                        {"launch_fingerprint", fingerprint},
-                                        {"user", user},
-                                        {"patient", patient},
-                                        {"encounter", encounter},
-                                        {"client_id", client_id},
-                                        obs::num("expires_in", expires_in)});
-          respond(http::Response::json(201, body));  // CONTRACT: 201 Created
+          // CONTRACT: 201 Created
+          respond(http::Response::json(201, created_json(created->launch_id, created->expires_in)));
         });
   };
 }
