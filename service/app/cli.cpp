@@ -67,6 +67,12 @@ int usage_error(std::string_view command, std::string_view message, std::string_
   return kBadUsage;
 }
 
+int bad_input(std::string_view command, std::string_view message) {
+  std::fprintf(stderr, "smart-auth %.*s: %.*s\n", static_cast<int>(command.size()),
+               command.data(), static_cast<int>(message.size()), message.data());
+  return kBadUsage;
+}
+
 int failure(std::string_view command, std::string_view message) {
   std::fprintf(stderr, "smart-auth %.*s: %.*s\n", static_cast<int>(command.size()),
                command.data(), static_cast<int>(message.size()), message.data());

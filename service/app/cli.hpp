@@ -49,6 +49,9 @@ bool wants_help(std::span<const std::string> args);
 
 // Prints "smart-auth COMMAND: MESSAGE" and the usage to stderr; returns kBadUsage.
 int usage_error(std::string_view command, std::string_view message, std::string_view usage);
+// A value the command cannot accept (a metadata rule, a scope beyond the cap): prints
+// "smart-auth COMMAND: MESSAGE" to stderr without the usage; returns kBadUsage.
+int bad_input(std::string_view command, std::string_view message);
 // Prints "smart-auth COMMAND: MESSAGE" to stderr; returns kFailed.
 int failure(std::string_view command, std::string_view message);
 

@@ -2,6 +2,7 @@
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -299,6 +300,14 @@ int migrate_command(std::span<const std::string> argv) {
   auto config = config_for("migrate", kMigrateUsage, argv, &code);
   if (!config) return code;
   const auto& settings = config->store;
+  // As serve would: the directory, and an owner-only file before SQLite creates it.
+  const auto parent = std::filesystem::path(settings.path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec) return cli::failure("migrate", "cannot create " + parent.string() + ": " + ec.message());
+  if (const int fd = ::open(settings.path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) {
+    ::close(fd);
+  }
   auto conn = store::Connection::open(
       settings.path, {.busy_timeout_ms = settings.busy_timeout_ms, .create = true, .wal = true});
   if (!conn) return cli::failure("migrate", conn.error());

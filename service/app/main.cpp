@@ -11,7 +11,10 @@
 
 #include "app/cli.hpp"
 #include "app/commands.hpp"
+#include "app/ops_backup.hpp"
+#include "app/ops_clients.hpp"
 #include "app/ops_healthcheck.hpp"
+#include "app/ops_tokens.hpp"
 #include "obs/log.hpp"
 
 namespace {
@@ -46,6 +49,10 @@ constexpr Subcommand kCommands[] = {
     {"migrate", sa::app::migrate_command},
     {"rotate-keys", sa::app::rotate_keys_command},
     {"hash-password", sa::app::hash_password_command},
+    {"client", sa::app::client_command},
+    {"token", sa::app::token_command},
+    {"backup", sa::app::backup_command},
+    {"restore", sa::app::restore_command},
     {"healthcheck", sa::app::healthcheck_command},
     {"bench-mint", sa::app::bench_mint_command},
 };

@@ -117,12 +117,13 @@ Expected<DatabaseFacts, std::string> backup_database(const std::string& source,
     if (rc != SQLITE_DONE || finished != SQLITE_OK) {
       return fail("the backup failed: " + std::string(sqlite3_errstr(rc != SQLITE_DONE ? rc : finished)));
     }
-    // The copy inherits WAL mode from the source's header; fold it into one file for the move.
-    sqlite3_exec(dst->get(), "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+    // The copy inherits WAL mode from the source's header; as a file on its own it is in
+    // rollback-journal mode, so it needs no -wal or -shm beside it wherever it is moved.
+    sqlite3_exec(dst->get(), "PRAGMA journal_mode = DELETE", nullptr, nullptr, nullptr);
+    auto facts = inspect_open(dst->get(), destination, binary_schema_version());
+    if (!facts) return fail(facts.error());
+    return facts;
   }
-  auto facts = inspect_database(destination, binary_schema_version());
-  if (!facts) return fail(facts.error());
-  return facts;
 }
 
 Expected<DatabaseFacts, std::string> inspect_database(const std::string& path,
