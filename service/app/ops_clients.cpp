@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "app/cli.hpp"
+#include "app/ops_client_metadata.hpp"
 #include "clients/client_information.hpp"
 #include "clients/endpoint_support.hpp"
 #include "clients/metadata.hpp"
@@ -108,125 +109,17 @@ std::string effective_cap(const clients::ClientRecord& c, const config::Config& 
   return c.max_scope.value_or(config.registration.max_scope);
 }
 
-std::set<std::string> scope_set(std::string_view scope) {
-  std::set<std::string> out;
-  for (std::string_view item : split(scope, ' ')) {
-    if (!item.empty()) out.emplace(item);
-  }
-  return out;
-}
-
 std::string join_list(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : " ") + i;
   return out;
 }
 
-// --jwks takes the JSON text itself or @FILE.
-Expected<std::string, std::string> jwks_text(const std::string& value) {
-  if (value.empty() || value[0] != '@') return value;
-  std::ifstream in(value.substr(1));
-  if (!in) return unexpected("--jwks: cannot read " + value.substr(1));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// The registration request an operator's flags amount to: `base` (the stored metadata, or {})
-// with each given flag replacing its member. The caller runs it through parse_client_metadata.
-Expected<std::string, std::string> metadata_body(const std::string& base, const cli::Args& args) {
-  rapidjson::Document doc;
-  doc.Parse(base.c_str(), base.size());
-  if (doc.HasParseError() || !doc.IsObject()) doc.SetObject();
-  auto& alloc = doc.GetAllocator();
-  auto set = [&](const char* key, rapidjson::Value value) {
-    doc.RemoveMember(key);
-    doc.AddMember(rapidjson::Value(key, alloc), value, alloc);
-  };
-  auto set_string = [&](const char* key, const std::string& text) {
-    set(key, rapidjson::Value(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), alloc));
-  };
-  auto set_list = [&](const char* key, const std::vector<std::string>& items) {
-    rapidjson::Value list(rapidjson::kArrayType);
-    for (const auto& item : items) {
-      list.PushBack(rapidjson::Value(item.c_str(), static_cast<rapidjson::SizeType>(item.size()), alloc), alloc);
-    }
-    set(key, std::move(list));
-  };
-  if (auto v = args.value("--name")) set_string("client_name", *v);
-  if (args.has("--redirect-uri")) set_list("redirect_uris", args.values("--redirect-uri"));
-  if (args.has("--grant-type")) {
-    set_list("grant_types", args.values("--grant-type"));
-    doc.RemoveMember("response_types");  // the defaults follow the new grant types
-  }
-  if (auto v = args.value("--scope")) set_string("scope", *v);
-  if (args.has("--public")) set_string("token_endpoint_auth_method", "none");
-  if (auto v = args.value("--auth-method")) set_string("token_endpoint_auth_method", *v);
-  if (auto v = args.value("--jwks-uri")) {
-    doc.RemoveMember("jwks");  // one key source at a time (RFC 7591 §2)
-    if (v->empty()) doc.RemoveMember("jwks_uri"); else set_string("jwks_uri", *v);
-  }
-  if (auto v = args.value("--jwks")) {
-    doc.RemoveMember("jwks_uri");
-    auto text = jwks_text(*v);
-    if (!text) return unexpected(text.error());
-    rapidjson::Document jwks(&alloc);
-    jwks.Parse(text->c_str(), text->size());
-    if (jwks.HasParseError()) return unexpected(std::string("--jwks is not JSON"));
-    set("jwks", rapidjson::Value(jwks, alloc));
-  }
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  doc.Accept(w);
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
-// Checks the metadata the flags produce and applies the registration policy with `cap`, as the
-// registration endpoint would; unlike it, a scope beyond the cap is refused, not trimmed: the
-// operator asked for exactly that scope.
-Expected<clients::ClientMetadata, std::string> checked_metadata(const std::string& body,
-                                                               const std::string& cap,
-                                                               const config::Config& config) {
-  auto parsed = clients::parse_client_metadata(body);
-  if (!parsed) {
-    return unexpected(std::string(oauth::to_string(parsed.error().code)) + ": " +
-                      parsed.error().description);
-  }
-  clients::ClientMetadata metadata = parsed->metadata;
-  const auto requested = scope_set(metadata.scope);
-  if (auto err = clients::apply_registration_policy(
-          metadata, cap, config.tokens.client_credentials_auth_methods)) {
-    return unexpected(std::string(oauth::to_string(err->code)) + ": " + err->description +
-                      " (the cap is \"" + cap + "\"; raise it with --max-scope)");
-  }
-  if (scope_set(metadata.scope) != requested) {
-    return unexpected("scope: \"" + join_list({requested.begin(), requested.end()}) +
-                      "\" is more than the cap \"" + cap + "\" allows; raise it with --max-scope");
-  }
-  return metadata;
-}
-
-std::optional<bool> yes_no(const std::optional<std::string>& value) {
-  if (!value) return std::nullopt;
-  if (*value == "yes" || *value == "true") return true;
-  if (*value == "no" || *value == "false") return false;
-  return std::nullopt;
-}
-
-// RFC 3986 §2.3 unreserved characters only, as generated ids are: safe in HTTP Basic unencoded.
-bool valid_client_id(const std::string& id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (unsigned char ch : id) {
-    if (!std::isalnum(ch) && ch != '-' && ch != '.' && ch != '_' && ch != '~') return false;
-  }
-  return true;
-}
-
-store::StoreStatus write(store::Database& db, std::function<void(store::DoneFn)> start) {
+// Runs one store write and waits for its commit: the CLI has nothing else to do meanwhile.
+store::StoreStatus committed(const std::function<void(store::DoneFn)>& start) {
   std::promise<store::StoreStatus> done;
   auto result = done.get_future();
   start([&done](store::StoreStatus s) { done.set_value(s); });
-  (void)db;
   return result.get();
 }
 
@@ -286,7 +179,7 @@ int add(const cli::Args& args) {
     record.secret_expires_at = *issued.client_secret_expires_at;
   }
   const std::string client_id = record.client_id, metadata_json = record.metadata_json;
-  const auto status = write(*c->db, [&](store::DoneFn done) {
+  const auto status = committed([&](store::DoneFn done) {
     c->clients->insert(std::move(record), std::move(done));
   });
   if (status == store::StoreStatus::conflict) {
@@ -440,7 +333,7 @@ int update(const cli::Args& args) {
                             kUsage);
   }
   const std::string metadata_json = record.metadata_json;
-  const auto status = write(*c->db, [&](store::DoneFn done) {
+  const auto status = committed([&](store::DoneFn done) {
     c->clients->replace(std::move(record), std::move(done));
   });
   if (status != store::StoreStatus::ok) {
@@ -477,7 +370,7 @@ int remove(const cli::Args& args) {
   if (found->is_static) return refuse_static("client remove", id);
   // The client's grants, refresh tokens, access-token records, codes, launches and consents go
   // with it (ON DELETE CASCADE), so introspection answers active:false for them at once.
-  const auto status = write(*c->db, [&](store::DoneFn done) { c->clients->remove(id, std::move(done)); });
+  const auto status = committed([&](store::DoneFn done) { c->clients->remove(id, std::move(done)); });
   if (status != store::StoreStatus::ok) {
     return cli::failure("client remove", "the client was not removed: " + std::string(to_string(status)));
   }
@@ -494,10 +387,8 @@ int remove(const cli::Args& args) {
 }  // namespace
 
 int client_command(std::span<const std::string> argv) {
-  if (argv.empty() || argv[0] == "--help" || argv[0] == "-h") {
-    std::printf("%s", kUsage);
-    return argv.empty() ? kBadUsage : kOk;
-  }
+  if (argv.empty()) return cli::usage_error("client", "needs an action", kUsage);
+  if (argv[0] == "--help" || argv[0] == "-h") return std::printf("%s", kUsage), kOk;
   const std::string& action = argv[0];
   const std::span<const std::string> rest = argv.subspan(1);
   if (cli::wants_help(rest)) return std::printf("%s", kUsage), kOk;
