@@ -18,7 +18,7 @@ constexpr const char* kUsage =
     "  GET /healthz over HTTPS and exit 0 only on 200 (1 otherwise, 2 on bad usage).\n"
     "  --url  default: https://<server.listen>/healthz, loopback when listening on 0.0.0.0/::\n"
     "  --ca   default: <data_dir>/tls/ca.pem for the generated certificate; with\n"
-    "         server.tls.cert_file, the system trust store, and the certificate must name the\n"
+    "         server.tls.cert, the system trust store, and the certificate must name the\n"
     "         host of server.public_base_url\n";
 
 constexpr cli::FlagSpec kFlags[] = {{"--config"}, {"--url"}, {"--ca"}};
@@ -44,8 +44,8 @@ int healthcheck_command(std::span<const std::string> argv) {
   net::FetchRequest request;
   std::string ca = args->value("--ca").value_or("");
   if (auto url = args->value("--url")) request.url = *url;
-  // The config is read only for what the flags leave open.
-  if (request.url.empty() || ca.empty()) {
+  // The config is read when named, or for what the flags leave open.
+  if (args->has("--config") || request.url.empty() || ca.empty()) {
     auto config = cli::load_config(args->config_path());
     if (!config) return cli::kBadUsage;
     const auto& server = config->server;
@@ -56,13 +56,12 @@ int healthcheck_command(std::span<const std::string> argv) {
       }
       request.url = "https://" + local_host(server.listen.host) + ":" +
                     std::to_string(server.listen.port) + std::string(paths::kHealth);
-      if (!server.tls.cert_file.empty()) {
-        // A configured certificate names the public host, not the loopback address we dial.
-        auto base = url::split_base_url(server.public_base_url);
-        if (base && base->host_kind == url::HostKind::name) request.verify_host = base->host;
-      }
     }
-    if (ca.empty() && server.tls.cert_file.empty()) {
+    if (!server.tls.cert_file.empty()) {
+      // A configured certificate names the public host, not the loopback address we dial.
+      auto base = url::split_base_url(server.public_base_url);
+      if (base && base->host_kind == url::HostKind::name) request.verify_host = base->host;
+    } else if (ca.empty()) {
       ca = (std::filesystem::path(config->data_dir) / "tls" / "ca.pem").string();
     }
   }

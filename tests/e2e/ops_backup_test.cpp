@@ -111,7 +111,14 @@ TEST_CASE("a backup taken under load is consistent, and restore swaps it in only
     CHECK(contains(again.output, "exists; pass --force"));
     dropped = add_backend(config, "after the backup");
 
-    // The server holds the lock: restore refuses and names it.
+    // The server holds the lock: a second server on the same database is refused...
+    auto second = run_command({binary_path().string(), "serve", "--config", config.string()},
+                              std::chrono::seconds(15));
+    INFO(second.output);
+    CHECK(second.status.exit_code == 1);
+    CHECK(contains(second.output, "smart-auth.db.lock"));
+
+    // ...and so is restore, naming what to do.
     auto refused = smart_auth(config, {"restore", backup.string()});
     INFO(refused.output);
     CHECK(refused.status.exit_code == 1);

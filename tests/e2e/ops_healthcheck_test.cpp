@@ -4,8 +4,11 @@
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <fstream>
+#include <ctime>
 #include <string>
 
+#include "crypto/certs.hpp"
+#include "crypto/random.hpp"
 #include "e2e/running_service.hpp"
 #include "support/service_process.hpp"
 
@@ -50,6 +53,48 @@ TEST_CASE("healthcheck exits 0 on a running server's 200, trusting the CA the co
   INFO(stopped.output);
   CHECK(stopped.status.exit_code == 1);
   CHECK(stopped.output.find("connect_failed") != std::string::npos);
+}
+
+// With server.tls.cert the certificate names the public host: healthcheck dials the
+// loopback listener and checks the certificate against server.public_base_url's host.
+TEST_CASE("with a configured certificate healthcheck verifies the public host name",
+          "[ops][healthcheck]") {
+  TempDir dir;
+  crypto::OpenSslRandom random;
+  const auto now = static_cast<std::int64_t>(std::time(nullptr)) - 60;
+  auto ca = crypto::generate_ca({}, random, now).value();
+  auto leaf = crypto::generate_server_cert(
+                  ca, {.common_name = "auth.example.org", .extra_dns_names = {"auth.example.org"}},
+                  random, now)
+                  .value();
+  const auto ca_file = dir.path() / "ehr-ca.pem";
+  { std::ofstream(ca_file) << ca.cert_pem; }
+  { std::ofstream(dir.path() / "cert.pem") << leaf.cert_pem << ca.cert_pem; }
+  { std::ofstream(dir.path() / "key.pem") << leaf.key_pem; }
+  auto yaml = [&](const std::string& public_host) {
+    return test_config_yaml(dir.path(),
+                            "  public_base_url: https://" + public_host + "\n"
+                            "  tls:\n    cert: " + (dir.path() / "cert.pem").string() +
+                                "\n    key: " + (dir.path() / "key.pem").string() + "\n");
+  };
+  ServiceProcess server(dir.path(), yaml("auth.example.org"));
+  const bool ready = server.wait_ready();
+  INFO(server.log());
+  REQUIRE(ready);
+  const auto config = (dir.path() / "smart-auth.yaml").string();
+  const auto url = local_url(server.https_port());
+
+  auto named = healthcheck({"--config", config, "--url", url, "--ca", ca_file.string()});
+  INFO(named.output);
+  CHECK(named.status.exit_code == 0);
+
+  // The same listener judged for a public host the certificate does not name fails.
+  const auto other = dir.path() / "other.yaml";
+  { std::ofstream(other) << yaml("other.example.org"); }
+  auto wrong = healthcheck({"--config", other.string(), "--url", url, "--ca", ca_file.string()});
+  INFO(wrong.output);
+  CHECK(wrong.status.exit_code == 1);
+  CHECK(wrong.output.find("tls_failed") != std::string::npos);
 }
 
 TEST_CASE("healthcheck answers --help and names a bad argument", "[ops][healthcheck]") {
