@@ -34,9 +34,17 @@ TEST_CASE("healthcheck exits 0 on a running server's 200, trusting the CA the co
   CHECK(out.status.exit_code == 0);
   CHECK(out.output.find("healthy") != std::string::npos);
 
-  // Verification stays on: a CA bundle that did not sign the server's certificate fails it.
-  auto untrusted = healthcheck({"--url", local_url(service.process.https_port()), "--ca",
-                                "/etc/ssl/certs/ca-certificates.crt"});
+  // Verification stays on: a CA that did not sign the server's certificate fails it.
+  crypto::OpenSslRandom random;
+  const auto other_ca = service.dir.path() / "other-ca.pem";
+  {
+    std::ofstream(other_ca)
+        << crypto::generate_ca({}, random, static_cast<std::int64_t>(std::time(nullptr)) - 60)
+               .value()
+               .cert_pem;
+  }
+  auto untrusted = healthcheck(
+      {"--url", local_url(service.process.https_port()), "--ca", other_ca.string()});
   INFO(untrusted.output);
   CHECK(untrusted.status.exit_code == 1);
   CHECK(untrusted.output.find("tls_failed") != std::string::npos);
