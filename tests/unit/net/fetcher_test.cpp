@@ -219,6 +219,29 @@ TEST_CASE_METHOD(TlsFixture, "a trusted certificate for another host name fails 
   }
 }
 
+// `smart-auth healthcheck` with a configured certificate: it dials the loopback listener but the
+// certificate names only the public host. RFC 6125 §6 still holds: the name checked is the one
+// the request says to expect, and a certificate without it fails.
+TEST_CASE_METHOD(TlsFixture, "verify_host checks the certificate against that name, not the URL's",
+                 "[net][fetcher]") {
+  auto settings = loopback_settings();
+  settings.ca_file = write("ca.pem", ca.cert_pem);
+  TestHttpServer server(http_response(200, R"({"status":"ok"})"), TestHttpServer::Mode::respond,
+                        test::TlsIdentity{leaf_naming(*this, "DNS:auth.example.org"), leaf.key_pem});
+  Fetcher fetcher(settings);
+  auto with_name = [&](std::string name) {
+    FetchRequest request{.url = local_url(server, "https", "127.0.0.1")};
+    request.verify_host = std::move(name);
+    std::promise<FetchResult> promise;
+    auto future = promise.get_future();
+    fetcher.fetch(std::move(request), [&promise](FetchResult r) { promise.set_value(std::move(r)); });
+    return future.get().status;
+  };
+  CHECK(with_name("") == FetchStatus::tls_failed);  // 127.0.0.1 is not in the certificate
+  CHECK(with_name("auth.example.org") == FetchStatus::ok);
+  CHECK(with_name("other.example.org") == FetchStatus::tls_failed);
+}
+
 TEST_CASE("destroying the fetcher completes fetches in progress", "[net][fetcher]") {
   TestHttpServer server("", TestHttpServer::Mode::hang);
   std::promise<FetchResult> promise;
