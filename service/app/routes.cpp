@@ -47,7 +47,7 @@ Endpoints register_routes(http::Router& router, Components& c) {
         router, {c.config, c.builtin_directory,
                  {c.config, *c.launches, *c.clients, c.clock, c.random, c.ehr_api_key, nullptr,
                   c.metrics},
-                 c.random});
+                 c.random, c.client_rows.get()});
   }
 
   // Token endpoint and its grants.

@@ -1,21 +1,54 @@
 #include "demo/launcher_form.hpp"
 
+#include <rapidjson/document.h>
+
 #include <algorithm>
+#include <optional>
 
 namespace sa::demo {
 
-std::vector<DemoApp> launchable_apps(const config::Config& config) {
+namespace {
+
+bool has_code_flow(const std::vector<std::string>& grant_types) {
+  return std::find(grant_types.begin(), grant_types.end(), "authorization_code") !=
+         grant_types.end();
+}
+
+// A registered client's launch_uri and client_name, from the metadata it registered (checked by
+// the client URL rules then, like a static client's at start).
+std::optional<DemoApp> registered_app(const clients::ClientRecord& c) {
+  if (c.is_static || !has_code_flow(c.grant_types)) return std::nullopt;
+  rapidjson::Document metadata;
+  metadata.Parse(c.metadata_json.data(), c.metadata_json.size());
+  if (metadata.HasParseError() || !metadata.IsObject()) return std::nullopt;
+  auto text = [&](const char* name) -> std::string {
+    auto m = metadata.FindMember(name);
+    return m != metadata.MemberEnd() && m->value.IsString()
+               ? std::string(m->value.GetString(), m->value.GetStringLength())
+               : std::string();
+  };
+  std::string launch_uri = text("launch_uri");
+  if (launch_uri.empty()) return std::nullopt;
+  std::string name = text("client_name");
+  return DemoApp{c.client_id, name.empty() ? c.client_id : std::move(name), std::move(launch_uri)};
+}
+
+}  // namespace
+
+std::vector<DemoApp> launchable_apps(const config::Config& config,
+                                     const std::vector<clients::ClientRecord>& registered) {
   std::vector<DemoApp> apps;
   for (const config::StaticClient& c : config.clients) {
-    const bool code_flow = std::find(c.grant_types.begin(), c.grant_types.end(),
-                                     "authorization_code") != c.grant_types.end();
-    if (c.launch_uri.empty() || !code_flow) continue;
+    if (c.launch_uri.empty() || !has_code_flow(c.grant_types)) continue;
     DemoApp app{c.client_id, c.client_name.empty() ? c.client_id : c.client_name, c.launch_uri};
     if (c.client_id == config::kDemoAppClientId) {
       apps.insert(apps.begin(), std::move(app));
     } else {
       apps.push_back(std::move(app));
     }
+  }
+  for (const clients::ClientRecord& c : registered) {
+    if (auto app = registered_app(c)) apps.push_back(std::move(*app));
   }
   return apps;
 }

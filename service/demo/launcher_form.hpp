@@ -1,12 +1,13 @@
 // The demo launcher's choices and how its form becomes a launch. Pure: reads the builtin
-// directory's data and the config's static clients, creates nothing (routes.cpp stores the
-// launch through launch::create_launch()). The same directory rule as the authorize pages decides
-// which patients a user may open.
+// directory's data, the config's static clients and the registered clients it is given, and
+// creates nothing (routes.cpp stores the launch through launch::create_launch()). The same
+// directory rule as the authorize pages decides which patients a user may open.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "clients/client_store.hpp"
 #include "config/config.hpp"
 #include "directory/builtin_directory.hpp"
 #include "launch/launch_store.hpp"
@@ -14,15 +15,17 @@
 
 namespace sa::demo {
 
-// An app the launcher can open: a static client with a launch_uri and the authorization_code
-// grant. Registered (RFC 7591) clients are not offered: the client store cannot list them.
+// An app the launcher can open: a client with a launch_uri and the authorization_code grant,
+// static (YAML) or registered (RFC 7591, `launch_uri` in its metadata).
 struct DemoApp {
   std::string client_id;
   std::string name;  // client_name, or the client_id
   std::string launch_uri;
 };
-// In config order; the sample app, added last by the loader, is moved to the front.
-std::vector<DemoApp> launchable_apps(const config::Config& config);
+// The static clients in config order (the sample app, added last by the loader, moved to the
+// front), then the registered ones in `registered`'s order.
+std::vector<DemoApp> launchable_apps(const config::Config& config,
+                                     const std::vector<clients::ClientRecord>& registered = {});
 
 // The launcher form's fields.
 struct LaunchChoice {

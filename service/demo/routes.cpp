@@ -1,5 +1,6 @@
 #include "demo/routes.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -25,9 +26,31 @@ constexpr std::size_t kCsrfBytes = 32;
 constexpr std::size_t kCsrfChars = 43;  // base64url of kCsrfBytes, unpadded
 constexpr std::int64_t kCsrfCookieMaxAgeS = 8 * 3600;
 
+// Most registered apps the launcher offers (the newest first), so that open registration cannot
+// grow the page without bound.
+constexpr std::size_t kMaxRegisteredApps = 50;
+
 struct Launcher {
   DemoServices s;
-  std::vector<DemoApp> apps;
+
+  // The static apps, then registered clients with a launch_uri (read from the store on each
+  // page, so an app registered a moment ago is offered).
+  std::vector<DemoApp> apps() const {
+    std::vector<clients::ClientRecord> registered;
+    if (s.registered_clients != nullptr) {
+      if (auto rows = s.registered_clients->registered_clients()) {
+        registered = std::move(*rows);
+      } else {
+        obs::log(obs::Level::warn, "demo launcher: registered clients could not be read");
+      }
+    }
+    std::sort(registered.begin(), registered.end(),
+              [](const auto& a, const auto& b) { return a.issued_at > b.issued_at; });
+    std::vector<DemoApp> all = launchable_apps(s.config, registered);
+    const std::size_t static_count = launchable_apps(s.config).size();
+    if (all.size() > static_count + kMaxRegisteredApps) all.resize(static_count + kMaxRegisteredApps);
+    return all;
+  }
 
   // The browser's CSRF token, or a new one with the cookie that sets it.
   std::string csrf_token(const http::Request& request, std::optional<std::string>& set_cookie) {
@@ -43,7 +66,7 @@ struct Launcher {
   http::Response page(const http::Request& request, int status, std::string message,
                        LaunchChoice selected = {}) {
     std::optional<std::string> cookie;
-    LauncherView view{s.directory, apps, csrf_token(request, cookie), std::move(message),
+    LauncherView view{s.directory, apps(), csrf_token(request, cookie), std::move(message),
                       std::move(selected)};
     http::Response response = launcher_page(status, view);
     if (cookie) response.add("Set-Cookie", *cookie);
@@ -82,7 +105,7 @@ http::Handler launch_handler(std::shared_ptr<Launcher> launcher) {
     }
     LaunchChoice choice{field(form, "user"), field(form, "patient"), field(form, "encounter"),
                         field(form, "app"), field(form, "need_patient_banner") == "true"};
-    auto chosen = choose_launch(*launcher->s.directory, launcher->apps, choice);
+    auto chosen = choose_launch(*launcher->s.directory, launcher->apps(), choice);
     if (!chosen) return refuse(400, chosen.error(), chosen.error(), choice);
 
     // The same path as POST /auth/launch (CONTRACT "EHR launch-context API"), minus the key: this
@@ -125,7 +148,7 @@ http::Handler launch_handler(std::shared_ptr<Launcher> launcher) {
 }  // namespace
 
 void register_demo_routes(http::Router& router, const DemoServices& services) {
-  auto launcher = std::make_shared<Launcher>(Launcher{services, launchable_apps(services.config)});
+  auto launcher = std::make_shared<Launcher>(Launcher{services});
   router.add(Method::GET, std::string(paths::kLauncherNoSlash), "demo_launcher",
              http::sync_handler([](const http::Request&) {
                http::Response response;

@@ -6,6 +6,7 @@
 
 #include <string_view>
 
+#include "clients/sqlite_client_store.hpp"
 #include "config/config.hpp"
 #include "crypto/random.hpp"
 #include "directory/builtin_directory.hpp"
@@ -34,6 +35,8 @@ struct DemoServices {
   // The launch API's own services: the launcher creates launches through create_launch().
   launch::LaunchServices launch;
   crypto::Random& random;  // CSRF tokens
+  // Registered clients with a launch_uri are offered too (null: static apps only).
+  clients::SqliteClientStore* registered_clients = nullptr;
 };
 
 void register_demo_routes(http::Router& router, const DemoServices& services);

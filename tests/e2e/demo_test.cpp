@@ -185,3 +185,37 @@ TEST_CASE("the sample app is served with a CSP that allows only its own script",
   CHECK(std::string(doc["redirect_uri"].GetString()) == kAppRedirect);
   CHECK(browser.get("/demo/app/app.js").status == 200);
 }
+
+TEST_CASE("an app registered with a launch_uri is offered by the launcher and launched at it",
+          "[demo][launch]") {
+  // The EHR launcher offers the registered apps (RFC 7591 client metadata with launch_uri), not
+  // only the bundled one; a launch for it opens its own launch URL (LAUNCH-1).
+  AuthorizeFixture f(kDemoOn);
+  const std::string body =
+      R"({"client_name":"Registered Growth Chart","redirect_uris":["https://app.example/cb"],)"
+      R"("launch_uri":"https://app.example/launch","token_endpoint_auth_method":"none",)"
+      R"("grant_types":["authorization_code"],"scope":"launch patient/*.rs"})";
+  auto registered = f.service.client->request("POST", "/auth/register",
+                                              {{"Content-Type", "application/json"}}, body);
+  INFO(registered.body);
+  REQUIRE(registered.status == 201);
+  const std::string client_id = parse_json(registered.body)["client_id"].GetString();
+  // One without a launch_uri is not offered: the EHR would have nowhere to open it.
+  f.register_app("launch patient/*.rs", "No Launch URL App");
+
+  auto browser = f.browser();
+  auto page = browser.get("/demo/");
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("value=\"" + client_id + "\"") != std::string::npos);
+  CHECK(page.body.find("Registered Growth Chart") != std::string::npos);
+  CHECK(page.body.find("No Launch URL App") == std::string::npos);
+  // The POST answers with a redirect to the app's origin: the CSP's form-action allows it.
+  CHECK(page.header("Content-Security-Policy")->find("https://app.example") != std::string::npos);
+
+  Fields form = launch_form(input_value(page.body, "csrf"));
+  form.back() = {"app", client_id};
+  auto launched = browser.post("/demo/launch", form);
+  REQUIRE(launched.status == 303);
+  CHECK(launched.header("Location")->rfind("https://app.example/launch?", 0) == 0);
+  CHECK(location_params(launched)["iss"] == "https://localhost:8443/fhir");
+}
