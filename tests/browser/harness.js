@@ -29,7 +29,9 @@ async function startService({ binary, sourceDir, dir, serverLines = [], extraLin
   ].join('\n'));
   const ready = path.join(dir, 'ready.json');
   const log = fs.openSync(path.join(dir, 'service.log'), 'w');
-  const proc = spawn(binary, ['--config', config, '--ready-file', ready],
+  // SMART_AUTH_BINARY (scripts/test's sanitizer pass) overrides the binary ctest passes.
+  const proc = spawn(process.env.SMART_AUTH_BINARY || binary,
+                     ['--config', config, '--ready-file', ready],
                      { stdio: ['ignore', log, log] });
   for (let i = 0; i < 2000 && !fs.existsSync(ready); i++) await new Promise(r => setTimeout(r, 10));
   if (!fs.existsSync(ready)) fail('service did not become ready: ' + fs.readFileSync(path.join(dir, 'service.log')));

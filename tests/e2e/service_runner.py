@@ -19,6 +19,8 @@ def start(binary, dir_, extra_yaml=""):
                 f'directory:\n  builtin:\n    file: "{ROOT}/config/demo-directory.yaml"\n'
                 + extra_yaml)
     ready = os.path.join(dir_, "ready.json")
+    # SMART_AUTH_BINARY (scripts/test's sanitizer pass) overrides the binary ctest passes.
+    binary = os.environ.get("SMART_AUTH_BINARY") or binary
     proc = subprocess.Popen([binary, "--config", config, "--ready-file", ready],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 20
