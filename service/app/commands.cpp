@@ -2,17 +2,24 @@
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <charconv>
+#include <limits>
 
+#include "app/cli.hpp"
 #include "app/components.hpp"
+#include "app/bench_mint.hpp"
+#include "store/database_lock.hpp"
 #include "app/routes.hpp"
 #include "app/tls_material.hpp"
 #include "config/loader.hpp"
@@ -24,20 +31,16 @@
 #include "launch/routes.hpp"
 #include "obs/log.hpp"
 #include "store/database.hpp"
+#include "store/migrator.hpp"
+#include "store/connection.hpp"
 #include "keys/sqlite_key_store.hpp"
 
 namespace sa::app {
 namespace {
 
-constexpr int kOk = 0, kFailed = 1, kBadConfig = 2;
-
-std::optional<config::Config> load(const std::string& path) {
-  auto result = config::load_config_file(path, config::process_env());
-  for (const auto& e : result.errors) {
-    std::fprintf(stderr, "%s\n", config::format_error(e).c_str());
-  }
-  return result.config;
-}
+using cli::kBadUsage;
+using cli::kFailed;
+using cli::kOk;
 
 int fail(const std::string& message) {
   obs::log(obs::Level::error, message);
@@ -201,23 +204,190 @@ int hash_password() {
 
 }  // namespace
 
-int run(const Options& options) {
-  if (options.command == Command::hash_password) return hash_password();
-  auto config = load(options.config_path);
-  if (!config) return kBadConfig;
-  if (options.command == Command::check_config) {
-    std::printf("%s: ok\n", options.config_path.c_str());
-    return kOk;
+namespace {
+
+constexpr const char* kServeUsage =
+    "usage: smart-auth [serve] [--config PATH] [--ready-file PATH]\n"
+    "  Run the server (the default command). --config defaults to config/smart-auth.yaml;\n"
+    "  --ready-file is written (0600 JSON: pid, https_port, ca_file) once it listens.\n"
+    "  Holds <store.path>.lock while it runs, so restore refuses to replace its database.\n";
+constexpr const char* kCheckConfigUsage =
+    "usage: smart-auth check-config [--config PATH]\n"
+    "       smart-auth --check-config PATH\n"
+    "  Validate the config and exit: 0 ok, 2 with one line per problem naming its key.\n";
+constexpr const char* kMigrateUsage =
+    "usage: smart-auth migrate [--config PATH]\n"
+    "  Apply the migrations this binary carries that the database lacks, and report which\n"
+    "  were applied and the schema version. serve does the same at start; migrate lets you\n"
+    "  do it (and see it) before. Safe beside a running server of the same version.\n";
+constexpr const char* kRotateKeysUsage =
+    "usage: smart-auth rotate-keys [--config PATH]\n"
+    "  Add new active signing keys and retire the old ones; their public keys stay in the\n"
+    "  JWKS for keys.retired_key_ttl_s. A running server picks the change up within\n"
+    "  keys.reload_interval_s.\n";
+constexpr const char* kHashPasswordUsage =
+    "usage: smart-auth hash-password\n"
+    "  Read one password line from stdin (not echoed on a terminal, asked twice) and print\n"
+    "  its argon2id hash for directory.builtin users' password_hash.\n";
+constexpr const char* kBenchMintUsage =
+    "usage: smart-auth bench-mint [--config PATH] --client-id ID (--codes N | --refresh N)\n"
+    "                  --out FILE [--scope SCOPE] [--code-lifetime-s S]\n"
+    "  BENCHMARKS ONLY, with the server stopped: writes N authorization codes, or N\n"
+    "  offline refresh tokens each in its own grant, for the registered client ID into\n"
+    "  the configured database, and the codes or tokens one per line to FILE (0600).\n"
+    "  Codes use redirect_uri = the client's first, the fixed code_verifier it prints,\n"
+    "  and live S seconds (default 3600, far beyond the usual 60: never use it on a\n"
+    "  production database). SCOPE defaults to\n"
+    "  \"launch/patient openid fhirUser offline_access patient/*.rs\".\n";
+
+constexpr cli::FlagSpec kConfigOnly[] = {{"--config"}};
+
+// A positive whole number no larger than `max`, or nullopt.
+std::optional<std::uint64_t> parse_count(const std::string& text, std::uint64_t max) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || value == 0 || value > max) return std::nullopt;
+  return value;
+}
+
+// The config of a command that takes only --config: parsed flags, loaded config, and operator
+// logging on. nullopt after printing the problem; *exit_code says which.
+std::optional<config::Config> config_for(std::string_view command, const char* usage,
+                                         std::span<const std::string> argv, int* exit_code) {
+  auto args = cli::parse(argv, kConfigOnly, 0);
+  if (!args) {
+    *exit_code = cli::usage_error(command, args.error(), usage);
+    return std::nullopt;
   }
+  auto config = cli::load_config(args->config_path());
+  if (!config) {
+    *exit_code = kBadUsage;
+    return std::nullopt;
+  }
+  cli::operator_logging(*config);
+  return config;
+}
+
+}  // namespace
+
+int serve_command(std::span<const std::string> argv) {
+  if (cli::wants_help(argv)) return std::printf("%s", kServeUsage), kOk;
+  static constexpr cli::FlagSpec kFlags[] = {{"--config"}, {"--ready-file"}};
+  auto args = cli::parse(argv, kFlags, 0);
+  if (!args) return cli::usage_error("serve", args.error(), kServeUsage);
+  auto config = cli::load_config(args->config_path());
+  if (!config) return kBadUsage;
   obs::init_logging(config->log);
-  switch (options.command) {
-    case Command::serve: return serve(*config, options.ready_file);
-    case Command::rotate_keys: return rotate_keys(*config);
-    case Command::bench_mint: return bench_mint(*config, options.bench_mint);
-    case Command::check_config: return kOk;
-    case Command::hash_password: return kFailed;  // handled above, before the config
+  // One server per database file: restore must not swap the file under it (ops_backup.cpp).
+  auto lock = store::DatabaseLock::acquire(config->store.path);
+  if (!lock) return fail(lock.error());
+  return serve(*config, args->value("--ready-file").value_or(""));
+}
+
+int check_config_command(std::span<const std::string> argv) {
+  if (cli::wants_help(argv)) return std::printf("%s", kCheckConfigUsage), kOk;
+  auto args = cli::parse(argv, kConfigOnly, 0);
+  if (!args) return cli::usage_error("check-config", args.error(), kCheckConfigUsage);
+  if (!cli::load_config(args->config_path())) return kBadUsage;
+  std::printf("%s: ok\n", args->config_path().c_str());
+  return kOk;
+}
+
+int migrate_command(std::span<const std::string> argv) {
+  if (cli::wants_help(argv)) return std::printf("%s", kMigrateUsage), kOk;
+  int code = kOk;
+  auto config = config_for("migrate", kMigrateUsage, argv, &code);
+  if (!config) return code;
+  const auto& settings = config->store;
+  // As serve would: the directory, and an owner-only file before SQLite creates it.
+  const auto parent = std::filesystem::path(settings.path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec) return cli::failure("migrate", "cannot create " + parent.string() + ": " + ec.message());
+  if (const int fd = ::open(settings.path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) {
+    ::close(fd);
   }
-  return kFailed;
+  auto conn = store::Connection::open(
+      settings.path, {.busy_timeout_ms = settings.busy_timeout_ms, .create = true, .wal = true});
+  if (!conn) return cli::failure("migrate", conn.error());
+  SystemClock clock;
+  const auto& migrations = store::embedded_migrations();
+  auto report = store::Migrator(migrations).run(**conn, clock.now_seconds());
+  if (!report) return cli::failure("migrate", "database " + settings.path + ": " + report.error());
+  for (std::int64_t version : report->applied) {
+    for (const auto& m : migrations) {
+      if (m.version == version) std::printf("applied %04lld_%s\n", static_cast<long long>(version), m.name.c_str());
+    }
+  }
+  if (report->applied.empty()) std::printf("nothing to apply\n");
+  std::printf("schema version %lld (was %lld) in %s\n", static_cast<long long>(report->to_version),
+              static_cast<long long>(report->from_version), settings.path.c_str());
+  obs::audit("database_migrated", {{"actor", "operator"},
+                                   {"database", settings.path},
+                                   obs::num("from_version", report->from_version),
+                                   obs::num("to_version", report->to_version)});
+  return kOk;
+}
+
+int rotate_keys_command(std::span<const std::string> argv) {
+  if (cli::wants_help(argv)) return std::printf("%s", kRotateKeysUsage), kOk;
+  int code = kOk;
+  auto config = config_for("rotate-keys", kRotateKeysUsage, argv, &code);
+  if (!config) return code;
+  return rotate_keys(*config);
+}
+
+int hash_password_command(std::span<const std::string> argv) {
+  if (cli::wants_help(argv)) return std::printf("%s", kHashPasswordUsage), kOk;
+  auto args = cli::parse(argv, {}, 0);
+  if (!args) return cli::usage_error("hash-password", args.error(), kHashPasswordUsage);
+  return hash_password();
+}
+
+int bench_mint_command(std::span<const std::string> argv) {
+  if (cli::wants_help(argv)) return std::printf("%s", kBenchMintUsage), kOk;
+  static constexpr cli::FlagSpec kFlags[] = {{"--config"},  {"--client-id"}, {"--codes"},
+                                             {"--refresh"}, {"--out"},       {"--scope"},
+                                             {"--code-lifetime-s"}};
+  auto args = cli::parse(argv, kFlags, 0);
+  if (!args) return cli::usage_error("bench-mint", args.error(), kBenchMintUsage);
+  BenchMintOptions bench;
+  bench.client_id = args->value("--client-id").value_or("");
+  bench.out = args->value("--out").value_or("");
+  if (auto scope = args->value("--scope")) bench.scope = *scope;
+  for (const char* flag : {"--codes", "--refresh", "--code-lifetime-s"}) {
+    auto text = args->value(flag);
+    if (!text) continue;
+    const std::string_view name(flag);
+    const std::uint64_t max = name == "--code-lifetime-s"
+                                  ? std::numeric_limits<std::uint32_t>::max()
+                                  : std::uint64_t{10'000'000};
+    auto n = parse_count(*text, max);
+    if (!n) {
+      return cli::usage_error("bench-mint",
+                              std::string(flag) + " needs a whole number from 1 to " +
+                                  std::to_string(max),
+                              kBenchMintUsage);
+    }
+    if (name == "--codes") bench.codes = *n;
+    if (name == "--refresh") bench.refresh = *n;
+    if (name == "--code-lifetime-s") bench.code_lifetime_s = static_cast<std::uint32_t>(*n);
+  }
+  const char* missing = bench.client_id.empty() ? "--client-id"
+                        : bench.out.empty()     ? "--out"
+                                                : nullptr;
+  if (missing != nullptr) {
+    return cli::usage_error("bench-mint", std::string("needs ") + missing, kBenchMintUsage);
+  }
+  if ((bench.codes > 0) == (bench.refresh > 0)) {
+    return cli::usage_error("bench-mint", "needs exactly one of --codes and --refresh",
+                            kBenchMintUsage);
+  }
+  auto config = cli::load_config(args->config_path());
+  if (!config) return kBadUsage;
+  cli::operator_logging(*config);
+  return bench_mint(*config, bench);
 }
 
 }  // namespace sa::app

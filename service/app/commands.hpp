@@ -1,23 +1,20 @@
-// The commands of the smart-auth binary: serve, check-config, rotate-keys, hash-password and
-// bench-mint (benchmarks only, app/bench_mint.hpp). Each loads the config itself (hash-password
-// needs none) and returns the process exit code (0 ok, 1 runtime failure, 2 bad config).
+// The core commands of the smart-auth binary: serve (the default), check-config, migrate,
+// rotate-keys, hash-password and bench-mint (benchmarks only, app/bench_mint.hpp). Each parses
+// its own flags (app/cli.hpp), loads the config itself (hash-password needs none) and returns
+// the process exit code (cli::kOk, kFailed, kBadUsage). The operator commands on the database
+// are in ops_*.hpp.
 #pragma once
 
+#include <span>
 #include <string>
-
-#include "app/bench_mint.hpp"
 
 namespace sa::app {
 
-enum class Command { serve, check_config, rotate_keys, hash_password, bench_mint };
-
-struct Options {
-  Command command = Command::serve;
-  std::string config_path = "config/smart-auth.yaml";
-  std::string ready_file;  // serve: written (atomically) once every listener is bound
-  BenchMintOptions bench_mint;
-};
-
-int run(const Options& options);
+int serve_command(std::span<const std::string> args);
+int check_config_command(std::span<const std::string> args);
+int migrate_command(std::span<const std::string> args);
+int rotate_keys_command(std::span<const std::string> args);
+int hash_password_command(std::span<const std::string> args);
+int bench_mint_command(std::span<const std::string> args);
 
 }  // namespace sa::app

@@ -1,133 +1,93 @@
-// smart-auth entry point: parses the command line and runs one of the commands.
-//   smart-auth [--config PATH] [--ready-file PATH]   serve (default config/smart-auth.yaml)
-//   smart-auth --check-config PATH                   validate the config and exit (0 ok, 2 bad)
-//   smart-auth rotate-keys [--config PATH]           add new signing keys, retire the old ones
-//   smart-auth hash-password                         argon2id hash of a password read from stdin
-//   smart-auth bench-mint [--config PATH] ...        benchmarks only: codes / refresh tokens
-#include <charconv>
-#include <cstdint>
+// smart-auth entry point: picks the subcommand and hands it the rest of the command line. Each
+// subcommand parses its own flags and answers --help; see kUsage for the list. With no
+// subcommand (or only flags) it serves, so `smart-auth [--config PATH] [--ready-file PATH]` and
+// the older `smart-auth --check-config PATH` keep working.
+#include <algorithm>
 #include <cstdio>
-#include <cstring>
-#include <limits>
-#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "app/cli.hpp"
 #include "app/commands.hpp"
+#include "app/ops_backup.hpp"
+#include "app/ops_clients.hpp"
+#include "app/ops_healthcheck.hpp"
+#include "app/ops_tokens.hpp"
+#include "obs/log.hpp"
 
 namespace {
 
 constexpr const char* kUsage =
-    "usage: smart-auth [--config PATH] [--ready-file PATH]\n"
-    "       smart-auth --check-config PATH\n"
-    "       smart-auth rotate-keys [--config PATH]\n"
-    "       smart-auth hash-password   (reads the password from stdin)\n"
-    "       smart-auth bench-mint [--config PATH] --client-id ID (--codes N | --refresh N)\n"
-    "                  --out FILE [--scope SCOPE] [--code-lifetime-s S]\n"
-    "           BENCHMARKS ONLY, with the server stopped: writes N authorization codes, or N\n"
-    "           offline refresh tokens each in its own grant, for the registered client ID into\n"
-    "           the configured database, and the codes or tokens one per line to FILE (0600).\n"
-    "           Codes use redirect_uri = the client's first, the fixed code_verifier it prints,\n"
-    "           and live S seconds (default 3600, far beyond the usual 60: never use it on a\n"
-    "           production database). SCOPE defaults to\n"
-    "           \"launch/patient openid fhirUser offline_access patient/*.rs\".\n"
-    "       smart-auth --version\n";
+    "usage: smart-auth [COMMAND] [--help] [FLAGS]\n"
+    "  serve          run the server (the default): [--config PATH] [--ready-file PATH]\n"
+    "  check-config   validate the config: [--config PATH] (also: --check-config PATH)\n"
+    "  migrate        apply pending database migrations and report the schema version\n"
+    "  rotate-keys    new active signing keys; old public keys stay in the JWKS\n"
+    "  hash-password  argon2id hash of a password read from stdin\n"
+    "  client         add | list | show | update | remove clients in the database\n"
+    "  token          revoke --client ID | --user ID: end every grant and token of one\n"
+    "  backup PATH    consistent copy of the database, also while the server runs\n"
+    "  restore PATH   replace the database with a backup (server stopped)\n"
+    "  healthcheck    GET /healthz over verified HTTPS; exit 0 only on 200\n"
+    "  bench-mint     benchmarks only: mint codes or refresh tokens (server stopped)\n"
+    "  --version      print the version\n"
+    "Every command takes --config PATH (default config/smart-auth.yaml) unless noted, and\n"
+    "--help. Exit codes: 0 ok, 1 the command failed, 2 bad usage or a config that does not load.\n";
 
-// A positive whole number no larger than `max`, or nullopt.
-std::optional<std::uint64_t> parse_count(const std::string& text, std::uint64_t max) {
-  std::uint64_t value = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr != end || value == 0 || value > max) return std::nullopt;
-  return value;
-}
+using CommandFn = int (*)(std::span<const std::string>);
+
+struct Subcommand {
+  std::string_view name;
+  CommandFn run;
+};
+
+constexpr Subcommand kCommands[] = {
+    {"serve", sa::app::serve_command},
+    {"check-config", sa::app::check_config_command},
+    {"migrate", sa::app::migrate_command},
+    {"rotate-keys", sa::app::rotate_keys_command},
+    {"hash-password", sa::app::hash_password_command},
+    {"client", sa::app::client_command},
+    {"token", sa::app::token_command},
+    {"backup", sa::app::backup_command},
+    {"restore", sa::app::restore_command},
+    {"healthcheck", sa::app::healthcheck_command},
+    {"bench-mint", sa::app::bench_mint_command},
+};
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  sa::app::Options options;
-  sa::app::BenchMintOptions& bench = options.bench_mint;
-  bool bench_flags = false;
   std::vector<std::string> args(argv + 1, argv + argc);
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](const char* flag) -> const std::string* {
-      if (i + 1 >= args.size()) {
-        std::fprintf(stderr, "smart-auth: %s needs a value\n%s", flag, kUsage);
-        return nullptr;
-      }
-      return &args[++i];
-    };
-    if (a == "--config") {
-      auto v = value("--config");
-      if (!v) return 2;
-      options.config_path = *v;
-    } else if (a == "--check-config") {
-      auto v = value("--check-config");
-      if (!v) return 2;
-      options.config_path = *v;
-      options.command = sa::app::Command::check_config;
-    } else if (a == "--ready-file") {
-      auto v = value("--ready-file");
-      if (!v) return 2;
-      options.ready_file = *v;
-    } else if (a == "rotate-keys") {
-      options.command = sa::app::Command::rotate_keys;
-    } else if (a == "hash-password") {
-      options.command = sa::app::Command::hash_password;
-    } else if (a == "bench-mint") {
-      options.command = sa::app::Command::bench_mint;
-    } else if (a == "--client-id" || a == "--out" || a == "--scope") {
-      auto v = value(a.c_str());
-      if (!v) return 2;
-      bench_flags = true;
-      (a == "--client-id" ? bench.client_id : a == "--out" ? bench.out : bench.scope) = *v;
-    } else if (a == "--codes" || a == "--refresh" || a == "--code-lifetime-s") {
-      auto v = value(a.c_str());
-      if (!v) return 2;
-      bench_flags = true;
-      const std::uint64_t max = a == "--code-lifetime-s" ? std::numeric_limits<std::uint32_t>::max()
-                                                         : std::uint64_t{10'000'000};
-      auto n = parse_count(*v, max);
-      if (!n) {
-        std::fprintf(stderr, "smart-auth: %s needs a whole number from 1 to %llu\n%s", a.c_str(),
-                     static_cast<unsigned long long>(max), kUsage);
-        return 2;
-      }
-      if (a == "--codes") bench.codes = *n;
-      if (a == "--refresh") bench.refresh = *n;
-      if (a == "--code-lifetime-s") bench.code_lifetime_s = static_cast<std::uint32_t>(*n);
-    } else if (a == "--version") {
-      std::printf("smart-auth %s\n", SMART_AUTH_VERSION);
-      return 0;
-    } else if (a == "--help" || a == "-h") {
-      std::printf("%s", kUsage);
-      return 0;
-    } else {
-      std::fprintf(stderr, "smart-auth: unknown argument %s\n%s", a.c_str(), kUsage);
-      return 2;
-    }
+  if (!args.empty() && args[0] == "--version") {
+    std::printf("smart-auth %s\n", SMART_AUTH_VERSION);
+    return sa::app::cli::kOk;
   }
-  if (bench_flags && options.command != sa::app::Command::bench_mint) {
-    std::fprintf(stderr,
-                 "smart-auth: --client-id, --codes, --refresh, --scope, --out and "
-                 "--code-lifetime-s belong to bench-mint\n%s",
-                 kUsage);
-    return 2;
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
+    std::printf("%s", kUsage);
+    return sa::app::cli::kOk;
   }
-  if (options.command == sa::app::Command::bench_mint) {
-    const char* missing = bench.client_id.empty() ? "--client-id"
-                          : bench.out.empty()     ? "--out"
-                                                  : nullptr;
-    if (missing != nullptr) {
-      std::fprintf(stderr, "smart-auth: bench-mint needs %s\n%s", missing, kUsage);
-      return 2;
+  // The older flag-only forms: `--check-config PATH` is check-config --config PATH; any other
+  // list of flags is serve's.
+  if (args.empty() || args[0].starts_with("-")) {
+    auto legacy = std::find(args.begin(), args.end(), "--check-config");
+    if (legacy != args.end()) {
+      *legacy = "--config";
+      return sa::app::check_config_command(args);
     }
-    if ((bench.codes > 0) == (bench.refresh > 0)) {
-      std::fprintf(stderr, "smart-auth: bench-mint needs exactly one of --codes and --refresh\n%s",
-                   kUsage);
-      return 2;
-    }
+    return sa::app::serve_command(args);
   }
-  return sa::app::run(options);
+  const std::string& name = args[0];
+  const std::span<const std::string> rest(args.data() + 1, args.size() - 1);
+  for (const Subcommand& command : kCommands) {
+    if (command.name != name) continue;
+    // Only serve logs to stdout (the service's log stream); the others keep stdout for what
+    // they print to the operator or a script.
+    if (name != "serve") sa::obs::log_to_stderr();
+    return command.run(rest);
+  }
+  std::fprintf(stderr, "smart-auth: unknown command %s\n%s", name.c_str(), kUsage);
+  return sa::app::cli::kBadUsage;
 }

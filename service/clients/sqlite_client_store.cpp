@@ -70,6 +70,12 @@ constexpr const char* kRegistered =
     "pre_approved, metadata_json, max_scope, client_id FROM clients WHERE is_static = 0 "
     "ORDER BY client_id";
 
+constexpr const char* kAll =
+    "SELECT token_endpoint_auth_method, grant_types, redirect_uris, scope, jwks_json, jwks_uri, "
+    "secret_hash, secret_expires_at, registration_token_hash, issued_at, is_static, "
+    "pre_approved, metadata_json, max_scope, client_id FROM clients "
+    "ORDER BY issued_at, client_id";
+
 ClientRecord read_row(const store::Statement& stmt, std::string client_id) {
   return ClientRecord{.client_id = std::move(client_id),
                       .token_endpoint_auth_method = stmt.column_text(0),
@@ -108,8 +114,16 @@ Expected<ClientRecord, StoreStatus> SqliteClientStore::find(std::string_view cli
 }
 
 Expected<std::vector<ClientRecord>, StoreStatus> SqliteClientStore::registered_clients() {
-  return db_.read([](Connection& conn) -> Expected<std::vector<ClientRecord>, StoreStatus> {
-    auto stmt = conn.prepare(kRegistered);
+  return list(kRegistered);
+}
+
+Expected<std::vector<ClientRecord>, StoreStatus> SqliteClientStore::all_clients() {
+  return list(kAll);
+}
+
+Expected<std::vector<ClientRecord>, StoreStatus> SqliteClientStore::list(const char* sql) {
+  return db_.read([sql](Connection& conn) -> Expected<std::vector<ClientRecord>, StoreStatus> {
+    auto stmt = conn.prepare(sql);
     std::vector<ClientRecord> out;
     while (stmt.step()) out.push_back(read_row(stmt, stmt.column_text(14)));
     if (stmt.status() != StoreStatus::ok) return unexpected(stmt.status());

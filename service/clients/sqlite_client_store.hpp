@@ -23,8 +23,12 @@ class SqliteClientStore final : public ClientStore {
   // Every dynamically registered client, in one read (start-up: registration_caps.hpp). Not on
   // the ClientStore interface: nothing in the request path lists clients.
   Expected<std::vector<ClientRecord>, store::StoreStatus> registered_clients();
+  // Every client, static ones too, oldest first: `smart-auth client list`.
+  Expected<std::vector<ClientRecord>, store::StoreStatus> all_clients();
 
  private:
+  // The rows of a query that selects kFind's columns plus client_id last.
+  Expected<std::vector<ClientRecord>, store::StoreStatus> list(const char* sql);
   store::Database& db_;
 };
 

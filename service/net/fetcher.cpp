@@ -209,7 +209,13 @@ asio::awaitable<FetchResult> Fetcher::Impl::fetch(Op& op) {
   if (!url->https) co_return co_await exchange(op, lowest, *url);
 
   SSL* ssl = op.stream.native_handle();
-  if (literal_ec) {
+  if (!op.request.verify_host.empty()) {
+    // RFC 6125: verify the name the caller expects the server to hold, sent as SNI too.
+    const char* name = op.request.verify_host.c_str();
+    if (SSL_set_tlsext_host_name(ssl, name) != 1 || SSL_set1_host(ssl, name) != 1) {
+      co_return fail(FetchStatus::tls_failed);
+    }
+  } else if (literal_ec) {
     // RFC 6066 §3: SNI carries host names only. RFC 6125: verify the name we asked for.
     if (SSL_set_tlsext_host_name(ssl, url->host.c_str()) != 1 ||
         SSL_set1_host(ssl, url->host.c_str()) != 1) {

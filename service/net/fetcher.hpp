@@ -57,6 +57,10 @@ struct FetchRequest {
   std::string body;             // post only, sent as application/json
   // Answers with these statuses are ok and carry their body; any other status is http_status.
   std::vector<int> ok_statuses{200};
+  // The host name the certificate must carry (and SNI), when it is not the URL's host: the
+  // healthcheck connects to the loopback listener but verifies the configured certificate's
+  // public name. Empty: the URL's host.
+  std::string verify_host;
 };
 
 struct FetchResult {

@@ -28,9 +28,16 @@ struct Loggers {
   bool audit_enabled = true;
 };
 
+bool g_stderr = false;  // set by log_to_stderr() before the loggers exist
+
 Loggers& loggers() {
   static Loggers instance = [] {
-    auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+    std::shared_ptr<spdlog::sinks::sink> sink;
+    if (g_stderr) {
+      sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    } else {
+      sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+    }
     Loggers made{make_logger("app", sink), make_logger("access", sink),
                  make_logger("audit", sink), true};
     // An audit line records a decision already acted on (a token issued, a client registered):
@@ -101,6 +108,8 @@ Field num(std::string_view key, double value) {
   std::snprintf(buf, sizeof buf, "%.3f", value);
   return {key, buf, true};
 }
+
+void log_to_stderr() { g_stderr = true; }
 
 void init_logging(const config::LogSettings& settings) {
   Loggers& l = loggers();

@@ -26,6 +26,9 @@ Field num(std::string_view key, T value) {
 Field num(std::string_view key, double value);
 
 void init_logging(const config::LogSettings& settings);
+// Operator commands: every line goes to stderr instead of stdout, so stdout carries only what
+// the command prints. Takes effect only before the first line is logged.
+void log_to_stderr();
 void set_level(config::LogLevel level);
 
 enum class Level { debug, info, warn, error };
