@@ -9,20 +9,21 @@ import time
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
 
-def start(binary, dir_, extra_yaml=""):
-    """(process, https base URL with the name localhost, CA file path)."""
+def start(binary, dir_, extra_yaml="", directory_yaml=None, env=None):
+    """(process, https base URL with the name localhost, CA file path). `directory_yaml`, a whole
+    top-level `directory:` section, replaces the demo builtin one; `env` the process environment."""
+    if directory_yaml is None:
+        # The default relative path would be read from ctest's working directory.
+        directory_yaml = f'directory:\n  builtin:\n    file: "{ROOT}/config/demo-directory.yaml"\n'
     config = os.path.join(dir_, "smart-auth.yaml")
     with open(config, "w") as f:
         f.write(f'data_dir: "{dir_}/data"\nserver:\n  listen: "127.0.0.1:0"\n'
-                f'store:\n  path: "{dir_}/data/db.sqlite"\n'
-                # The default relative path would be read from ctest's working directory.
-                f'directory:\n  builtin:\n    file: "{ROOT}/config/demo-directory.yaml"\n'
-                + extra_yaml)
+                f'store:\n  path: "{dir_}/data/db.sqlite"\n' + directory_yaml + extra_yaml)
     ready = os.path.join(dir_, "ready.json")
     # SMART_AUTH_BINARY (scripts/test's sanitizer pass) overrides the binary ctest passes.
     binary = os.environ.get("SMART_AUTH_BINARY") or binary
     proc = subprocess.Popen([binary, "--config", config, "--ready-file", ready],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     deadline = time.time() + 20
     while time.time() < deadline and not os.path.exists(ready):
         time.sleep(0.01)
