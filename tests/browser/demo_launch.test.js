@@ -19,11 +19,11 @@
 'use strict';
 const { chromium } = require('playwright-core');
 const fs = require('fs');
-const http = require('http');
-const net = require('net');
 const os = require('os');
 const path = require('path');
-const { fail, startService, spkiPin } = require('./harness');
+const {
+  fail, startService, spkiPin, listen, startProxy, runFlow,
+} = require('./harness');
 
 const [binary, sourceDir, outputArg] = process.argv.slice(2);
 const PUBLIC_BASE = 'https://localhost:8443';
@@ -32,37 +32,6 @@ const EHR_LAUNCH = { user: 'prac-smith', patient: '1002', encounter: 'enc-1002-1
 const PATIENT_USER = { username: 'pat.jones', password: process.env.DEMO_PATIENT_PASSWORD,
                        patient: '1001' };
 const STEP_TIMEOUT_MS = 20000;
-
-function listen(server) {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
-  });
-}
-
-// An HTTP CONNECT proxy that opens exactly one tunnel: the issuer's authority, to the service.
-function startProxy(service, sockets) {
-  const proxy = http.createServer((req, res) => { res.writeHead(403); res.end(); });
-  proxy.on('connect', (req, client, head) => {
-    sockets.add(client);
-    client.on('error', () => {});  // Chromium may reset a tunnel at any time
-    if (req.url !== PUBLIC_AUTHORITY) {
-      client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-      return;
-    }
-    const upstream = net.connect(service.port, '127.0.0.1', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length) upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    sockets.add(upstream);
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-    client.on('close', () => upstream.destroy());
-  });
-  return proxy;
-}
 
 // Waits for the app to show a patient (or an error); approves the consent page if it comes.
 async function appResult(page, flow) {
@@ -84,34 +53,10 @@ async function appResult(page, flow) {
   };
 }
 
-async function runFlow(browser, outputDir, flow, steps) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const lines = [];
-  page.on('console', m => lines.push(`${m.type()}: ${m.text()}`));
-  page.on('response', r => {
-    if (r.status() >= 400) lines.push(`response: ${r.status()} ${r.request().method()} ${r.url()}`);
-  });
-  try {
-    const result = await steps(page);
-    const shot = path.join(outputDir, `demo-${flow}.png`);
-    await page.screenshot({ path: shot, fullPage: true });
-    console.log(`     screenshot: ${shot}`);
-    return result;
-  } catch (e) {
-    const shot = path.join(outputDir, `demo-${flow}-failed.png`);
-    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-    console.error(`${flow}: page ${page.url()} (screenshot ${shot})\n${lines.join('\n')}`);
-    throw e;
-  } finally {
-    await context.close();
-  }
-}
-
 // (a) From the demo EHR launcher into the sample app.
 async function launcherFlow({ browser, outputDir }) {
-  const shown = await runFlow(browser, outputDir, 'ehr-launch', async page => {
+  const run = { outputDir, prefix: 'demo', flow: 'ehr-launch', timeoutMs: STEP_TIMEOUT_MS };
+  const shown = await runFlow(browser, run, async page => {
     await page.goto(`${PUBLIC_BASE}/demo/`);
     await page.getByLabel('User signed in to the EHR', { exact: true }).selectOption(EHR_LAUNCH.user);
     await page.getByLabel('Patient', { exact: true }).selectOption(EHR_LAUNCH.patient);
@@ -147,7 +92,8 @@ async function launcherFlow({ browser, outputDir }) {
 
 // (b) The sample app's standalone button: pat.jones logs in and opens her own record.
 async function standaloneFlow({ browser, outputDir }) {
-  const shown = await runFlow(browser, outputDir, 'standalone', async page => {
+  const run = { outputDir, prefix: 'demo', flow: 'standalone', timeoutMs: STEP_TIMEOUT_MS };
+  const shown = await runFlow(browser, run, async page => {
     await page.goto(`${PUBLIC_BASE}/demo/app/`);
     await page.locator('#status').filter({ hasText: /Not launched/ }).waitFor();
     await page.getByRole('button', { name: 'Standalone launch' }).click();
@@ -178,7 +124,7 @@ async function standaloneFlow({ browser, outputDir }) {
       serverLines: [`  public_base_url: "${PUBLIC_BASE}"`],
       extraLines: ['demo:', '  enabled: true'],
     });
-    proxy = startProxy(service, sockets);
+    proxy = startProxy(service, sockets, PUBLIC_AUTHORITY);
     const proxyPort = await listen(proxy);
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

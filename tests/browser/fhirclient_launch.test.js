@@ -27,10 +27,11 @@ const { chromium } = require('playwright-core');
 const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
-const net = require('net');
 const os = require('os');
 const path = require('path');
-const { fail, startService, request, registerPublicApp, spkiPin } = require('./harness');
+const {
+  fail, startService, request, registerPublicApp, spkiPin, listen, startProxy, runFlow,
+} = require('./harness');
 
 const [binary, sourceDir, outputArg] = process.argv.slice(2);
 const PUBLIC_BASE = 'https://localhost:8443';
@@ -43,40 +44,10 @@ const STANDALONE_SCOPE = 'launch/patient openid fhirUser patient/*.rs offline_ac
 const EHR_SCOPE = 'launch openid fhirUser patient/*.rs';
 const STEP_TIMEOUT_MS = 20000;
 
-function listen(server) {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
-  });
-}
-
 async function getJson(service, target) {
   const res = await request(service, 'GET', target);
   if (res.status !== 200) fail(`GET ${target}: ${res.status} ${res.body}`);
   return JSON.parse(res.body);
-}
-
-// An HTTP CONNECT proxy for Chromium that opens exactly one tunnel target: the issuer's
-// authority, to the service's real port. Anything else is refused.
-function startProxy(service, sockets) {
-  const proxy = http.createServer((req, res) => { res.writeHead(403); res.end(); });
-  proxy.on('connect', (req, client, head) => {
-    sockets.add(client);
-    if (req.url !== PUBLIC_AUTHORITY) {
-      client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-      return;
-    }
-    const upstream = net.connect(service.port, '127.0.0.1', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length) upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    sockets.add(upstream);
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  return proxy;
 }
 
 // ---- The stub FHIR server: checks the token with nothing but the JWKS -----------------------
@@ -244,29 +215,6 @@ async function approveConsent(page) {
   await page.getByRole('button', { name: /allow|approve/i }).click();
 }
 
-async function runFlow(browser, outputDir, flow, steps) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const consoleLines = [];
-  page.on('console', m => consoleLines.push(`${m.type()}: ${m.text()}`));
-  page.on('response', r => {
-    if (r.status() >= 400) consoleLines.push(`response: ${r.status()} ${r.request().method()} ${r.url()}`);
-  });
-  try {
-    const result = await steps(page);
-    await page.screenshot({ path: path.join(outputDir, `fhirclient-${flow}.png`), fullPage: true });
-    return result;
-  } catch (e) {
-    await page.screenshot({ path: path.join(outputDir, `fhirclient-${flow}-failed.png`),
-                            fullPage: true }).catch(() => {});
-    console.error(`${flow}: page ${page.url()}\n${consoleLines.join('\n')}`);
-    throw e;
-  } finally {
-    await context.close();
-  }
-}
-
 function stubRead(stub, target, token) {
   return new Promise((resolve, reject) => {
     http.get(stub.fhirBase + target, { headers: { Authorization: `Bearer ${token}` } }, res => {
@@ -304,7 +252,8 @@ function expectVerifiedRead(stub, flow, patient, before) {
 // her own record without a picker.
 async function standaloneFlow({ browser, outputDir, stub, appOrigin }) {
   const before = stub.verified.length;
-  const shown = await runFlow(browser, outputDir, 'standalone', async page => {
+  const run = { outputDir, prefix: 'fhirclient', flow: 'standalone', timeoutMs: STEP_TIMEOUT_MS };
+  const shown = await runFlow(browser, run, async page => {
     await page.goto(`${appOrigin}/launch.html`);
     await page.getByLabel(/user ?name/i).fill(PATIENT_USER.username);
     await page.getByLabel(/password/i).fill(PATIENT_USER.password);
@@ -333,7 +282,8 @@ async function ehrFlow({ browser, outputDir, stub, app, appOrigin, service }) {
   if (created.status !== 201) fail('POST /auth/launch: ' + created.status + ' ' + created.body);
   const launch = JSON.parse(created.body).launch;
   const before = stub.verified.length;
-  const shown = await runFlow(browser, outputDir, 'ehr', async page => {
+  const run = { outputDir, prefix: 'fhirclient', flow: 'ehr', timeoutMs: STEP_TIMEOUT_MS };
+  const shown = await runFlow(browser, run, async page => {
     await page.goto(`${appOrigin}/launch.html?${new URLSearchParams({ iss: stub.fhirBase, launch })}`);
     await approveConsent(page);
     return patientShown(page, 'ehr');
@@ -375,7 +325,7 @@ async function ehrFlow({ browser, outputDir, stub, app, appOrigin, service }) {
       extraLines: ['smart:', `  fhir_base_url: "${stub.fhirBase}"`,
                    'launch:', `  ehr_api_key: "${EHR_API_KEY}"`],
     });
-    proxy = startProxy(service, sockets);
+    proxy = startProxy(service, sockets, PUBLIC_AUTHORITY);
     const proxyPort = await listen(proxy);
 
     // What the stub knows of smart-auth: its discovery and keys (the JWKS), nothing else.

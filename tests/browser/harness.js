@@ -5,7 +5,9 @@
 const { spawn } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
+const http = require('http');
 const https = require('https');
+const net = require('net');
 const path = require('path');
 const tls = require('tls');
 
@@ -81,4 +83,67 @@ function spkiPin(service) {
   });
 }
 
-module.exports = { fail, startService, request, registerPublicApp, spkiPin };
+// Listens on a kernel-chosen port of 127.0.0.1; resolves with the port.
+function listen(server) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+  });
+}
+
+// An HTTP CONNECT proxy that opens exactly one tunnel: `authority` (the issuer's, e.g.
+// localhost:8443, which Chromium is told to reach through it) to the service's real port on
+// 127.0.0.1. Anything else is refused. Every socket goes into `sockets`, for the test to destroy.
+function startProxy(service, sockets, authority) {
+  const proxy = http.createServer((req, res) => { res.writeHead(403); res.end(); });
+  proxy.on('connect', (req, client, head) => {
+    sockets.add(client);
+    client.on('error', () => {});  // Chromium may reset a tunnel at any time
+    if (req.url !== authority) {
+      client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    const upstream = net.connect(service.port, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    sockets.add(upstream);
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+    client.on('close', () => upstream.destroy());
+  });
+  return proxy;
+}
+
+// Runs `steps(page)` in a fresh browser context with `timeoutMs` per step. Saves a screenshot
+// `<prefix>-<flow>.png` in `outputDir` (`-failed.png`, with the page's console and failed
+// responses printed, when a step throws).
+async function runFlow(browser, { outputDir, prefix, flow, timeoutMs }, steps) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeoutMs);
+  const lines = [];
+  page.on('console', m => lines.push(`${m.type()}: ${m.text()}`));
+  page.on('response', r => {
+    if (r.status() >= 400) lines.push(`response: ${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+  try {
+    const result = await steps(page);
+    const shot = path.join(outputDir, `${prefix}-${flow}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`     screenshot: ${shot}`);
+    return result;
+  } catch (e) {
+    const shot = path.join(outputDir, `${prefix}-${flow}-failed.png`);
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    console.error(`${flow}: page ${page.url()} (screenshot ${shot})\n${lines.join('\n')}`);
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
+module.exports = { fail, startService, request, registerPublicApp, spkiPin, listen, startProxy,
+                   runFlow };

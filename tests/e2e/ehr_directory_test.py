@@ -21,13 +21,8 @@ ROOT = service_runner.ROOT
 STAND_IN = os.path.join(ROOT, "docker", "ehr-directory", "ehr_directory.py")
 FHIR_BASE = "https://localhost:8443/fhir"  # smart.fhir_base_url's default: the tokens' aud
 TOKEN = "stand-in-directory-token-0123456789"
-failures = []
-
-
-def check(name, condition):
-    print(("ok   " if condition else "FAIL ") + name)
-    if not condition:
-        failures.append(name)
+checks = service_runner.Checks()
+check = checks.check
 
 
 def start_directory(d):
@@ -133,6 +128,4 @@ with tempfile.TemporaryDirectory() as d:
           log.count('"POST /authenticate", "status": "200"') >= 3)
     check("the stand-in's log holds no password", "demo-doctor-1" not in log)
 
-if failures:
-    sys.exit(f"{len(failures)} check(s) failed: {failures}")
-print("all checks passed")
+checks.finish()

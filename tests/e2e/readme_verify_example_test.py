@@ -3,7 +3,6 @@
 after `<!-- example: verify-token.mjs -->` is extracted from README.md as it stands and run with
 node against the real binary. It must accept a fresh access token (ES256 and RS256) and refuse
 a tampered signature, another audience and another issuer."""
-import base64
 import json
 import os
 import re
@@ -12,19 +11,13 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import urllib.request
 
 import service_runner
 
 BINARY = sys.argv[1]
 IAT = "readme-example-initial-access-token-0123456789"
-failures = []
-
-
-def check(name, condition, detail=""):
-    print(("ok   " if condition else "FAIL ") + name + ("" if condition else f": {detail}"))
-    if not condition:
-        failures.append(name)
+checks = service_runner.Checks()
+check = checks.check
 
 
 def example_source():
@@ -34,12 +27,6 @@ def example_source():
     if not found:
         sys.exit("README.md has no verify-token.mjs example block")
     return found.group(1)
-
-
-def call(ctx, url, data=None, headers=None):
-    req = urllib.request.Request(url, data=data, headers=headers or {})
-    with urllib.request.urlopen(req, context=ctx) as res:
-        return json.load(res)
 
 
 def run_example(script, base, ca, token, issuer="https://localhost:8443",
@@ -60,22 +47,10 @@ with tempfile.TemporaryDirectory() as d:
         os.mkdir(data)
         proc, base, ca = service_runner.start(
             BINARY, data,
-            f"keys:\n  access_token_alg: {alg}\n"
-            f"registration:\n  initial_access_tokens:\n"
-            f"    - {{token: {IAT}, max_scope: system/*.rs, description: readme example}}\n"
-            f"tokens:\n  client_credentials_auth_methods: [private_key_jwt, client_secret_basic]\n")
+            f"keys:\n  access_token_alg: {alg}\n" + service_runner.backend_yaml(IAT, "readme example"))
         try:
             ctx = ssl.create_default_context(cafile=ca)
-            reg = call(ctx, base + "/auth/register", json.dumps({
-                "grant_types": ["client_credentials"],
-                "token_endpoint_auth_method": "client_secret_basic",
-                "scope": "system/*.rs"}).encode(),
-                {"Content-Type": "application/json", "Authorization": "Bearer " + IAT})
-            basic = base64.b64encode(f"{reg['client_id']}:{reg['client_secret']}".encode())
-            token = call(ctx, base + "/auth/token",
-                         b"grant_type=client_credentials&scope=system%2FPatient.rs",
-                         {"Authorization": "Basic " + basic.decode(),
-                          "Content-Type": "application/x-www-form-urlencoded"})["access_token"]
+            reg, token = service_runner.backend_token(ctx, base, IAT)
 
             code, out = run_example(script, base, ca, token)
             claims = json.loads(out.split(" ", 1)[1]) if out.startswith("valid ") else {}
@@ -98,6 +73,4 @@ with tempfile.TemporaryDirectory() as d:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=20)
 
-if failures:
-    sys.exit(f"{len(failures)} check(s) failed")
-print("all checks passed")
+checks.finish(expected=8)

@@ -18,13 +18,8 @@ import service_runner
 BINARY = sys.argv[1]
 ROOT = service_runner.ROOT
 FHIR_BASE = "https://localhost:8443/fhir"  # smart.fhir_base_url's default: the tokens' aud
-failures = []
-
-
-def check(name, condition):
-    print(("ok   " if condition else "FAIL ") + name)
-    if not condition:
-        failures.append(name)
+checks = service_runner.Checks()
+check = checks.check
 
 
 def sections(output):
@@ -89,6 +84,4 @@ with tempfile.TemporaryDirectory() as d:
         proc.terminate()
         proc.wait(timeout=20)
 
-if failures:
-    sys.exit(f"{len(failures)} check(s) failed: {failures}")
-print("all checks passed")
+checks.finish()
