@@ -238,9 +238,10 @@ constexpr const char* kHashPasswordUsage =
 constexpr const char* kBenchMintUsage =
     "usage: smart-auth bench-mint [--config PATH] --client-id ID (--codes N | --refresh N)\n"
     "                  --out FILE [--scope SCOPE] [--code-lifetime-s S]\n"
-    "  BENCHMARKS ONLY, with the server stopped: writes N authorization codes, or N\n"
-    "  offline refresh tokens each in its own grant, for the registered client ID into\n"
-    "  the configured database, and the codes or tokens one per line to FILE (0600).\n"
+    "  BENCHMARKS ONLY, with the server stopped (refused while one runs): writes N\n"
+    "  authorization codes, or N offline refresh tokens each in its own grant, for the\n"
+    "  registered client ID into the configured database, and the codes or tokens one\n"
+    "  per line to FILE (0600).\n"
     "  Codes use redirect_uri = the client's first, the fixed code_verifier it prints,\n"
     "  and live S seconds (default 3600, far beyond the usual 60: never use it on a\n"
     "  production database). SCOPE defaults to\n"
@@ -393,6 +394,10 @@ int bench_mint_command(std::span<const std::string> argv) {
   auto config = cli::load_config(args->config_path());
   if (!config) return kBadUsage;
   cli::operator_logging(*config);
+  // "with the server stopped": its codes and tokens go straight into the stores, and a running
+  // server's caches would not see them; serve's lock (store/database_lock.hpp) says if one runs.
+  auto lock = store::DatabaseLock::acquire(config->store.path);
+  if (!lock) return fail(lock.error());
   return bench_mint(*config, bench);
 }
 

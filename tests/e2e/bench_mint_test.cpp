@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -208,4 +209,23 @@ TEST_CASE("bench-mint refuses what the token endpoint would refuse, writing noth
 }
 
 }  // namespace
+
+TEST_CASE("bench-mint refuses to write into the database of a running server", "[bench_mint]") {
+  // Its rows bypass the server (and its caches): "with the server stopped" is enforced by the
+  // lock serve holds, as for restore.
+  TempDir dir;
+  ServiceProcess server(dir.path(), test_config_yaml(dir.path(), {}, kClients));
+  REQUIRE(server.wait_ready());
+  const fs::path out = dir.path() / "minted.txt";
+  auto run = run_command({binary_path().string(), "bench-mint", "--config",
+                          (dir.path() / "smart-auth.yaml").string(), "--client-id", "bench-app",
+                          "--codes", "3", "--out", out.string()},
+                         std::chrono::seconds(60));
+  INFO(run.output);
+  CHECK(run.status.exit_code == 1);
+  CHECK(run.output.find("smart-auth.db.lock") != std::string::npos);
+  CHECK_FALSE(fs::exists(out));
+  REQUIRE(server.stop(SIGTERM).exit_code == 0);
+}
+
 }  // namespace sa::test
