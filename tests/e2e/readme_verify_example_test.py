@@ -31,8 +31,11 @@ def example_source():
 
 def run_example(script, base, ca, token, issuer="https://localhost:8443",
                 audience="https://localhost:8443/fhir"):
-    env = dict(os.environ, ISSUER=issuer, AUDIENCE=audience,
-               JWKS_URL=base + "/.well-known/jwks.json", NODE_EXTRA_CA_CERTS=ca)
+    # The service listens on 127.0.0.1 only, and Node 18 (Debian 12's) tries "localhost" as ::1
+    # first without falling back; the certificate covers 127.0.0.1 too.
+    jwks_url = base.replace("//localhost:", "//127.0.0.1:") + "/.well-known/jwks.json"
+    env = dict(os.environ, ISSUER=issuer, AUDIENCE=audience, JWKS_URL=jwks_url,
+               NODE_EXTRA_CA_CERTS=ca)
     done = subprocess.run(["node", script, token], env=env, capture_output=True, text=True,
                           timeout=30)
     return done.returncode, done.stdout.strip() + done.stderr.strip()
