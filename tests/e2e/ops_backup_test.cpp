@@ -39,17 +39,6 @@ std::string pragma(const fs::path& db_path, const std::string& sql) {
   return out;
 }
 
-Client add_backend(const fs::path& config, const std::string& name) {
-  auto out = smart_auth(config, {"client", "add", "--name", name, "--grant-type",
-                                 "client_credentials", "--auth-method", "client_secret_basic",
-                                 "--scope", "system/*.rs"},
-                        2);
-  INFO(out.output);
-  REQUIRE(out.status.exit_code == 0);
-  auto doc = parse_json(json_line_with(out.output, "client_secret"));
-  return Client{doc["client_id"].GetString(), doc["client_secret"].GetString()};
-}
-
 int token_status(HttpsClient& http, const Client& c) {
   return http
       .post_form("/auth/token",
@@ -70,7 +59,7 @@ TEST_CASE("a backup taken under load is consistent, and restore swaps it in only
   {
     ServiceProcess server(dir.path(), yaml);
     REQUIRE(server.wait_ready());
-    kept = add_backend(config, "in the backup");
+    kept = add_backend_client(config, "in the backup");
 
     // A bounded loop of registrations and token requests on its own connection while the
     // backup runs; it stops when the backup is done (or after 2,000 rounds).
@@ -109,7 +98,7 @@ TEST_CASE("a backup taken under load is consistent, and restore swaps it in only
     auto again = smart_auth(config, {"backup", backup.string()});
     CHECK(again.status.exit_code == 1);
     CHECK(contains(again.output, "exists; pass --force"));
-    dropped = add_backend(config, "after the backup");
+    dropped = add_backend_client(config, "after the backup");
 
     // The server holds the lock: a second server on the same database is refused...
     auto second = run_command({binary_path().string(), "serve", "--config", config.string()},

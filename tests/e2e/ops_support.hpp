@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "e2e/registration_support.hpp"
 #include "support/service_process.hpp"
 
 namespace sa::test {
@@ -72,6 +73,19 @@ inline std::string json_line_with(const std::string& output, const std::string& 
     pos = end + 1;
   }
   return {};
+}
+
+// A backend client added by `client add` for the config's database (client_credentials,
+// client_secret_basic, system/*.rs): its id and the secret the command printed once.
+inline Client add_backend_client(const std::filesystem::path& config, const std::string& name) {
+  auto out = smart_auth(config, {"client", "add", "--name", name, "--grant-type",
+                                 "client_credentials", "--auth-method", "client_secret_basic",
+                                 "--scope", "system/*.rs"},
+                        2);
+  INFO(out.output);
+  REQUIRE(out.status.exit_code == 0);
+  auto doc = parse_json(json_line_with(out.output, "client_secret"));
+  return Client{doc["client_id"].GetString(), doc["client_secret"].GetString()};
 }
 
 }  // namespace sa::test

@@ -71,22 +71,10 @@ TEST_CASE("token revoke --user ends that user's refresh and access tokens at onc
   CHECK(again.status == 200);
 }
 
-// A backend client added by the CLI (client_secret_basic, system/*.rs).
-Client client_of_cli(RevokeFixture& f) {
-  auto out = smart_auth(f.config(), {"client", "add", "--name", "backend", "--grant-type",
-                                     "client_credentials", "--auth-method", "client_secret_basic",
-                                     "--scope", "system/*.rs"},
-                        2);
-  INFO(out.output);
-  REQUIRE(out.status.exit_code == 0);
-  auto doc = parse_json(json_line_with(out.output, "client_secret"));
-  return Client{doc["client_id"].GetString(), doc["client_secret"].GetString()};
-}
-
 TEST_CASE("token revoke --client ends a client's tokens, user and client_credentials alike",
           "[ops][token]") {
   RevokeFixture f;
-  Client backend = client_of_cli(f);
+  Client backend = add_backend_client(f.config(), "backend");
   auto cc = f.service.client->post_form(
       "/auth/token", form_of({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
       {{"Authorization", backend.basic()}});
