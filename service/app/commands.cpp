@@ -2,7 +2,6 @@
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -308,12 +307,8 @@ int migrate_command(std::span<const std::string> argv) {
   if (!config) return code;
   const auto& settings = config->store;
   // As serve would: the directory, and an owner-only file before SQLite creates it.
-  const auto parent = std::filesystem::path(settings.path).parent_path();
-  std::error_code ec;
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (ec) return cli::failure("migrate", "cannot create " + parent.string() + ": " + ec.message());
-  if (const int fd = ::open(settings.path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) {
-    ::close(fd);
+  if (auto error = store::Database::prepare_file(settings.path)) {
+    return cli::failure("migrate", *error);
   }
   auto conn = store::Connection::open(
       settings.path, {.busy_timeout_ms = settings.busy_timeout_ms, .create = true, .wal = true});

@@ -15,6 +15,7 @@
 
 #include "app/cli.hpp"
 #include "app/ops_client_metadata.hpp"
+#include "clients/cached_client_store.hpp"
 #include "clients/client_information.hpp"
 #include "clients/endpoint_support.hpp"
 #include "clients/metadata.hpp"
@@ -64,8 +65,8 @@ constexpr cli::FlagSpec kEditFlags[] = {
     {"--new-secret", cli::Arity::none}};
 constexpr cli::FlagSpec kConfigOnly[] = {{"--config"}};
 
-// What a server's client cache may keep serving after a change here (CachedClientStore ttl_s).
-constexpr int kCacheSeconds = 5;
+// What a server's client cache may keep serving after a change here.
+constexpr int kCacheSeconds = static_cast<int>(clients::CachedClientStore::kDefaultTtlS);
 
 struct Context {
   config::Config config;
@@ -172,11 +173,9 @@ int add(const cli::Args& args) {
   record.pre_approved = pre_approved.value_or(false);
   clients::IssuedFields issued{.client_id_issued_at = now};
   if (clients::uses_client_secret(metadata->token_endpoint_auth_method)) {
-    const std::uint32_t lifetime = c->config.registration.client_secret_lifetime_s;
-    issued.client_secret = clients::new_client_secret(random);
-    issued.client_secret_expires_at = lifetime == 0 ? 0 : now + lifetime;
-    record.secret_hash = clients::hash_secret(*issued.client_secret);
-    record.secret_expires_at = *issued.client_secret_expires_at;
+    issued.client_secret = clients::issue_client_secret(
+        record, random, now, c->config.registration.client_secret_lifetime_s);
+    issued.client_secret_expires_at = record.secret_expires_at;
   }
   const std::string client_id = record.client_id, metadata_json = record.metadata_json;
   const auto status = committed([&](store::DoneFn done) {
@@ -321,10 +320,8 @@ int update(const cli::Args& args) {
     record.secret_hash = old.secret_hash;
     record.secret_expires_at = old.secret_expires_at;
     if (old.secret_hash.empty() || args.has("--new-secret")) {
-      const std::uint32_t lifetime = c->config.registration.client_secret_lifetime_s;
-      secret = clients::new_client_secret(random);
-      record.secret_hash = clients::hash_secret(*secret);
-      record.secret_expires_at = lifetime == 0 ? 0 : clock.now_seconds() + lifetime;
+      secret = clients::issue_client_secret(record, random, clock.now_seconds(),
+                                            c->config.registration.client_secret_lifetime_s);
     }
   } else if (args.has("--new-secret")) {
     return cli::usage_error("client update",

@@ -16,7 +16,10 @@ namespace sa::clients {
 
 class CachedClientStore final : public ClientStore {
  public:
-  CachedClientStore(ClientStore& inner, const Clock& clock, std::int64_t ttl_s = 5);
+  // How long a client read here may be served after a change made elsewhere (the operator's
+  // `client update`/`remove` from another process): README "Operating it" promises it.
+  static constexpr std::int64_t kDefaultTtlS = 5;
+  CachedClientStore(ClientStore& inner, const Clock& clock, std::int64_t ttl_s = kDefaultTtlS);
 
   Expected<ClientRecord, store::StoreStatus> find(std::string_view client_id) override;
   void insert(ClientRecord client, store::DoneFn done) override;

@@ -131,11 +131,9 @@ http::Handler update_client_endpoint(const RegistrationServices& s) {
       updated.secret_hash = old.secret_hash;
       updated.secret_expires_at = old.secret_expires_at;
       if (updated.secret_hash.empty()) {
-        const std::uint32_t lifetime = s.config.registration.client_secret_lifetime_s;
-        const std::int64_t now = s.clock.now_seconds();
-        issued.client_secret = new_client_secret(s.random);
-        updated.secret_hash = hash_secret(*issued.client_secret);
-        updated.secret_expires_at = lifetime == 0 ? 0 : now + lifetime;
+        issued.client_secret =
+            issue_client_secret(updated, s.random, s.clock.now_seconds(),
+                                s.config.registration.client_secret_lifetime_s);
       }
       issued.client_secret_expires_at = updated.secret_expires_at;
     }

@@ -103,12 +103,10 @@ http::Handler registration_endpoint(const RegistrationServices& s) {
     record.max_scope = admission->cap;  // RFC 7592 updates stay within it
     IssuedFields issued{.client_id_issued_at = now};
     if (uses_client_secret(metadata.token_endpoint_auth_method)) {
-      const std::uint32_t lifetime = s.config.registration.client_secret_lifetime_s;
-      issued.client_secret = new_client_secret(s.random);
+      issued.client_secret = issue_client_secret(
+          record, s.random, now, s.config.registration.client_secret_lifetime_s);
       // RFC 7591 §3.2.1: client_secret_expires_at is required with a secret; 0 = never.
-      issued.client_secret_expires_at = lifetime == 0 ? 0 : now + lifetime;
-      record.secret_hash = hash_secret(*issued.client_secret);
-      record.secret_expires_at = *issued.client_secret_expires_at;
+      issued.client_secret_expires_at = record.secret_expires_at;
     }
     // RFC 7592 §3: the registration access token and client configuration URI.
     issued.registration_access_token = new_registration_access_token(s.random);

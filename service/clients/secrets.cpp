@@ -15,6 +15,14 @@ std::string new_client_secret(crypto::Random& random) {
   return crypto::random_token(random, kSecretBytes);
 }
 
+std::string issue_client_secret(ClientRecord& record, crypto::Random& random, std::int64_t now,
+                                std::uint32_t lifetime_s) {
+  std::string secret = new_client_secret(random);
+  record.secret_hash = hash_secret(secret);
+  record.secret_expires_at = lifetime_s == 0 ? 0 : now + lifetime_s;
+  return secret;
+}
+
 std::string new_registration_access_token(crypto::Random& random) {
   return crypto::random_token(random, kSecretBytes);
 }

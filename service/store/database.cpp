@@ -58,21 +58,7 @@ Expected<std::unique_ptr<Database>, std::string> Database::open(
     return unexpected(std::string("store.read_connections must be at least 1"));
   if (settings.max_batch == 0) return unexpected(std::string("store.max_batch must be at least 1"));
 
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
-    if (ec) return unexpected("cannot create directory " + parent.string() + ": " + ec.message());
-  }
-
-  // The file holds private signing keys and token metadata: owner-only, before SQLite creates
-  // it (SQLite gives the -wal and -shm files the database file's permissions).
-  {
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return unexpected("cannot create database file " + path);
-    ::fchmod(fd, 0600);
-    ::close(fd);
-  }
+  if (auto error = prepare_file(path)) return unexpected(std::move(*error));
 
   ConnectionOptions writer_options{
       .busy_timeout_ms = settings.busy_timeout_ms, .create = true, .wal = true};
@@ -89,6 +75,20 @@ Expected<std::unique_ptr<Database>, std::string> Database::open(
     readers.push_back(std::move(*reader));
   }
   return std::unique_ptr<Database>(new Database(settings, std::move(*writer), std::move(readers)));
+}
+
+std::optional<std::string> Database::prepare_file(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) return "cannot create directory " + parent.string() + ": " + ec.message();
+  }
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return "cannot create database file " + path;
+  ::fchmod(fd, 0600);
+  ::close(fd);
+  return std::nullopt;
 }
 
 Database::Database(const config::StoreSettings& settings, std::unique_ptr<Connection> writer,

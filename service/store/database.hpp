@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -39,6 +40,11 @@ class Database {
     std::uint64_t commit_failures = 0;
     std::uint64_t largest_batch = 0;
   };
+
+  // Creates the parent directory and an owner-only (0600) database file if missing, before
+  // SQLite does: the file holds private signing keys, and SQLite gives the -wal and -shm files
+  // its permissions. Returns the error as a sentence for the operator. open() and `migrate`.
+  static std::optional<std::string> prepare_file(const std::string& path);
 
   // Start-up only. Creates the parent directory and the file if missing, sets WAL,
   // synchronous=FULL, foreign_keys and busy_timeout, applies the embedded migrations (applied_at
