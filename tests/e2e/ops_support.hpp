@@ -40,8 +40,9 @@ inline bool contains(const std::string& text, const std::string& part) {
 }
 
 // The documented bound on how long a running server may keep a client the CLI changed
-// (README "Operating it": within 5 s), plus scheduling slack.
-inline constexpr auto kClientCacheBound = std::chrono::seconds(5) + std::chrono::seconds(2);
+// (README "Operating it": within 5 s), plus slack for a loaded 2-core machine running ctest -j:
+// a cache that never expired still fails, a slow poll does not.
+inline constexpr auto kClientCacheBound = std::chrono::seconds(5) + std::chrono::seconds(5);
 
 // Polls `seen` until it holds or `bound` passes; returns how long it took, or nullopt. Polling
 // is the point here: the test measures when a running server notices a change.
