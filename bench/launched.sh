@@ -64,7 +64,11 @@ start_service "$work/svc" "$extra"
 stop_service
 for run in $(seq 1 "$runs"); do
   wants code && mint codes "$codes" "$work/codes-$run.txt"
-  if wants refresh; then mint refresh "$refresh" "$work/refresh-$run.txt"
+  if wants refresh; then
+    mint refresh "$refresh" "$work/refresh-$run.txt"
+    # Apps come back to refresh at their own times, not in the order their tokens were issued:
+    # spent in random order, each refresh finds its old token on a page of its own.
+    shuf -o "$work/refresh-$run.txt" "$work/refresh-$run.txt"
   elif wants introspect; then mint refresh 2 "$work/refresh-$run.txt"; fi
 done
 start_service "$work/svc" "$extra"

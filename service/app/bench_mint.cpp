@@ -141,8 +141,8 @@ int bench_mint(const config::Config& config, const BenchMintOptions& options) {
   constexpr std::uint64_t kMaxInFlight = 16'384;
   const std::uint64_t step = std::max<std::uint64_t>(1, count / 10);
   for (std::uint64_t i = 1; i <= count; ++i) {
-    std::string secret = crypto::random_token(random, 32);  // 256 bits, as issued for real
-    std::string grant_id = crypto::random_token(random, 16);
+    std::string grant_id = crypto::ordered_token(random, now, 16);  // as AuthorizeFlow makes it
+    std::string secret;
     if (minting_codes) {
       authorize::AuthorizationCode code{.grant_id = std::move(grant_id),
                                         .client_id = client->client_id,
@@ -158,9 +158,12 @@ int bench_mint(const config::Config& config, const BenchMintOptions& options) {
                                         .issued_at = now,
                                         .expires_at = now + options.code_lifetime_s,
                                         .aud = config.smart.fhir_base_url};
+      secret = crypto::random_token(random, 32);  // 256 bits, as issued for real
       codes.create(crypto::sha256_b64url(secret), std::move(code), outstanding.track());
     } else {
-      tokens::RefreshTokenRecord token{.token_hash = crypto::sha256_b64url(secret),
+      // As the grants issue them (oauth/grants/app_tokens.cpp mint_refresh).
+      secret = crypto::ordered_token(random, now, tokens::kRefreshTokenBytes);
+      tokens::RefreshTokenRecord token{.token_hash = tokens::refresh_token_key(secret),
                                        .grant_id = grant_id,
                                        .scope = options.scope,
                                        .issued_at = now,

@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <limits>
 #include <vector>
@@ -26,6 +27,28 @@ std::string random_token(Random& random, std::size_t bytes) {
   std::string token = base64url_encode(std::span<const std::uint8_t>(buf));
   OPENSSL_cleanse(buf.data(), buf.size());
   return token;
+}
+
+std::string ordered_token(Random& random, std::int64_t now_s, std::size_t bytes) {
+  // 8 digits of seconds (unsigned: until 2106) and 6 of a sequence that orders the values made
+  // within one second; if it wraps (16.7 million in a second) only the ordering suffers.
+  static std::atomic<std::uint32_t> sequence{0};
+  const std::uint64_t seconds = static_cast<std::uint64_t>(std::max<std::int64_t>(now_s, 0));
+  const std::uint64_t prefix = ((seconds & 0xffffffffU) << 24) |
+                               (sequence.fetch_add(1, std::memory_order_relaxed) & 0xffffffU);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(kOrderedPrefixChars, '0');
+  for (std::size_t i = 0; i < kOrderedPrefixChars; ++i) {
+    out[kOrderedPrefixChars - 1 - i] = kHex[(prefix >> (4 * i)) & 0xfU];
+  }
+  out += random_token(random, bytes);
+  return out;
+}
+
+bool has_ordered_prefix(std::string_view value) {
+  if (value.size() < kOrderedPrefixChars) return false;
+  return std::all_of(value.begin(), value.begin() + kOrderedPrefixChars,
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 }  // namespace sa::crypto

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace sa::crypto {
 
@@ -36,5 +37,16 @@ class FakeRandom final : public Random {
 
 // `bytes` random bytes as unpadded base64url (ceil(4 * bytes / 3) characters).
 std::string random_token(Random& random, std::size_t bytes);
+
+// kOrderedPrefixChars lowercase hex digits that sort in issue order (now_s, then a process-wide
+// sequence number), followed by random_token(random, bytes). For ids and tokens that key a
+// SQLite b-tree: a random key dirties a random page per insert, an ordered one the same right-
+// most page for a whole commit, which is most of what a token request costs the writer. The
+// prefix is not secret (it tells when the value was made); the random part carries the
+// unguessability.
+inline constexpr std::size_t kOrderedPrefixChars = 14;
+std::string ordered_token(Random& random, std::int64_t now_s, std::size_t bytes);
+// Whether `value` starts with an ordered_token prefix.
+bool has_ordered_prefix(std::string_view value);
 
 }  // namespace sa::crypto

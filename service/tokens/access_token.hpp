@@ -48,7 +48,8 @@ struct IssuedAccessToken {
   std::string scope;
 };
 
-// Random bytes in a jti: 128 bits, so ids are unguessable and never collide (RFC 6749 §10.10).
+// Random bytes in a jti after its ordered prefix (crypto::ordered_token): 128 bits, so ids are
+// unguessable and never collide (RFC 6749 §10.10).
 inline constexpr std::size_t kJtiBytes = 16;
 
 class AccessTokenIssuer {

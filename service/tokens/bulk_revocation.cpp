@@ -19,6 +19,10 @@ struct Statements {
 // Each statement takes (now, id), or (id) for the deletes. Refresh and access tokens are
 // reached through the holder's grants (migrations/0008_grants.sql); a client's
 // client_credentials tokens have no grant, so a client's access tokens are taken by client_id.
+// Revoking the grants already ends their tokens (the stores read grants.revoked_at with each
+// token, migration 0009); the token rows are stamped as well so the counts say what ended. Those
+// two statements scan refresh_tokens and access_tokens (no grant_id index since 0009): an
+// operator's incident command may take that time, a request could not.
 constexpr Statements kClient{
     "UPDATE grants SET revoked_at = ?1 WHERE client_id = ?2 AND revoked_at IS NULL",
     "UPDATE refresh_tokens SET retired_at = ?1 WHERE retired_at IS NULL AND grant_id IN "

@@ -1,11 +1,13 @@
 // Storage of grants and their refresh tokens (tables grants, refresh_tokens; migration 0008).
 // A grant is one authorization from its code exchange on: the root of a refresh-token family and
-// of every access token issued from it (access_tokens.grant_id). Refresh tokens are stored only
+// of every access token issued from it (access_tokens.grant_id), whose revocation is read from
+// the grant's row (migration 0009). Refresh tokens are stored only
 // as base64url SHA-256 hashes (RFC 6749 §10.4). Grants build their one durable write per request
 // from the WriteFns here and TokenStore::record (issue 6 §4: one commit per token request).
 // SqliteGrantStore (sqlite_grant_store.hpp) is the one backend.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,8 +42,16 @@ struct GrantRecord {
   std::optional<std::int64_t> revoked_at;
 };
 
+// Refresh tokens are crypto::ordered_token(random, now, kRefreshTokenBytes): 256 random bits
+// (RFC 6749 §10.10) after an ordered prefix, so that their rows append to refresh_tokens.
+inline constexpr std::size_t kRefreshTokenBytes = 32;
+// What refresh_tokens is keyed by (RFC 6749 §10.4: never the token): the token's ordered prefix
+// followed by the SHA-256 of the whole token (base64url). A token issued before migration 0009
+// (random, no prefix) is keyed by its hash alone, as it was stored then.
+std::string refresh_token_key(std::string_view token);
+
 struct RefreshTokenRecord {
-  std::string token_hash;  // crypto::sha256_b64url of the token
+  std::string token_hash;  // refresh_token_key() of the token
   std::string grant_id;
   std::string scope;  // this token's: the grant's or narrower
   std::int64_t issued_at = 0;
@@ -72,8 +82,9 @@ class GrantStore {
   virtual store::Database::WriteFn create(GrantRecord grant,
                                           std::optional<RefreshTokenRecord> refresh) = 0;
   // Rotation (RFC 9700 §4.14.2), inside the request's one write: retires `old_hash` at now (if
-  // not yet retired), inserts `next` and raises the grant's expires_at to next.expires_at when
-  // later. Returns conflict, changing nothing, unless at this instant: the old token exists, its
+  // not yet retired), inserts `next` and, when the grant's expires_at is before next.expires_at,
+  // raises it past that by an eighth of next's lifetime (so a family's grant is written once in
+  // many rotations). Returns conflict, changing nothing, unless at this instant: the old token exists, its
   // grant is not revoked, it has not expired, and it is current or was retired no more than
   // `grace_s` seconds before now. The caller judged the lookup before; conflict means another
   // request changed it since (re-read and judge again).
@@ -82,11 +93,12 @@ class GrantStore {
   // not_found when no refresh token has this hash.
   virtual Expected<RefreshLookup, store::StoreStatus> find_refresh(std::string_view token_hash) = 0;
   virtual Expected<GrantRecord, store::StoreStatus> find_grant(std::string_view grant_id) = 0;
-  // Ends the grant in one write: revoked_at on the grant (the first time is kept), every refresh
-  // token of it retired, every access token of it revoked. ok if the grant does not exist.
+  // Ends the grant in one write: revoked_at on the grant (the first time is kept), which every
+  // refresh and access token of it is read with, so all of them end too. ok if the grant does
+  // not exist.
   virtual void revoke(std::string grant_id, std::int64_t now, store::DoneFn done) = 0;
-  // Deletes at most `limit` expired refresh tokens and `limit` grants whose expires_at is at or
-  // before now (their refresh tokens go with them).
+  // Deletes at most `limit` refresh tokens and `limit` grants whose expires_at is at or before
+  // now.
   virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) = 0;
 };
 

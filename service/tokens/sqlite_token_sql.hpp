@@ -1,5 +1,5 @@
 // The statements the SQLite grant and token stores both run, written once: stamping a revocation
-// or retirement time, ending a grant's access tokens and purging a bounded slice of expired rows.
+// or retirement time, and purging a bounded slice of expired rows.
 // Internal to sa_tokens.
 #pragma once
 
@@ -18,17 +18,6 @@ namespace sa::tokens::sql {
 inline store::StoreStatus stamp_unset(store::Connection& conn, const char* statement,
                                       std::int64_t now, const std::string& key) {
   return conn.prepare(statement).bind(1, now).bind(2, key).run();
-}
-
-// RFC 7009 §2.1: every access token issued from the grant ends with it. The first revocation
-// time is kept.
-inline store::StoreStatus revoke_grant_access_tokens(store::Connection& conn,
-                                                     const std::string& grant_id,
-                                                     std::int64_t now) {
-  return stamp_unset(conn,
-                     "UPDATE access_tokens SET revoked_at = ? "
-                     "WHERE grant_id = ? AND revoked_at IS NULL",
-                     now, grant_id);
 }
 
 // The write that purges a bounded slice of expired rows: `statements` run in order, each taking

@@ -37,14 +37,17 @@ void SqliteTokenStore::record(AccessTokenRecord token, store::Database::WriteFn 
 
 Expected<AccessTokenRecord, StoreStatus> SqliteTokenStore::find(std::string_view jti) {
   return db_.read([jti](Connection& conn) -> Expected<AccessTokenRecord, StoreStatus> {
+    // A grant's revocation lives on the grant row alone (migration 0009), read here with the
+    // token: RFC 7009 §2.1 and RFC 6749 §4.1.2 end every access token issued from it.
     auto stmt = conn.prepare(
-        "SELECT jti, client_id, subject, scope, issued_at, expires_at, grant_id, revoked_at, "
-        "context_json, token_hash FROM access_tokens WHERE jti = ?");
+        "SELECT a.jti, a.client_id, a.subject, a.scope, a.issued_at, a.expires_at, a.grant_id, "
+        "a.revoked_at, a.context_json, a.token_hash, g.revoked_at, g.grant_id IS NULL "
+        "FROM access_tokens a LEFT JOIN grants g ON g.grant_id = a.grant_id WHERE a.jti = ?");
     stmt.bind(1, jti);
     if (!stmt.step()) {
       return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status());
     }
-    return AccessTokenRecord{.jti = stmt.column_text(0),
+    AccessTokenRecord record{.jti = stmt.column_text(0),
                              .client_id = stmt.column_text(1),
                              .subject = stmt.column_text(2),
                              .scope = stmt.column_text(3),
@@ -54,6 +57,12 @@ Expected<AccessTokenRecord, StoreStatus> SqliteTokenStore::find(std::string_view
                              .revoked_at = stmt.column_optional_int64(7),
                              .context_json = stmt.column_optional_text(8),
                              .token_hash = stmt.column_optional_text(9)};
+    if (!record.revoked_at && record.grant_id) {
+      // A grant that is gone (deleted with its client, or purged) ended its tokens with it.
+      const bool grant_gone = stmt.column_int64(11) != 0;
+      record.revoked_at = grant_gone ? std::optional(record.issued_at) : stmt.column_optional_int64(10);
+    }
+    return record;
   });
 }
 
@@ -71,12 +80,6 @@ void SqliteTokenStore::revoke(std::string jti, std::int64_t now, store::DoneFn d
         return exists.status() == StoreStatus::ok ? StoreStatus::not_found : exists.status();
       },
       std::move(done));
-}
-
-void SqliteTokenStore::revoke_grant(std::string grant_id, std::int64_t now, store::DoneFn done) {
-  db_.write([grant_id = std::move(grant_id), now](
-                Connection& conn) { return sql::revoke_grant_access_tokens(conn, grant_id, now); },
-            std::move(done));
 }
 
 void SqliteTokenStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {

@@ -131,8 +131,8 @@ Expected<RefreshLookup, Inactive> TokenInspector::find_refresh_token(std::string
   if (token.empty() || token.size() > crypto::kMaxCompactJwsBytes) {
     return unexpected(Inactive::malformed);
   }
-  // RFC 6749 §10.4: refresh tokens are stored only as hashes; the lookup is by hash.
-  auto lookup = grants_.find_refresh(crypto::sha256_b64url(token));
+  // RFC 6749 §10.4: refresh tokens are stored only as hashes; the lookup is by that key.
+  auto lookup = grants_.find_refresh(refresh_token_key(token));
   if (!lookup) return unexpected(from_store(lookup.error()));
   return std::move(lookup).value();
 }

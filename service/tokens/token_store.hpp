@@ -22,7 +22,8 @@ struct AccessTokenRecord {
   std::int64_t issued_at = 0;
   std::int64_t expires_at = 0;
   std::optional<std::string> grant_id;      // the authorization it came from; none for backends
-  std::optional<std::int64_t> revoked_at;   // set by revoke() / revoke_grant()
+  // Set by revoke(); find() also reports the revocation of the token's grant (GrantStore::revoke).
+  std::optional<std::int64_t> revoked_at;
   std::optional<std::string> context_json;  // launch context, JSON object text
   // crypto::sha256_b64url of the JWT as issued (migration 0008); none for older rows.
   std::optional<std::string> token_hash;
@@ -38,13 +39,13 @@ class TokenStore {
   // Otherwise: conflict if the jti is taken; constraint if the client does not exist.
   virtual void record(AccessTokenRecord token, store::Database::WriteFn first,
                       store::DoneFn done) = 0;
-  // not_found if no token has this jti (expired ones stay until delete_expired()).
+  // not_found if no token has this jti (expired ones stay until delete_expired()). revoked_at is
+  // the token's own revocation or else its grant's; a token whose grant is gone counts as
+  // revoked when issued.
   virtual Expected<AccessTokenRecord, store::StoreStatus> find(std::string_view jti) = 0;
   // Marks the token revoked at now; ok if it already was (the first time is kept), not_found if
   // there is no such token.
   virtual void revoke(std::string jti, std::int64_t now, store::DoneFn done) = 0;
-  // Revokes every not-yet-revoked token of the grant; ok even if there is none.
-  virtual void revoke_grant(std::string grant_id, std::int64_t now, store::DoneFn done) = 0;
   // Deletes at most `limit` tokens whose expires_at is at or before now.
   virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) = 0;
 };
@@ -58,7 +59,6 @@ class SqliteTokenStore final : public TokenStore {
   void record(AccessTokenRecord token, store::Database::WriteFn first, store::DoneFn done) override;
   Expected<AccessTokenRecord, store::StoreStatus> find(std::string_view jti) override;
   void revoke(std::string jti, std::int64_t now, store::DoneFn done) override;
-  void revoke_grant(std::string grant_id, std::int64_t now, store::DoneFn done) override;
   void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override;
 
  private:

@@ -41,6 +41,7 @@ Expected<std::string, Error> presented_hash(const Form& form, std::string_view f
   if (!value || value->empty()) {
     return unexpected(make_error(ErrorCode::invalid_request, std::string(field) + " is required"));
   }
+  if (field == "refresh_token") return tokens::refresh_token_key(*value);
   return crypto::sha256_b64url(*value);
 }
 
@@ -104,9 +105,9 @@ Expected<AppTokens, Error> issue_app_tokens(const AppTokenDeps& deps, const AppS
 MintedRefresh mint_refresh(crypto::Random& random, std::string grant_id, std::string scope,
                            std::int64_t now, std::int64_t expires_at) {
   MintedRefresh minted;
-  // RFC 6749 §10.10: unguessable; 32 bytes = 256 bits.
-  minted.token = crypto::random_token(random, 32);
-  minted.record.token_hash = crypto::sha256_b64url(minted.token);  // RFC 6749 §10.4
+  // RFC 6749 §10.10: unguessable (256 random bits); ordered, so its row appends.
+  minted.token = crypto::ordered_token(random, now, tokens::kRefreshTokenBytes);
+  minted.record.token_hash = tokens::refresh_token_key(minted.token);  // RFC 6749 §10.4
   minted.record.grant_id = std::move(grant_id);
   minted.record.scope = std::move(scope);
   minted.record.issued_at = now;

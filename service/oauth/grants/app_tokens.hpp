@@ -51,9 +51,9 @@ struct AppTokens {
   std::optional<std::string> id_token;
 };
 
-// The stored hash of the credential a grant presents in form field `field` (`code`, RFC 6749
-// §4.1.3; `refresh_token`, §6): REQUIRED, so invalid_request when missing or empty. Both are
-// stored hashed (RFC 6749 §10.10 for codes, §10.4 for refresh tokens).
+// The stored key of the credential a grant presents in form field `field`: REQUIRED, so
+// invalid_request when missing or empty. A `code` (RFC 6749 §4.1.3) is stored as its SHA-256
+// (§10.10), a `refresh_token` (§6) by tokens::refresh_token_key (§10.4).
 Expected<std::string, Error> presented_hash(const Form& form, std::string_view field);
 
 // A failed store read of that credential (`what`: "code", "refresh token"): unknown is

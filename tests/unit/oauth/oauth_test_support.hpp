@@ -59,9 +59,6 @@ class FakeTokenStore final : public tokens::TokenStore {
   void revoke(std::string, std::int64_t, store::DoneFn done) override {
     done(store::StoreStatus::ok);
   }
-  void revoke_grant(std::string, std::int64_t, store::DoneFn done) override {
-    done(store::StoreStatus::ok);
-  }
   void delete_expired(std::int64_t, std::uint32_t, store::DoneFn done) override {
     done(store::StoreStatus::ok);
   }

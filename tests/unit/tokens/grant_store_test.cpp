@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "crypto/hash.hpp"
+#include "crypto/random.hpp"
 #include "tokens/sqlite_grant_store.hpp"
 #include "tokens/token_store.hpp"
 #include "unit/tokens/token_test_support.hpp"
@@ -97,6 +99,24 @@ struct GrantStoreFixture : test::TokenDatabase {
     return query_int(*conn, sql);
   }
 };
+
+TEST_CASE("a refresh token is keyed by its ordered prefix and its hash", "[tokens][grants]") {
+  // RFC 6749 §10.4: only a hash is stored; the prefix (not secret) makes the row append.
+  crypto::FakeRandom random(9);
+  const std::string token = crypto::ordered_token(random, kT0, kRefreshTokenBytes);
+  REQUIRE(token.size() == 14 + 43);
+  const std::string key = refresh_token_key(token);
+  CHECK(key == token.substr(0, 14) + crypto::sha256_b64url(token));
+  CHECK(key.find(token.substr(14)) == std::string::npos);  // the random part is not in it
+  // Tokens issued before migration 0009 (43 random characters) keep their plain-hash key, and
+  // any other string gets one too, which no prefixed row matches.
+  const std::string legacy = crypto::random_token(random, kRefreshTokenBytes);
+  CHECK(refresh_token_key(legacy) == crypto::sha256_b64url(legacy));
+  CHECK(refresh_token_key(token + "x") == crypto::sha256_b64url(token + "x"));
+  std::string upper = token;
+  upper[0] = 'X';
+  CHECK(refresh_token_key(upper) == crypto::sha256_b64url(upper));
+}
 
 TEST_CASE("refresh kinds are spelled as the grants table stores them", "[tokens][grants]") {
   for (RefreshKind kind : {RefreshKind::none, RefreshKind::offline, RefreshKind::online}) {
@@ -213,12 +233,19 @@ TEST_CASE_METHOD(GrantStoreFixture, "rotation retires the old token and adds the
   REQUIRE(next);
   CHECK_FALSE(next->token.retired_at);
   CHECK(next->token.expires_at == kT0 + 2'000);
-  // REFRESH-9: an offline family is renewed on rotation.
-  CHECK(next->grant.expires_at == kT0 + 2'000);
+  // REFRESH-9: an offline family is renewed on rotation, past the next token's expiry by an
+  // eighth of its lifetime ((2000 - 100) / 8 = 237), so that later rotations need not write it.
+  CHECK(next->grant.expires_at == kT0 + 2'237);
 
   SECTION("a next token expiring earlier never shortens the grant") {
     REQUIRE(rotate("h-2", kT0 + 200, 5, refresh("h-3", "g-1", kT0 + 1'500)) == StoreStatus::ok);
-    CHECK(grants.find_grant("g-1")->expires_at == kT0 + 2'000);
+    CHECK(grants.find_grant("g-1")->expires_at == kT0 + 2'237);
+  }
+  SECTION("the grant is written again only once next would outlive it") {
+    REQUIRE(rotate("h-2", kT0 + 300, 5, refresh("h-3", "g-1", kT0 + 2'237)) == StoreStatus::ok);
+    CHECK(grants.find_grant("g-1")->expires_at == kT0 + 2'237);
+    REQUIRE(rotate("h-3", kT0 + 400, 5, refresh("h-4", "g-1", kT0 + 2'238)) == StoreStatus::ok);
+    CHECK(grants.find_grant("g-1")->expires_at == kT0 + 2'238 + (2'238 - 400) / 8);
   }
 }
 
@@ -281,13 +308,16 @@ TEST_CASE_METHOD(GrantStoreFixture, "revoking a grant ends its refresh and acces
 
   REQUIRE(revoke("g-1", kT0 + 50) == StoreStatus::ok);
   CHECK(grants.find_grant("g-1")->revoked_at == std::optional<std::int64_t>(kT0 + 50));
+  // One row ends the family (migration 0009): each of its refresh tokens is read with its
+  // grant's revocation, and the rotation check refuses it.
   CHECK(grants.find_refresh("h-1")->token.retired_at == std::optional<std::int64_t>(kT0 + 5));
-  CHECK(grants.find_refresh("h-2")->token.retired_at == std::optional<std::int64_t>(kT0 + 50));
+  CHECK(grants.find_refresh("h-2")->grant.revoked_at == std::optional<std::int64_t>(kT0 + 50));
+  CHECK(rotate("h-2", kT0 + 51, 5, refresh("h-3", "g-1")) == StoreStatus::conflict);
   CHECK(tokens.find("jti-1")->revoked_at == std::optional<std::int64_t>(kT0 + 50));
   CHECK(tokens.find("jti-2")->revoked_at == std::optional<std::int64_t>(kT0 + 50));
 
   CHECK_FALSE(grants.find_grant("g-2")->revoked_at);
-  CHECK_FALSE(grants.find_refresh("h-other")->token.retired_at);
+  CHECK_FALSE(grants.find_refresh("h-other")->grant.revoked_at);
   CHECK_FALSE(tokens.find("jti-other")->revoked_at);
 
   SECTION("a second revocation keeps the first time") {
@@ -330,9 +360,10 @@ TEST_CASE_METHOD(GrantStoreFixture, "the purge deletes at most `limit` expired r
   CHECK(grants.find_refresh("h-live"));
   CHECK(grants.find_grant("live"));
 
-  SECTION("an expired grant takes its refresh tokens with it") {
+  SECTION("a purged grant's refresh tokens are unknown with it") {
     create_family("ended", "h-ended", kT0 + 300);
-    // Its token is kept live on purpose: it goes because its grant goes.
+    // Its token is kept live on purpose: it is unknown because its grant is gone (a refresh
+    // token is only ever read joined to its grant), and purged later by its own expiry.
     REQUIRE(db->write_sync([](Connection& conn) {
       return conn
           .prepare(
@@ -356,7 +387,57 @@ TEST_CASE_METHOD(GrantStoreFixture, "a deleted client takes its grants and refre
   REQUIRE(delete_client("app") == StoreStatus::ok);
   CHECK(grants.find_grant("mine").error() == StoreStatus::not_found);
   CHECK(grants.find_refresh("h-mine").error() == StoreStatus::not_found);
+  CHECK(rotate("h-mine", kT0 + 1, 5, refresh("h-next", "mine")) == StoreStatus::conflict);
   CHECK(grants.find_refresh("h-theirs"));
+}
+
+}  // namespace
+}  // namespace sa::tokens
+
+namespace sa::tokens {
+namespace {
+
+TEST_CASE("migration 0009 keeps the refresh and access tokens issued before it",
+          "[tokens][grants]") {
+  // Nothing is lost on upgrade: a family from a 0008 database rotates, and a grant revoked
+  // there still ends its access tokens, with the grant_id indexes gone.
+  store::test::TempDir dir;
+  FakeClock clock{kT0};
+  {
+    std::vector<store::Migration> up_to_0008;
+    for (const auto& m : store::embedded_migrations()) {
+      if (m.version <= 8) up_to_0008.push_back(m);
+    }
+    auto old = store::Database::open(store::test::settings_in(dir), up_to_0008, clock);
+    REQUIRE(old);
+    REQUIRE(store::test::add_public_client(**old, "app") == StoreStatus::ok);
+    REQUIRE((*old)->write_sync([](Connection& conn) {
+      return conn.exec(
+          "INSERT INTO grants(grant_id, client_id, user_id, fhir_user, user_name, auth_time, "
+          "scope, aud, refresh_kind, created_at, expires_at, revoked_at) VALUES "
+          "('g-live', 'app', 'u', 'Patient/1', 'U', 0, 'offline_access', 'https://fhir', "
+          "'offline', 0, 1700001000, NULL), "
+          "('g-revoked', 'app', 'u', 'Patient/1', 'U', 0, 'offline_access', 'https://fhir', "
+          "'offline', 0, 1700001000, 1699999999);"
+          "INSERT INTO refresh_tokens(token_hash, grant_id, scope, issued_at, expires_at) VALUES "
+          "('legacy-hash', 'g-live', 'offline_access', 0, 1700001000);"
+          "INSERT INTO access_tokens(jti, client_id, subject, scope, issued_at, expires_at, "
+          "grant_id) VALUES ('old-jti', 'app', 'u', 's', 0, 1700001000, 'g-revoked')");
+    }) == StoreStatus::ok);
+  }
+  auto upgraded = store::Database::open(store::test::settings_in(dir),
+                                        store::embedded_migrations(), clock);
+  REQUIRE(upgraded);
+  SqliteGrantStore grants{**upgraded};
+  SqliteTokenStore tokens{**upgraded};
+  auto found = grants.find_refresh("legacy-hash");
+  REQUIRE(found);
+  CHECK(found->grant.grant_id == "g-live");
+  CHECK(wait_for_done([&](DoneFn done) {
+          (*upgraded)->write(grants.rotate("legacy-hash", kT0, 5, refresh("next", "g-live")),
+                             std::move(done));
+        }) == StoreStatus::ok);
+  CHECK(tokens.find("old-jti")->revoked_at == std::optional<std::int64_t>(1'699'999'999));
 }
 
 }  // namespace

@@ -69,6 +69,7 @@ struct Inspecting : test::TokenDatabase {
   Inspecting() {
     REQUIRE_FALSE(ring.load_or_create());
     REQUIRE(add_client("app") == StoreStatus::ok);
+    REQUIRE(add_grant("grant-1", "app") == StoreStatus::ok);
   }
 
   // Issues a real token and records it as a grant would: with its hash unless told otherwise.

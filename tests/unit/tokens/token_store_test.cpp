@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <optional>
+
 #include "unit/tokens/token_test_support.hpp"
 
 namespace sa::tokens {
@@ -31,9 +33,6 @@ struct TokenStoreFixture : test::TokenDatabase {
   StoreStatus revoke(const std::string& jti, std::int64_t now) {
     return wait_for_done([&](DoneFn done) { store.revoke(jti, now, std::move(done)); });
   }
-  StoreStatus revoke_grant(const std::string& grant_id, std::int64_t now) {
-    return wait_for_done([&](DoneFn done) { store.revoke_grant(grant_id, now, std::move(done)); });
-  }
   StoreStatus delete_expired(std::int64_t now, std::uint32_t limit = 100) {
     return wait_for_done([&](DoneFn done) { store.delete_expired(now, limit, std::move(done)); });
   }
@@ -42,6 +41,7 @@ struct TokenStoreFixture : test::TokenDatabase {
 
 TEST_CASE_METHOD(TokenStoreFixture, "a recorded token is found by its jti with every field",
                  "[tokens][store]") {
+  REQUIRE(add_grant("grant-1", "bulk") == StoreStatus::ok);
   AccessTokenRecord full = token("jti-1");
   full.grant_id = "grant-1";
   full.context_json = R"({"patient":"123"})";
@@ -90,7 +90,12 @@ TEST_CASE_METHOD(TokenStoreFixture, "revoking keeps the first revocation time", 
   CHECK(revoke("no-such-jti", 1'700'000'020) == StoreStatus::not_found);
 }
 
-TEST_CASE_METHOD(TokenStoreFixture, "revoking a grant revokes its tokens only", "[tokens][store]") {
+TEST_CASE_METHOD(TokenStoreFixture, "a token is found revoked when its grant is, and only then",
+                 "[tokens][store]") {
+  // TOKEN-13, RFC 7009 §2.1: a grant's revocation is one row (migration 0009), read with each of
+  // its access tokens; a token's own earlier revocation is kept.
+  REQUIRE(add_grant("grant-a", "bulk", 1'700'000'010) == StoreStatus::ok);
+  REQUIRE(add_grant("grant-b", "bulk") == StoreStatus::ok);
   for (const char* jti : {"a1", "a2", "b1"}) {
     AccessTokenRecord t = token(jti);
     t.grant_id = std::string(jti).starts_with("a") ? "grant-a" : "grant-b";
@@ -99,12 +104,17 @@ TEST_CASE_METHOD(TokenStoreFixture, "revoking a grant revokes its tokens only", 
   REQUIRE(record(token("none")) == StoreStatus::ok);
   REQUIRE(revoke("a2", 1'700'000'005) == StoreStatus::ok);
 
-  CHECK(revoke_grant("grant-a", 1'700'000'010) == StoreStatus::ok);
   CHECK(store.find("a1")->revoked_at == std::optional<std::int64_t>(1'700'000'010));
   CHECK(store.find("a2")->revoked_at == std::optional<std::int64_t>(1'700'000'005));
   CHECK_FALSE(store.find("b1")->revoked_at);
   CHECK_FALSE(store.find("none")->revoked_at);
-  CHECK(revoke_grant("no-such-grant", 1'700'000'010) == StoreStatus::ok);
+
+  SECTION("a token whose grant is gone counts as revoked when it was issued") {
+    AccessTokenRecord orphan = token("orphan");
+    orphan.grant_id = "no-such-grant";
+    REQUIRE(record(orphan) == StoreStatus::ok);
+    CHECK(store.find("orphan")->revoked_at == std::optional<std::int64_t>(1'700'000'000));
+  }
 }
 
 TEST_CASE_METHOD(TokenStoreFixture, "expired tokens are deleted, live ones kept",
@@ -144,14 +154,22 @@ TEST_CASE_METHOD(TokenStoreFixture, "deleting a client deletes its tokens", "[to
   CHECK(exists("theirs"));
 }
 
-TEST_CASE_METHOD(test::TokenDatabase, "the tokens migration indexes client, grant and expiry",
+TEST_CASE_METHOD(test::TokenDatabase,
+                 "token rows are indexed by client and expiry, never by grant",
                  "[tokens][store]") {
+  // Migration 0009: an index keyed by grant_id takes a random page per token of an old grant;
+  // a grant's revocation is read from its row instead.
   auto conn = store::test::observer(dir.file("test.db"));
   CHECK(store::test::query_int(*conn,
                                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
                                "tbl_name = 'access_tokens' AND name IN ("
-                               "'access_tokens_client_id', 'access_tokens_grant_id', "
-                               "'access_tokens_expires_at')") == 3);
+                               "'access_tokens_client_id', 'access_tokens_expires_at')") == 2);
+  CHECK(store::test::query_int(*conn,
+                               "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                               "tbl_name IN ('access_tokens', 'refresh_tokens') AND "
+                               "sql LIKE '%grant_id%'") == 0);
+  CHECK(store::test::query_int(
+            *conn, "SELECT count(*) FROM pragma_foreign_key_list('refresh_tokens')") == 0);
   CHECK(store::test::query_int(*conn, "SELECT strict FROM pragma_table_list('access_tokens')") ==
         1);
 }

@@ -2,7 +2,9 @@
 // client rows access_tokens, grants and refresh_tokens reference.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,6 +30,22 @@ struct TokenDatabase {
 
   store::StoreStatus add_client(const std::string& client_id) {
     return store::test::add_public_client(*db, client_id);
+  }
+  // A grant row of `client_id` (which must exist) that access tokens can name, revoked at
+  // `revoked_at` when given: the token store reads a token's revocation from its grant too.
+  store::StoreStatus add_grant(const std::string& grant_id, const std::string& client_id,
+                               std::optional<std::int64_t> revoked_at = std::nullopt) {
+    return db->write_sync([&](store::Connection& conn) {
+      return conn
+          .prepare(
+              "INSERT INTO grants(grant_id, client_id, user_id, fhir_user, user_name, auth_time, "
+              "scope, aud, refresh_kind, created_at, expires_at, revoked_at) VALUES (?, ?, 'u', "
+              "'Patient/1', 'U', 0, 's', 'https://fhir.example', 'none', 0, 2000000000, ?)")
+          .bind(1, grant_id)
+          .bind(2, client_id)
+          .bind(3, revoked_at)
+          .run();
+    });
   }
   store::StoreStatus delete_client(const std::string& client_id) {
     return db->write_sync([&](store::Connection& conn) {
