@@ -133,8 +133,8 @@ perf_stop() {
 }
 
 bench_header() {
-  printf '%-22s %3s %10s %8s %8s %8s %10s %10s\n' "scenario" "run" "req/s" "p50 ms" "p99 ms" \
-    "non-2xx" "CPU us/req" "req/s/core"
+  printf '%-22s %3s %10s %8s %8s %8s %10s %10s %8s\n' "scenario" "run" "req/s" "p50 ms" "p99 ms" \
+    "non-2xx" "CPU us/req" "req/s/core" "KB w/req"
 }
 
 # bench NAME RUN SCRIPT [PATH] -> one table row (bench_header's columns) for wrk against
@@ -144,14 +144,20 @@ bench() {
   local name="$1" run="$2" script="$3" path="${4:-/auth/token}"
   perf_start "$name-$run"
   echo "== $name run $run" >>"$WRK_LOG"
-  local rps p50 p99 bad requests cpu_us
+  local rps p50 p99 bad requests cpu_us wchar_before
+  wchar_before=$(awk '/^wchar/ {print $2}' "/proc/$SVC_PID/io")
   read -r rps p50 p99 bad requests cpu_us < <(run_wrk "$base$path" "$script")
   perf_stop
+  # Bytes the service wrote per request (WAL, checkpoints, logs; /proc/PID/io wchar).
+  local wkb
+  wkb=$(awk -v b="$wchar_before" -v a="$(awk '/^wchar/ {print $2}' "/proc/$SVC_PID/io")" \
+    -v n="$requests" 'BEGIN { if (n > 0) printf "%.1f", (a - b) / n / 1024; else print "-" }')
   local errors resent
   resent=$(sed -n "/== $name run $run/,\$p" "$WRK_LOG" | awk '/beyond the file/ {print $NF}')
   errors=$(sed -n "/== $name run $run/,\$p" "$WRK_LOG" | awk '/Socket errors/ {sub(/.*errors: /, ""); print}')
   local per_core
   per_core=$(awk -v us="$cpu_us" 'BEGIN { if (us + 0 > 0) printf "%.0f", 1e6 / us; else print "-" }')
-  printf '%-22s %3s %10s %8s %8s %8s %10s %10s  %s%s\n' "$name" "$run" "$rps" "$p50" "$p99" "$bad" \
-    "$cpu_us" "$per_core" "${errors:+socket errors: $errors }" "${resent:+resent: $resent}"
+  printf '%-22s %3s %10s %8s %8s %8s %10s %10s %8s  %s%s\n' "$name" "$run" "$rps" "$p50" "$p99" \
+    "$bad" "$cpu_us" "$per_core" "$wkb" "${errors:+socket errors: $errors }" \
+    "${resent:+resent: $resent}"
 }

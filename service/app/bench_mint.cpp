@@ -179,7 +179,7 @@ int bench_mint(const config::Config& config, const BenchMintOptions& options) {
                                 .aud = config.smart.fhir_base_url,
                                 .refresh = tokens::RefreshKind::offline,
                                 .created_at = now,
-                                .expires_at = refresh_expires};
+                                .expires_at = tokens::grant_expiry_covering(refresh_expires, now)};
       (*db)->write(grants.create(std::move(grant), std::move(token)), outstanding.track());
     }
     lines += secret;

@@ -1,5 +1,7 @@
 #include "tokens/grant_store.hpp"
 
+#include <algorithm>
+
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
 
@@ -23,6 +25,10 @@ std::optional<RefreshKind> parse_refresh_kind(std::string_view text) {
     if (to_string(kind) == text) return kind;
   }
   return std::nullopt;
+}
+
+std::int64_t grant_expiry_covering(std::int64_t refresh_expires, std::int64_t now) {
+  return refresh_expires + std::max<std::int64_t>(0, refresh_expires - now) / 8;
 }
 
 std::string refresh_token_key(std::string_view token) {

@@ -50,6 +50,12 @@ inline constexpr std::size_t kRefreshTokenBytes = 32;
 // (random, no prefix) is keyed by its hash alone, as it was stored then.
 std::string refresh_token_key(std::string_view token);
 
+// The expires_at a grant gets when its newest refresh token, issued at now, expires at
+// `refresh_expires`: that plus an eighth of the token's lifetime. Only the purge reads a grant's
+// expires_at, and with the spare a family's rotations rewrite its grant row once in many
+// instead of each time (rotate()).
+std::int64_t grant_expiry_covering(std::int64_t refresh_expires, std::int64_t now);
+
 struct RefreshTokenRecord {
   std::string token_hash;  // refresh_token_key() of the token
   std::string grant_id;
@@ -83,8 +89,7 @@ class GrantStore {
                                           std::optional<RefreshTokenRecord> refresh) = 0;
   // Rotation (RFC 9700 §4.14.2), inside the request's one write: retires `old_hash` at now (if
   // not yet retired), inserts `next` and, when the grant's expires_at is before next.expires_at,
-  // raises it past that by an eighth of next's lifetime (so a family's grant is written once in
-  // many rotations). Returns conflict, changing nothing, unless at this instant: the old token exists, its
+  // raises it to grant_expiry_covering(next.expires_at, now). Returns conflict, changing nothing, unless at this instant: the old token exists, its
   // grant is not revoked, it has not expired, and it is current or was retired no more than
   // `grace_s` seconds before now. The caller judged the lookup before; conflict means another
   // request changed it since (re-read and judge again).

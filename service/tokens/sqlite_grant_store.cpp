@@ -1,6 +1,5 @@
 #include "tokens/sqlite_grant_store.hpp"
 
-#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -82,14 +81,11 @@ StoreStatus rotate_checked(Connection& conn, const std::string& old_hash, std::i
       now, old_hash);
   if (status != StoreStatus::ok) return status;
   if (status = insert_refresh(conn, next); status != StoreStatus::ok) return status;
-  // RFC 6749 §6 / SMART "offline_access": the family lives as long as its newest token. Only its
-  // purge reads grants.expires_at, so it is raised with an eighth of the token's lifetime to
-  // spare: the grant row (and its expires_at index entry) is then written once in that many
-  // rotations rather than by each, and the grant is purged at most that much later.
-  const std::int64_t spare = std::max<std::int64_t>(0, next.expires_at - now) / 8;
+  // RFC 6749 §6 / SMART "offline_access": the family lives as long as its newest token; the
+  // spare of grant_expiry_covering spares this row most rotations.
   return conn
       .prepare("UPDATE grants SET expires_at = ? WHERE grant_id = ? AND expires_at < ?")
-      .bind(1, next.expires_at + spare)
+      .bind(1, grant_expiry_covering(next.expires_at, now))
       .bind(2, grant_id)
       .bind(3, next.expires_at)
       .run();

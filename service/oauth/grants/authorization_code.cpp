@@ -125,7 +125,9 @@ void AuthorizationCodeGrant::handle(const TokenRequest& request, GrantDone done)
   grant.refresh = kind;
   if (kind == tokens::RefreshKind::online) grant.session_hash = code.session_hash;
   grant.created_at = now;
-  grant.expires_at = std::max(issued->access.expires_at, refresh_expires);
+  // No refresh token: refresh_expires is 0, and so is its covering expiry.
+  grant.expires_at =
+      std::max(issued->access.expires_at, tokens::grant_expiry_covering(refresh_expires, now));
 
   // Issue 6 §4: ONE durable write. The redemption reports its own outcome, so a lost race
   // (another request redeemed the code first) is told apart from the assertion's replay claim.
