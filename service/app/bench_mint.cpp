@@ -141,7 +141,8 @@ int bench_mint(const config::Config& config, const BenchMintOptions& options) {
   constexpr std::uint64_t kMaxInFlight = 16'384;
   const std::uint64_t step = std::max<std::uint64_t>(1, count / 10);
   for (std::uint64_t i = 1; i <= count; ++i) {
-    std::string grant_id = crypto::ordered_token(random, now, 16);  // as AuthorizeFlow makes it
+    std::string grant_id =
+        crypto::ordered_token(random, clock.now_microseconds(), 16);  // as AuthorizeFlow makes it
     std::string secret;
     if (minting_codes) {
       authorize::AuthorizationCode code{.grant_id = std::move(grant_id),
@@ -162,7 +163,7 @@ int bench_mint(const config::Config& config, const BenchMintOptions& options) {
       codes.create(crypto::sha256_b64url(secret), std::move(code), outstanding.track());
     } else {
       // As the grants issue them (oauth/grants/app_tokens.cpp mint_refresh).
-      secret = crypto::ordered_token(random, now, tokens::kRefreshTokenBytes);
+      secret = crypto::ordered_token(random, clock.now_microseconds(), tokens::kRefreshTokenBytes);
       tokens::RefreshTokenRecord token{.token_hash = tokens::refresh_token_key(secret),
                                        .grant_id = grant_id,
                                        .scope = options.scope,

@@ -361,7 +361,7 @@ void AuthorizeFlow::Impl::issue_code(const StepPtr& step, const directory::User&
   const auto now = d.clock.now_seconds();
   AuthorizationCode code;
   // Ordered: it keys the grants b-tree once the code is redeemed (crypto/random.hpp).
-  code.grant_id = crypto::ordered_token(d.random, now, 16);
+  code.grant_id = crypto::ordered_token(d.random, d.clock.now_microseconds(), 16);
   code.client_id = step->client.client_id;
   code.redirect_uri = step->txn.request.redirect_uri;
   code.redirect_uri_sent = step->txn.request.redirect_uri_sent;

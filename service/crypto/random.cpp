@@ -4,7 +4,6 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <limits>
 #include <vector>
@@ -29,13 +28,10 @@ std::string random_token(Random& random, std::size_t bytes) {
   return token;
 }
 
-std::string ordered_token(Random& random, std::int64_t now_s, std::size_t bytes) {
-  // 8 digits of seconds (unsigned: until 2106) and 6 of a sequence that orders the values made
-  // within one second; if it wraps (16.7 million in a second) only the ordering suffers.
-  static std::atomic<std::uint32_t> sequence{0};
-  const std::uint64_t seconds = static_cast<std::uint64_t>(std::max<std::int64_t>(now_s, 0));
-  const std::uint64_t prefix = ((seconds & 0xffffffffU) << 24) |
-                               (sequence.fetch_add(1, std::memory_order_relaxed) & 0xffffffU);
+std::string ordered_token(Random& random, std::int64_t now_us, std::size_t bytes) {
+  // Unsigned seconds (until 2106) and the microsecond within the second (< 0xf4240).
+  const std::uint64_t us = static_cast<std::uint64_t>(std::max<std::int64_t>(now_us, 0));
+  const std::uint64_t prefix = ((us / 1'000'000 & 0xffffffffU) << 24) | (us % 1'000'000);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(kOrderedPrefixChars, '0');
   for (std::size_t i = 0; i < kOrderedPrefixChars; ++i) {

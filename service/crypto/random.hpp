@@ -38,14 +38,14 @@ class FakeRandom final : public Random {
 // `bytes` random bytes as unpadded base64url (ceil(4 * bytes / 3) characters).
 std::string random_token(Random& random, std::size_t bytes);
 
-// kOrderedPrefixChars lowercase hex digits that sort in issue order (now_s, then a process-wide
-// sequence number), followed by random_token(random, bytes). For ids and tokens that key a
+// kOrderedPrefixChars lowercase hex digits that sort in issue order (8 for the second of now_us,
+// 6 for its microsecond), followed by random_token(random, bytes). For ids and tokens that key a
 // SQLite b-tree: a random key dirties a random page per insert, an ordered one the same right-
 // most page for a whole commit, which is most of what a token request costs the writer. The
-// prefix is not secret (it tells when the value was made); the random part carries the
-// unguessability.
+// prefix is not secret and tells only when the value was made (no counter: nothing about how
+// many others were made); the random part carries the unguessability and the uniqueness.
 inline constexpr std::size_t kOrderedPrefixChars = 14;
-std::string ordered_token(Random& random, std::int64_t now_s, std::size_t bytes);
+std::string ordered_token(Random& random, std::int64_t now_us, std::size_t bytes);
 // Whether `value` starts with an ordered_token prefix.
 bool has_ordered_prefix(std::string_view value);
 

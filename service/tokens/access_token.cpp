@@ -54,7 +54,7 @@ Expected<IssuedAccessToken, std::string> AccessTokenIssuer::issue(
   IssuedAccessToken token;
   token.issued_at = clock_.now_seconds();
   // Ordered: the jti keys the access_tokens b-tree, and an ordered key appends (crypto/random.hpp).
-  token.jti = crypto::ordered_token(random_, token.issued_at, kJtiBytes);
+  token.jti = crypto::ordered_token(random_, clock_.now_microseconds(), kJtiBytes);
   token.expires_at = token.issued_at + request.lifetime_s;
   token.scope = request.scope;
 

@@ -42,7 +42,7 @@ struct GrantRecord {
   std::optional<std::int64_t> revoked_at;
 };
 
-// Refresh tokens are crypto::ordered_token(random, now, kRefreshTokenBytes): 256 random bits
+// Refresh tokens are crypto::ordered_token(random, now_us, kRefreshTokenBytes): 256 random bits
 // (RFC 6749 §10.10) after an ordered prefix, so that their rows append to refresh_tokens.
 inline constexpr std::size_t kRefreshTokenBytes = 32;
 // What refresh_tokens is keyed by (RFC 6749 §10.4: never the token): the token's ordered prefix
@@ -89,10 +89,11 @@ class GrantStore {
                                           std::optional<RefreshTokenRecord> refresh) = 0;
   // Rotation (RFC 9700 §4.14.2), inside the request's one write: retires `old_hash` at now (if
   // not yet retired), inserts `next` and, when the grant's expires_at is before next.expires_at,
-  // raises it to grant_expiry_covering(next.expires_at, now). Returns conflict, changing nothing, unless at this instant: the old token exists, its
-  // grant is not revoked, it has not expired, and it is current or was retired no more than
-  // `grace_s` seconds before now. The caller judged the lookup before; conflict means another
-  // request changed it since (re-read and judge again).
+  // raises it to grant_expiry_covering(next.expires_at, now). Returns conflict, changing
+  // nothing, unless at this instant: the old token exists, its grant is not revoked, it has not
+  // expired, and it is current or was retired no more than `grace_s` seconds before now. The caller
+  // judged the lookup before; conflict means another request changed it since (re-read and judge
+  // again).
   virtual store::Database::WriteFn rotate(std::string old_hash, std::int64_t now,
                                           std::uint32_t grace_s, RefreshTokenRecord next) = 0;
   // not_found when no refresh token has this hash.

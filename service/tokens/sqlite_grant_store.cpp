@@ -83,8 +83,7 @@ StoreStatus rotate_checked(Connection& conn, const std::string& old_hash, std::i
   if (status = insert_refresh(conn, next); status != StoreStatus::ok) return status;
   // RFC 6749 §6 / SMART "offline_access": the family lives as long as its newest token; the
   // spare of grant_expiry_covering spares this row most rotations.
-  return conn
-      .prepare("UPDATE grants SET expires_at = ? WHERE grant_id = ? AND expires_at < ?")
+  return conn.prepare("UPDATE grants SET expires_at = ? WHERE grant_id = ? AND expires_at < ?")
       .bind(1, grant_expiry_covering(next.expires_at, now))
       .bind(2, grant_id)
       .bind(3, next.expires_at)

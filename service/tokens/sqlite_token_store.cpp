@@ -60,7 +60,8 @@ Expected<AccessTokenRecord, StoreStatus> SqliteTokenStore::find(std::string_view
     if (!record.revoked_at && record.grant_id) {
       // A grant that is gone (deleted with its client, or purged) ended its tokens with it.
       const bool grant_gone = stmt.column_int64(11) != 0;
-      record.revoked_at = grant_gone ? std::optional(record.issued_at) : stmt.column_optional_int64(10);
+      record.revoked_at =
+          grant_gone ? std::optional(record.issued_at) : stmt.column_optional_int64(10);
     }
     return record;
   });

@@ -21,7 +21,7 @@ struct AccessTokenRecord {
   std::string scope;  // as granted, space-separated
   std::int64_t issued_at = 0;
   std::int64_t expires_at = 0;
-  std::optional<std::string> grant_id;      // the authorization it came from; none for backends
+  std::optional<std::string> grant_id;  // the authorization it came from; none for backends
   // Set by revoke(); find() also reports the revocation of the token's grant (GrantStore::revoke).
   std::optional<std::int64_t> revoked_at;
   std::optional<std::string> context_json;  // launch context, JSON object text

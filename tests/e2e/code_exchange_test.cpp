@@ -164,9 +164,10 @@ TEST_CASE("a code used twice is refused and revokes everything issued from it", 
   check_uncacheable(replay);
   // ... and the first exchange's access token, grant and refresh token are revoked: one grant
   // row says so for all of them (migration 0009).
-  CHECK(f.sql("SELECT g.revoked_at FROM access_tokens a JOIN grants g USING (grant_id) "
-              "WHERE a.jti = ?1",
-              jti));
+  CHECK(
+      f.sql("SELECT g.revoked_at FROM access_tokens a JOIN grants g USING (grant_id) "
+            "WHERE a.jti = ?1",
+            jti));
   auto grant_id = f.sql("SELECT grant_id FROM access_tokens WHERE jti = ?1", jti);
   REQUIRE(grant_id);
   CHECK(f.sql("SELECT revoked_at FROM grants WHERE grant_id = ?1", *grant_id));

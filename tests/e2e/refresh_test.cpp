@@ -4,8 +4,8 @@
 // against the real binary. Time is never waited for: a retired token is aged in the store.
 #include <catch2/catch.hpp>
 
-#include "tokens/grant_store.hpp"
 #include "token_flow_support.hpp"
+#include "tokens/grant_store.hpp"
 
 using namespace sa::test;
 
@@ -102,9 +102,10 @@ TEST_CASE("a rotated refresh token works within the grace window and revokes its
   for (const auto* token : {&first.access_token, &second.access_token, &concurrent.access_token,
                             &newest.access_token}) {
     // One grant row ends them all (migration 0009); introspection tests read it the same way.
-    CHECK(f.sql("SELECT g.revoked_at FROM access_tokens a JOIN grants g USING (grant_id) "
-                "WHERE a.jti = ?1",
-                jti_of(*token)));
+    CHECK(
+        f.sql("SELECT g.revoked_at FROM access_tokens a JOIN grants g USING (grant_id) "
+              "WHERE a.jti = ?1",
+              jti_of(*token)));
   }
   auto grant_id =
       f.sql("SELECT grant_id FROM access_tokens WHERE jti = ?1", jti_of(first.access_token));

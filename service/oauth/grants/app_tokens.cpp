@@ -102,11 +102,12 @@ Expected<AppTokens, Error> issue_app_tokens(const AppTokenDeps& deps, const AppS
   return out;
 }
 
-MintedRefresh mint_refresh(crypto::Random& random, std::string grant_id, std::string scope,
-                           std::int64_t now, std::int64_t expires_at) {
+MintedRefresh mint_refresh(crypto::Random& random, const Clock& clock, std::string grant_id,
+                           std::string scope, std::int64_t now, std::int64_t expires_at) {
   MintedRefresh minted;
   // RFC 6749 §10.10: unguessable (256 random bits); ordered, so its row appends.
-  minted.token = crypto::ordered_token(random, now, tokens::kRefreshTokenBytes);
+  minted.token =
+      crypto::ordered_token(random, clock.now_microseconds(), tokens::kRefreshTokenBytes);
   minted.record.token_hash = tokens::refresh_token_key(minted.token);  // RFC 6749 §10.4
   minted.record.grant_id = std::move(grant_id);
   minted.record.scope = std::move(scope);

@@ -76,9 +76,10 @@ struct MintedRefresh {
   tokens::RefreshTokenRecord record;
 };
 
-// A refresh token of 256 random bits (RFC 6749 §10.10, RFC 9700 §4.14), stored hashed.
-MintedRefresh mint_refresh(crypto::Random& random, std::string grant_id, std::string scope,
-                           std::int64_t now, std::int64_t expires_at);
+// A refresh token of 256 random bits (RFC 6749 §10.10, RFC 9700 §4.14), stored hashed, issued
+// at `now`; `clock` orders its key (crypto::ordered_token).
+MintedRefresh mint_refresh(crypto::Random& random, const Clock& clock, std::string grant_id,
+                           std::string scope, std::int64_t now, std::int64_t expires_at);
 
 // The steps of the request's one write, in order; the first non-ok status ends it (and the
 // Database undoes the whole write). Empty steps are skipped.

@@ -110,7 +110,8 @@ void AuthorizationCodeGrant::handle(const TokenRequest& request, GrantDone done)
 
   std::optional<MintedRefresh> refresh;
   if (kind != tokens::RefreshKind::none) {
-    refresh = mint_refresh(deps_.random, code.grant_id, code.scope, now, refresh_expires);
+    refresh =
+        mint_refresh(deps_.random, deps_.clock, code.grant_id, code.scope, now, refresh_expires);
   }
   tokens::GrantRecord grant;
   grant.grant_id = code.grant_id;

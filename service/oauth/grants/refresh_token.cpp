@@ -115,7 +115,7 @@ void RefreshTokenGrant::handle(const TokenRequest& request, GrantDone done) cons
       deps_.config.tokens.id_token_on_refresh ? IdTokenRule::when_openid : IdTokenRule::never);
   if (!issued) return done(unexpected(std::move(issued).error()));
   // RFC 6749 §6: the new refresh token's scope is identical to the presented one's.
-  auto next = mint_refresh(deps_.random, grant.grant_id, lookup->token.scope, now,
+  auto next = mint_refresh(deps_.random, deps_.clock, grant.grant_id, lookup->token.scope, now,
                            next_expiry(*lookup, now, deps_.config.tokens));
 
   // Issue 6 §4: ONE durable write. The rotation reports its own outcome: a conflict means another

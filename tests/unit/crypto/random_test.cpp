@@ -41,26 +41,25 @@ TEST_CASE("the fake generator yields a predictable counter", "[random]") {
 
 TEST_CASE("ordered tokens sort in issue order and end in the random part", "[random]") {
   FakeRandom random(0);
-  const std::string first = ordered_token(random, 1'700'000'000, 3);
-  // 8 hex digits of the second (1700000000 = 0x6553f100), 6 of a sequence number, then the
-  // random bytes 00 01 02 as base64url.
-  REQUIRE(first.size() == kOrderedPrefixChars + 4);
-  CHECK(first.starts_with("6553f100"));
-  CHECK(first.ends_with("AAEC"));
+  const std::string first = ordered_token(random, 1'700'000'000'000'001, 3);
+  // 8 hex digits of the second (1700000000 = 0x6553f100), 6 of the microsecond within it, then
+  // the random bytes 00 01 02 as base64url.
+  CHECK(first == "6553f100000001AAEC");
   CHECK(has_ordered_prefix(first));
   std::string previous = first;
-  for (std::int64_t now : {1'700'000'000, 1'700'000'000, 1'700'000'001, 1'700'000'002}) {
-    const std::string next = ordered_token(random, now, 3);
-    // Within a second by the sequence, across seconds by the second: never out of order.
+  for (std::int64_t now_us : {1'700'000'000'000'002, 1'700'000'000'999'999, 1'700'000'001'000'000,
+                              1'700'000'002'000'000}) {
+    const std::string next = ordered_token(random, now_us, 3);
+    // Within a second by the microsecond, across seconds by the second: never out of order.
     CHECK(next.substr(0, kOrderedPrefixChars) > previous.substr(0, kOrderedPrefixChars));
     previous = next;
   }
-  CHECK(ordered_token(random, -5, 3).starts_with("00000000"));  // a clock before 1970
+  CHECK(ordered_token(random, -5, 3).starts_with("00000000000000"));  // a clock before 1970
 }
 
 TEST_CASE("an ordered prefix is exactly 14 lowercase hex digits", "[random]") {
   CHECK(has_ordered_prefix("0123456789abcdXYZ"));
-  CHECK_FALSE(has_ordered_prefix("0123456789abc"));     // too short
+  CHECK_FALSE(has_ordered_prefix("0123456789abc"));      // too short
   CHECK_FALSE(has_ordered_prefix("0123456789ABCDxyz"));  // upper case
   CHECK_FALSE(has_ordered_prefix("0123456789abc-xyz"));
 }

@@ -71,8 +71,8 @@ TEST_CASE_METHOD(IssuerFixture, "an access token is an at+jwt signed by the curr
 }
 
 TEST_CASE_METHOD(IssuerFixture, "the claims are exactly the RFC 9068 set", "[tokens][jwt]") {
-  // ATFMT-1: iss, sub, aud, client_id, scope, iat, exp, jti; jti = the ordered prefix (iat in
-  // hex, 6553f100, then a process-wide sequence number) and 16 random bytes 00..0f.
+  // ATFMT-1: iss, sub, aud, client_id, scope, iat, exp, jti; jti = the ordered prefix (the
+  // second in hex, 6553f100, then the microsecond) and 16 random bytes 00..0f.
   auto issued = issuer(config::AccessTokenAlg::ES256).issue(backend_request());
   REQUIRE(issued);
   auto jws = crypto::parse_compact(issued->jwt);
@@ -83,7 +83,8 @@ TEST_CASE_METHOD(IssuerFixture, "the claims are exactly the RFC 9068 set", "[tok
   CHECK(jws->payload ==
         R"({"iss":"https://auth.example","sub":"bulk-client","aud":"https://fhir.example/r4",)"
         R"("client_id":"bulk-client","scope":"system/*.read","iat":1700000000,)"
-        R"("exp":1700000300,"jti":")" + issued->jti + R"("})");
+        R"("exp":1700000300,"jti":")" +
+            issued->jti + R"("})");
   CHECK(issued->issued_at == 1'700'000'000);
   CHECK(issued->expires_at == 1'700'000'300);
   CHECK(issued->scope == "system/*.read");
@@ -110,8 +111,7 @@ TEST_CASE_METHOD(IssuerFixture, "launch context claims are added when given", "[
   CHECK(std::string(claims["sub"].GetString()) == "user-7");
 }
 
-TEST_CASE_METHOD(IssuerFixture, "every token gets its own jti, in issue order",
-                 "[tokens][jwt]") {
+TEST_CASE_METHOD(IssuerFixture, "every token gets its own jti, in issue order", "[tokens][jwt]") {
   crypto::OpenSslRandom real;
   AccessTokenIssuer issuer(ring, AccessTokenSettings{.issuer = "i", .audience = "a"}, clock, real);
   std::set<std::string> jtis;
@@ -122,7 +122,8 @@ TEST_CASE_METHOD(IssuerFixture, "every token gets its own jti, in issue order",
     REQUIRE(issued);
     CHECK(issued->jti.size() == 14 + 22);  // ordered prefix, then 128 bits as base64url
     // The jti keys access_tokens: each sorts after the one before, so inserts append.
-    CHECK(issued->jti.substr(0, 14) > previous.substr(0, std::min<std::size_t>(14, previous.size())));
+    CHECK(issued->jti.substr(0, 14) >
+          previous.substr(0, std::min<std::size_t>(14, previous.size())));
     previous = issued->jti;
     jtis.insert(issued->jti);
   }

@@ -425,8 +425,8 @@ TEST_CASE("migration 0009 keeps the refresh and access tokens issued before it",
           "grant_id) VALUES ('old-jti', 'app', 'u', 's', 0, 1700001000, 'g-revoked')");
     }) == StoreStatus::ok);
   }
-  auto upgraded = store::Database::open(store::test::settings_in(dir),
-                                        store::embedded_migrations(), clock);
+  auto upgraded =
+      store::Database::open(store::test::settings_in(dir), store::embedded_migrations(), clock);
   REQUIRE(upgraded);
   SqliteGrantStore grants{**upgraded};
   SqliteTokenStore tokens{**upgraded};

@@ -1,7 +1,6 @@
 #include "tokens/token_store.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <optional>
 
 #include "unit/tokens/token_test_support.hpp"
@@ -154,8 +153,7 @@ TEST_CASE_METHOD(TokenStoreFixture, "deleting a client deletes its tokens", "[to
   CHECK(exists("theirs"));
 }
 
-TEST_CASE_METHOD(test::TokenDatabase,
-                 "token rows are indexed by client and expiry, never by grant",
+TEST_CASE_METHOD(test::TokenDatabase, "token rows are indexed by client and expiry, never by grant",
                  "[tokens][store]") {
   // Migration 0009: an index keyed by grant_id takes a random page per token of an old grant;
   // a grant's revocation is read from its row instead.
