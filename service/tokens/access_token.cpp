@@ -52,9 +52,11 @@ Expected<IssuedAccessToken, std::string> AccessTokenIssuer::issue(
   }
 
   IssuedAccessToken token;
-  token.issued_at = clock_.now_seconds();
-  // Ordered: the jti keys the access_tokens b-tree, and an ordered key appends (crypto/random.hpp).
-  token.jti = crypto::ordered_token(random_, clock_.now_microseconds(), kJtiBytes);
+  // One reading of the clock for iat and for the jti's ordered prefix: the jti keys the
+  // access_tokens b-tree, and an ordered key appends (crypto/random.hpp).
+  const std::int64_t now_us = clock_.now_microseconds();
+  token.issued_at = now_us / 1'000'000;
+  token.jti = crypto::ordered_token(random_, now_us, kJtiBytes);
   token.expires_at = token.issued_at + request.lifetime_s;
   token.scope = request.scope;
 

@@ -5,14 +5,28 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "e2e/ops_support.hpp"
 
 namespace sa::test {
 namespace {
 
+using Cases = std::vector<std::pair<std::vector<std::string>, std::string>>;
+
+// Runs each command line without a config and expects `exit_code` and its message in the output.
+void check_each(const Cases& cases, int exit_code) {
+  for (const auto& [args, message] : cases) {
+    auto out = smart_auth_plain(args);
+    INFO(args[0] << ": " << out.output);
+    CHECK(out.status.exit_code == exit_code);
+    CHECK(contains(out.output, message));
+  }
+}
+
 TEST_CASE("every subcommand answers --help with its usage", "[ops][cli]") {
-  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+  const Cases cases = {
       {{"--help"}, "usage: smart-auth [COMMAND]"},
       {{"serve", "--help"}, "usage: smart-auth [serve]"},
       {{"check-config", "--help"}, "usage: smart-auth check-config"},
@@ -23,20 +37,16 @@ TEST_CASE("every subcommand answers --help with its usage", "[ops][cli]") {
       {{"client", "--help"}, "usage: smart-auth client add"},
       {{"client", "update", "-h"}, "usage: smart-auth client add"},
       {{"token", "--help"}, "usage: smart-auth token revoke"},
+      {{"token", "revoke", "--help"}, "usage: smart-auth token revoke"},
       {{"backup", "--help"}, "usage: smart-auth backup"},
       {{"restore", "--help"}, "usage: smart-auth restore"},
       {{"healthcheck", "--help"}, "usage: smart-auth healthcheck"},
   };
-  for (const auto& [args, usage] : cases) {
-    auto out = smart_auth_plain(args);
-    INFO(args[0] << ": " << out.output);
-    CHECK(out.status.exit_code == 0);
-    CHECK(contains(out.output, usage));
-  }
+  check_each(cases, 0);
 }
 
 TEST_CASE("every subcommand names a bad argument and exits 2", "[ops][cli]") {
-  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+  const Cases cases = {
       {{"frobnicate"}, "unknown command frobnicate"},
       {{"--ready-file"}, "--ready-file needs a value"},
       {{"serve", "--port", "1"}, "unknown argument --port"},
@@ -51,16 +61,15 @@ TEST_CASE("every subcommand names a bad argument and exits 2", "[ops][cli]") {
       {{"client", "list", "--all"}, "unknown argument --all"},
       {{"client", "remove"}, "needs CLIENT_ID"},
       {{"token"}, "needs an action"},
+      {{"token", "burn"}, "unknown action burn"},
+      {{"token", "revoke"}, "exactly one of --client and --user"},
+      {{"token", "revoke", "--client", "a", "--user", "b"}, "exactly one of --client and --user"},
+      {{"token", "revoke", "--everyone"}, "unknown argument --everyone"},
       {{"backup"}, "needs BACKUP_FILE"},
       {{"restore", "--to", "x"}, "unknown argument --to"},
       {{"healthcheck", "--url"}, "--url needs a value"},
   };
-  for (const auto& [args, message] : cases) {
-    auto out = smart_auth_plain(args);
-    INFO(args[0] << ": " << out.output);
-    CHECK(out.status.exit_code == 2);
-    CHECK(contains(out.output, message));
-  }
+  check_each(cases, 2);
 }
 
 TEST_CASE("check-config takes --config, and the older --check-config PATH still works",

@@ -91,22 +91,5 @@ TEST_CASE("token revoke --client ends a client's tokens, user and client_credent
   CHECK_FALSE(f.active(token));
 }
 
-TEST_CASE("token revoke answers --help and names a bad argument", "[ops][token]") {
-  auto help = smart_auth_plain({"token", "revoke", "--help"});
-  CHECK(help.status.exit_code == 0);
-  CHECK(contains(help.output, "usage: smart-auth token revoke"));
-  auto neither = smart_auth_plain({"token", "revoke"});
-  CHECK(neither.status.exit_code == 2);
-  CHECK(contains(neither.output, "exactly one of --client and --user"));
-  auto both = smart_auth_plain({"token", "revoke", "--client", "a", "--user", "b"});
-  CHECK(both.status.exit_code == 2);
-  auto bad = smart_auth_plain({"token", "revoke", "--everyone"});
-  CHECK(bad.status.exit_code == 2);
-  CHECK(contains(bad.output, "unknown argument --everyone"));
-  auto action = smart_auth_plain({"token", "burn"});
-  CHECK(action.status.exit_code == 2);
-  CHECK(contains(action.output, "unknown action burn"));
-}
-
 }  // namespace
 }  // namespace sa::test

@@ -36,13 +36,13 @@ tokens::LaunchClaims launch_claims(const AppSubject& subject, const std::string&
 
 }  // namespace
 
-Expected<std::string, Error> presented_hash(const Form& form, std::string_view field) {
+Expected<std::string, Error> presented_hash(const Form& form, std::string_view field,
+                                            std::string (*key_of)(std::string_view)) {
   auto value = form.get(field);
   if (!value || value->empty()) {
     return unexpected(make_error(ErrorCode::invalid_request, std::string(field) + " is required"));
   }
-  if (field == "refresh_token") return tokens::refresh_token_key(*value);
-  return crypto::sha256_b64url(*value);
+  return key_of(*value);
 }
 
 Error lookup_error(store::StoreStatus status, std::string_view what) {

@@ -51,10 +51,11 @@ struct AppTokens {
   std::optional<std::string> id_token;
 };
 
-// The stored key of the credential a grant presents in form field `field`: REQUIRED, so
-// invalid_request when missing or empty. A `code` (RFC 6749 §4.1.3) is stored as its SHA-256
-// (§10.10), a `refresh_token` (§6) by tokens::refresh_token_key (§10.4).
-Expected<std::string, Error> presented_hash(const Form& form, std::string_view field);
+// The stored key of the credential a grant presents in form field `field`, made by `key_of`:
+// REQUIRED, so invalid_request when missing or empty. A `code` (RFC 6749 §4.1.3) is stored as
+// crypto::sha256_b64url (§10.10), a `refresh_token` (§6) by tokens::refresh_token_key (§10.4).
+Expected<std::string, Error> presented_hash(const Form& form, std::string_view field,
+                                            std::string (*key_of)(std::string_view));
 
 // A failed store read of that credential (`what`: "code", "refresh token"): unknown is
 // invalid_grant, exactly 400 (TOKEN-2, REFRESH-7); anything else is server_error.

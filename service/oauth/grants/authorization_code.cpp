@@ -61,7 +61,7 @@ AuthorizationCodeGrant::AuthorizationCodeGrant(AppTokenDeps deps, authorize::Cod
 void AuthorizationCodeGrant::handle(const TokenRequest& request, GrantDone done) const {
   const auto& client = request.client.client;
   // RFC 6749 §4.1.3: code is REQUIRED.
-  auto code_hash = presented_hash(request.form, "code");
+  auto code_hash = presented_hash(request.form, "code", crypto::sha256_b64url);
   if (!code_hash) return done(unexpected(code_hash.error()));
   const auto now = deps_.clock.now_seconds();
   auto stored = codes_.find(*code_hash);

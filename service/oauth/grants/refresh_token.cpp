@@ -66,7 +66,7 @@ RefreshTokenGrant::RefreshTokenGrant(AppTokenDeps deps)
 void RefreshTokenGrant::handle(const TokenRequest& request, GrantDone done) const {
   const auto& client = request.client.client;
   // RFC 6749 §6: refresh_token is REQUIRED.
-  auto token_hash = presented_hash(request.form, "refresh_token");
+  auto token_hash = presented_hash(request.form, "refresh_token", tokens::refresh_token_key);
   if (!token_hash) return done(unexpected(token_hash.error()));
   const auto now = deps_.clock.now_seconds();
   auto lookup = deps_.grants.find_refresh(*token_hash);
