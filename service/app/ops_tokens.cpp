@@ -67,7 +67,8 @@ int token_command(std::span<const std::string> argv) {
               obs::num("refresh_tokens", counts->refresh_tokens),
               obs::num("access_tokens", counts->access_tokens),
               obs::num("codes", counts->codes),
-              obs::num("sessions", counts->sessions)});
+              obs::num("sessions", counts->sessions),
+              obs::num("client_credentials_cutoffs", counts->cutoffs)});
   std::printf("%s %s: revoked %lld grants, %lld refresh tokens, %lld access-token records; "
               "deleted %lld pending codes",
               who, id.c_str(), static_cast<long long>(counts->grants),
@@ -75,6 +76,9 @@ int token_command(std::span<const std::string> argv) {
               static_cast<long long>(counts->access_tokens),
               static_cast<long long>(counts->codes));
   if (!client) std::printf("; ended %lld login sessions", static_cast<long long>(counts->sessions));
+  if (counts->cutoffs > 0) {
+    std::printf("; ended every client_credentials token issued until now");
+  }
   std::printf("\nJWT access tokens already issued stay verifiable offline until they expire "
               "(at most %u s); introspection answers active:false for them now\n",
               std::max(config->tokens.access_token_lifetime_s,

@@ -52,8 +52,8 @@ Endpoints register_routes(http::Router& router, Components& c) {
 
   // Token endpoint and its grants.
   endpoints.token = std::make_unique<oauth::TokenEndpoint>(*c.authenticator, c.metrics);
-  endpoints.token->add_grant(std::make_unique<oauth::ClientCredentialsGrant>(
-      c.config.tokens, *c.issuer, *c.tokens));
+  endpoints.token->add_grant(
+      std::make_unique<oauth::ClientCredentialsGrant>(c.config.tokens, *c.issuer));
   // Launched apps (SMART App Launch 2.2 steps 5 and 7): code exchange and refresh.
   const oauth::AppTokenDeps app_tokens{c.config, *c.issuer, *c.id_tokens, *c.tokens,
                                        *c.grants, c.clock,  c.random};

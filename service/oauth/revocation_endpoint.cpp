@@ -5,6 +5,7 @@
 #include "oauth/caller_auth.hpp"
 #include "oauth_core/reply.hpp"
 #include "obs/log.hpp"
+#include "tokens/access_token.hpp"
 
 namespace sa::oauth {
 namespace {
@@ -82,20 +83,29 @@ void RevocationEndpoint::revoke(const Form& form, const clientauth::Authenticate
       return true;
     }
     // RFC 7009 §2: the access token itself (its jti); an already revoked one stays so.
-    d_.tokens.revoke(
-        access->record.jti, now,
-        [this, done, caller, jti = access->record.jti, request_id](store::StoreStatus s) {
-          if (s != store::StoreStatus::ok && s != store::StoreStatus::not_found) {
-            return reply_error(
-                done, unavailable("revoking access token: " + std::string(store::to_string(s))),
-                kEndpoint, request_id, d_.metrics);
-          }
-          obs::audit("token_revoked", {{"client_id", caller},
-                                       {"token_kind", "access_token"},
-                                       {"jti", jti},
-                                       {"request_id", request_id}});
-          done(revoked());
-        });
+    auto settled = [this, done, caller, jti = access->record.jti,
+                    request_id](store::StoreStatus s) {
+      // constraint: an unrecorded token's client was deleted meanwhile, which ended the token.
+      if (s != store::StoreStatus::ok && s != store::StoreStatus::not_found &&
+          s != store::StoreStatus::constraint) {
+        return reply_error(
+            done, unavailable("revoking access token: " + std::string(store::to_string(s))),
+            kEndpoint, request_id, d_.metrics);
+      }
+      obs::audit("token_revoked", {{"client_id", caller},
+                                   {"token_kind", "access_token"},
+                                   {"jti", jti},
+                                   {"request_id", request_id}});
+      done(revoked());
+    };
+    if (!tokens::is_unrecorded_jti(access->record.jti)) {
+      d_.tokens.revoke(access->record.jti, now, std::move(settled));
+    } else if (access->record.revoked_at) {
+      settled(store::StoreStatus::ok);  // ended already: by its row, its client, or a cut-off
+    } else {
+      // An unrecorded token (client_credentials) gets its row now, revoked (migration 0010).
+      d_.tokens.record_revoked(std::move(access).value().record, now, std::move(settled));
+    }
     return true;
   };
   auto as_refresh = [&]() -> bool {

@@ -90,17 +90,9 @@ void TokenEndpoint::finish(const http::Responder& done,
     if (auto rejected = claim->rejection()) result = unexpected(std::move(*rejected));
     return reply(done, grant_type, client_id, request_id, result);
   }
-  if (result) {
-    // A grant that issued without carrying the claim in its write: the jti is not remembered, so
-    // the token must not leave (a bug in the grant, never a client's fault).
-    obs::log(obs::Level::error, "a grant issued without committing the assertion's replay claim",
-             {{"grant_type", std::string(grant_type)}, {"request_id", request_id}});
-    result = unexpected(make_error(ErrorCode::server_error, "cannot issue a token",
-                                   "replay claim not committed by the grant"));
-    return reply(done, grant_type, client_id, request_id, result);
-  }
-  // The request ends before anything was recorded: the jti is remembered all the same, alone, and
-  // a replay still answers as one (RFC 7523 §3 item 7).
+  // Nothing carried the claim (a grant that records nothing, client_credentials, or one that
+  // failed before its write): the jti is remembered alone, and the answer, a token or an error,
+  // leaves only once it is durable; a replay answers as one (RFC 7523 §3 item 7).
   claim->commit_alone([this, done, grant_type, client_id = std::move(client_id),
                        request_id = std::move(request_id),
                        result = std::move(result)](std::optional<Error> rejected) mutable {

@@ -33,6 +33,11 @@ void optional_member(JsonWriter& w, const char* name, const std::optional<std::s
 
 }  // namespace
 
+bool is_unrecorded_jti(std::string_view jti) {
+  return jti.size() == 1 + crypto::kOrderedPrefixChars + (4 * kJtiBytes + 2) / 3 &&
+         jti.front() == kUnrecordedJtiMarker && crypto::has_ordered_prefix(jti.substr(1));
+}
+
 AccessTokenIssuer::AccessTokenIssuer(const keys::KeyRing& keys, AccessTokenSettings settings,
                                      const Clock& clock, crypto::Random& random)
     : keys_(keys),
@@ -57,6 +62,7 @@ Expected<IssuedAccessToken, std::string> AccessTokenIssuer::issue(
   const std::int64_t now_us = clock_.now_microseconds();
   token.issued_at = now_us / 1'000'000;
   token.jti = crypto::ordered_token(random_, now_us, kJtiBytes);
+  if (request.unrecorded) token.jti.insert(token.jti.begin(), kUnrecordedJtiMarker);
   token.expires_at = token.issued_at + request.lifetime_s;
   token.scope = request.scope;
 

@@ -14,6 +14,7 @@ struct Statements {
   const char* access_tokens;
   const char* codes;
   const char* sessions;  // nullptr: none for this holder
+  const char* cutoff;    // nullptr: none for this holder
 };
 
 // Each statement takes (now, id), or (id) for the deletes. Refresh and access tokens are
@@ -29,7 +30,12 @@ constexpr Statements kClient{
     "(SELECT grant_id FROM grants WHERE client_id = ?2)",
     "UPDATE access_tokens SET revoked_at = ?1 WHERE client_id = ?2 AND revoked_at IS NULL",
     "DELETE FROM authorization_codes WHERE client_id = ?1 AND used_at IS NULL",
-    nullptr};
+    nullptr,
+    // Only for a client that exists (its foreign key), and only ever moved forward.
+    "INSERT INTO client_token_cutoffs(client_id, revoked_before) "
+    "SELECT client_id, ?1 FROM clients WHERE client_id = ?2 "
+    "ON CONFLICT(client_id) DO UPDATE SET revoked_before = "
+    "max(revoked_before, excluded.revoked_before)"};
 constexpr Statements kUser{
     "UPDATE grants SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL",
     "UPDATE refresh_tokens SET retired_at = ?1 WHERE retired_at IS NULL AND grant_id IN "
@@ -37,7 +43,8 @@ constexpr Statements kUser{
     "UPDATE access_tokens SET revoked_at = ?1 WHERE revoked_at IS NULL AND grant_id IN "
     "(SELECT grant_id FROM grants WHERE user_id = ?2)",
     "DELETE FROM authorization_codes WHERE user_id = ?1 AND used_at IS NULL",
-    "DELETE FROM login_sessions WHERE user_id = ?1"};
+    "DELETE FROM login_sessions WHERE user_id = ?1",
+    nullptr};
 
 StoreStatus stamp(Connection& conn, const char* sql, std::int64_t now, const std::string& id,
                   std::int64_t* count) {
@@ -68,6 +75,9 @@ store::Database::WriteFn revoke_everything_of(Holder holder, std::string id, std
     if (status == StoreStatus::ok) status = erase(conn, sql.codes, id, &made.codes);
     if (status == StoreStatus::ok && sql.sessions != nullptr) {
       status = erase(conn, sql.sessions, id, &made.sessions);
+    }
+    if (status == StoreStatus::ok && sql.cutoff != nullptr) {
+      status = stamp(conn, sql.cutoff, now, id, &made.cutoffs);
     }
     if (status == StoreStatus::ok) *counts = made;
     return status;

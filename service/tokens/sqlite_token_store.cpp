@@ -8,6 +8,34 @@ namespace sa::tokens {
 using store::Connection;
 using store::StoreStatus;
 
+namespace {
+
+constexpr const char* kInsert =
+    "INSERT INTO access_tokens(jti, client_id, subject, scope, issued_at, expires_at, grant_id, "
+    "revoked_at, context_json, token_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+// The same, keeping a row already there under the jti as it is.
+constexpr const char* kInsertUnlessPresent =
+    "INSERT INTO access_tokens(jti, client_id, subject, scope, issued_at, expires_at, grant_id, "
+    "revoked_at, context_json, token_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(jti) DO NOTHING";
+
+StoreStatus insert(Connection& conn, const char* sql, const AccessTokenRecord& token) {
+  auto stmt = conn.prepare(sql);
+  stmt.bind(1, token.jti)
+      .bind(2, token.client_id)
+      .bind(3, token.subject)
+      .bind(4, token.scope)
+      .bind(5, token.issued_at)
+      .bind(6, token.expires_at);
+  return stmt.bind_optional(7, token.grant_id)
+      .bind(8, token.revoked_at)
+      .bind_optional(9, token.context_json)
+      .bind_optional(10, token.token_hash)
+      .run();
+}
+
+}  // namespace
+
 void SqliteTokenStore::record(AccessTokenRecord token, store::Database::WriteFn first,
                               store::DoneFn done) {
   db_.write(
@@ -17,22 +45,36 @@ void SqliteTokenStore::record(AccessTokenRecord token, store::Database::WriteFn 
         if (first) {
           if (const StoreStatus status = first(conn); status != StoreStatus::ok) return status;
         }
-        auto stmt = conn.prepare(
-            "INSERT INTO access_tokens(jti, client_id, subject, scope, issued_at, expires_at, "
-            "grant_id, revoked_at, context_json, token_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        stmt.bind(1, token.jti)
-            .bind(2, token.client_id)
-            .bind(3, token.subject)
-            .bind(4, token.scope)
-            .bind(5, token.issued_at)
-            .bind(6, token.expires_at);
-        return stmt.bind_optional(7, token.grant_id)
-            .bind(8, token.revoked_at)
-            .bind_optional(9, token.context_json)
-            .bind_optional(10, token.token_hash)
-            .run();
+        return insert(conn, kInsert, token);
       },
       std::move(done));
+}
+
+void SqliteTokenStore::record_revoked(AccessTokenRecord token, std::int64_t now,
+                                      store::DoneFn done) {
+  token.revoked_at = now;
+  // ON CONFLICT covers the jti alone: the foreign key still holds, so a token whose client is
+  // gone answers constraint.
+  db_.write(
+      [token = std::move(token)](Connection& conn) {
+        return insert(conn, kInsertUnlessPresent, token);
+      },
+      std::move(done));
+}
+
+Expected<ClientTokenBounds, StoreStatus> SqliteTokenStore::client_bounds(
+    std::string_view client_id) {
+  return db_.read([client_id](Connection& conn) -> Expected<ClientTokenBounds, StoreStatus> {
+    auto stmt = conn.prepare(
+        "SELECT c.issued_at, t.revoked_before FROM clients c "
+        "LEFT JOIN client_token_cutoffs t ON t.client_id = c.client_id WHERE c.client_id = ?");
+    stmt.bind(1, client_id);
+    if (!stmt.step()) {
+      return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status());
+    }
+    return ClientTokenBounds{.client_issued_at = stmt.column_int64(0),
+                             .revoked_before = stmt.column_optional_int64(1)};
+  });
 }
 
 Expected<AccessTokenRecord, StoreStatus> SqliteTokenStore::find(std::string_view jti) {

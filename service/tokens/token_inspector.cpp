@@ -6,22 +6,36 @@
 
 #include "crypto/hash.hpp"
 #include "crypto/jws.hpp"
+#include "tokens/access_token.hpp"
 #include "util/base64url.hpp"
 
 namespace sa::tokens {
-namespace {
 
-// What the payload of a presented JWT says about where to look for it.
+// What the payload of a presented JWT says about where to look for it, and (for an unrecorded
+// token, once its signature is checked) everything introspection answers.
 struct Claimed {
   std::string jti;
   std::string aud;
   std::optional<std::string> fhir_user;
+  std::optional<std::string> client_id;
+  std::optional<std::string> subject;
+  std::optional<std::string> scope;
+  std::optional<std::int64_t> issued_at;
+  std::optional<std::int64_t> expires_at;
 };
+
+namespace {
 
 std::optional<std::string> string_claim(const rapidjson::Document& doc, const char* name) {
   auto member = doc.FindMember(name);
   if (member == doc.MemberEnd() || !member->value.IsString()) return std::nullopt;
   return std::string(member->value.GetString(), member->value.GetStringLength());
+}
+
+std::optional<std::int64_t> int_claim(const rapidjson::Document& doc, const char* name) {
+  auto member = doc.FindMember(name);
+  if (member == doc.MemberEnd() || !member->value.IsInt64()) return std::nullopt;
+  return member->value.GetInt64();
 }
 
 // Reads only the compact JWS payload (RFC 7515 §7.1): three non-empty parts, a JSON object
@@ -57,8 +71,18 @@ Expected<Claimed, Inactive> read_payload(std::string_view token, std::string_vie
   }
   auto jti = string_claim(doc, "jti");
   if (!jti || jti->empty()) return unexpected(Inactive::unknown);
-  return Claimed{std::move(*jti), string_claim(doc, "aud").value_or(""),
-                 string_claim(doc, "fhirUser")};
+  Claimed claimed{.jti = std::move(*jti),
+                  .aud = string_claim(doc, "aud").value_or(""),
+                  .fhir_user = string_claim(doc, "fhirUser")};
+  if (is_unrecorded_jti(claimed.jti)) {
+    // No row will say these: the token does (RFC 9068 §2.2).
+    claimed.client_id = string_claim(doc, "client_id");
+    claimed.subject = string_claim(doc, "sub");
+    claimed.scope = string_claim(doc, "scope");
+    claimed.issued_at = int_claim(doc, "iat");
+    claimed.expires_at = int_claim(doc, "exp");
+  }
+  return claimed;
 }
 
 Inactive from_store(store::StoreStatus status) {
@@ -87,12 +111,27 @@ TokenInspector::TokenInspector(const keys::KeyRing& keys, std::string issuer, To
                                GrantStore& grants, RefreshRules rules)
     : keys_(keys), issuer_(std::move(issuer)), tokens_(tokens), grants_(grants), rules_(rules) {}
 
+bool TokenInspector::signed_here(std::string_view token) const {
+  // The signature by the key the header names, retired keys included (RFC 7515 §4.1.4 kid).
+  auto parsed = crypto::parse_compact(token);
+  if (!parsed || !parsed->header.kid) return false;
+  auto key_set = keys_.current();
+  auto verifier = key_set ? key_set->verifier(*parsed->header.kid) : nullptr;
+  return verifier && verifier->verify(*parsed) == crypto::JwsStatus::Ok;
+}
+
 Expected<InspectedAccessToken, Inactive> TokenInspector::find_access_token(
     std::string_view token) const {
   auto claimed = read_payload(token, issuer_);
   if (!claimed) return unexpected(claimed.error());
   auto record = tokens_.find(claimed->jti);
-  if (!record) return unexpected(from_store(record.error()));
+  if (!record) {
+    // An unrecorded token (client_credentials, migration 0010) has a row only once revoked.
+    if (record.error() == store::StoreStatus::not_found && is_unrecorded_jti(claimed->jti)) {
+      return unrecorded(token, std::move(claimed).value());
+    }
+    return unexpected(from_store(record.error()));
+  }
   InspectedAccessToken inspected{std::move(record).value(), std::move(claimed->aud),
                                  std::move(claimed->fhir_user)};
   const auto& stored_hash = inspected.record.token_hash;
@@ -104,15 +143,40 @@ Expected<InspectedAccessToken, Inactive> TokenInspector::find_access_token(
     }
     return inspected;
   }
-  // Rows from before migration 0008 carry no hash: the signature by the key its header names,
-  // retired keys included (RFC 7515 §4.1.4 kid), proves the token is ours.
-  auto parsed = crypto::parse_compact(token);
-  if (!parsed) return unexpected(Inactive::malformed);
-  if (!parsed->header.kid) return unexpected(Inactive::unknown);
-  auto key_set = keys_.current();
-  auto verifier = key_set ? key_set->verifier(*parsed->header.kid) : nullptr;
-  if (!verifier || verifier->verify(*parsed) != crypto::JwsStatus::Ok) {
-    return unexpected(Inactive::unknown);
+  // Rows from before migration 0008 carry no hash: the signature proves the token is ours.
+  if (!signed_here(token)) return unexpected(Inactive::unknown);
+  return inspected;
+}
+
+Expected<InspectedAccessToken, Inactive> TokenInspector::unrecorded(std::string_view token,
+                                                                    Claimed claimed) const {
+  // No row to compare with: only this server's signature makes the claims worth reading.
+  if (!signed_here(token)) return unexpected(Inactive::unknown);
+  if (!claimed.client_id || !claimed.subject || !claimed.scope || !claimed.issued_at ||
+      !claimed.expires_at) {
+    return unexpected(Inactive::malformed);  // signed here, so never: RFC 9068 §2.2 claims
+  }
+  InspectedAccessToken inspected{
+      AccessTokenRecord{.jti = std::move(claimed.jti),
+                        .client_id = std::move(*claimed.client_id),
+                        .subject = std::move(*claimed.subject),
+                        .scope = std::move(*claimed.scope),
+                        .issued_at = *claimed.issued_at,
+                        .expires_at = *claimed.expires_at,
+                        // What record_revoked() stores, so the row then judges it like any other.
+                        .token_hash = crypto::sha256_b64url(token)},
+      std::move(claimed.aud), std::move(claimed.fhir_user)};
+  auto& record = inspected.record;
+  auto bounds = tokens_.client_bounds(record.client_id);
+  if (!bounds) {
+    if (bounds.error() != store::StoreStatus::not_found) return unexpected(Inactive::store_error);
+    // RFC 7592 §2.3: deleting a client ends its tokens.
+    record.revoked_at = record.issued_at;
+  } else if (bounds->client_issued_at > record.issued_at) {
+    // Issued before this client was registered: to a deleted client of the same id.
+    record.revoked_at = record.issued_at;
+  } else if (bounds->revoked_before && record.issued_at <= *bounds->revoked_before) {
+    record.revoked_at = bounds->revoked_before;  // smart-auth token revoke --client
   }
   return inspected;
 }

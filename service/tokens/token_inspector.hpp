@@ -2,8 +2,11 @@
 // the one check behind introspection (RFC 7662), revocation (RFC 7009) and userinfo (OIDC Core
 // §5.3). Access tokens are our JWTs: the payload's jti finds the record, whose stored SHA-256 of
 // the token must match (constant time); records without one (issued before migration 0008) are
-// checked by signature with the verification key named by kid, retired keys included. Refresh
-// tokens are found by hash. Anything else, another issuer's token included, is simply unknown.
+// checked by signature with the verification key named by kid, retired keys included. An
+// unrecorded token (client_credentials; its jti says so, tokens::is_unrecorded_jti) with no row
+// is judged by that signature, its own claims, and its client's state (TokenStore::
+// client_bounds); a revoked one has a row. Refresh tokens are found by hash. Anything else, another
+// issuer's token included, is simply unknown.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +21,8 @@
 #include "util/expected.hpp"
 
 namespace sa::tokens {
+
+struct Claimed;
 
 // Why a token is not active; callers that must answer {"active":false} do not distinguish, the
 // audit log does.
@@ -51,6 +56,11 @@ class TokenInspector {
   Expected<RefreshLookup, Inactive> find_refresh_token(std::string_view token) const;
 
  private:
+  // Whether the token's signature verifies with the ring's key its header names.
+  bool signed_here(std::string_view token) const;
+  Expected<InspectedAccessToken, Inactive> unrecorded(std::string_view token,
+                                                      Claimed claimed) const;
+
   const keys::KeyRing& keys_;
   std::string issuer_;
   TokenStore& tokens_;

@@ -1,5 +1,7 @@
 // Storage of issued access tokens by jti (table access_tokens): what introspection, revocation
 // and code-reuse detection need. The token itself is never stored, only its id and metadata.
+// Unrecorded tokens (client_credentials, migration 0010) get a row only when they are revoked;
+// what else ends them is their client's state (client_bounds()).
 // Grants and endpoints depend on this interface only; SqliteTokenStore is the one backend.
 #pragma once
 
@@ -29,6 +31,13 @@ struct AccessTokenRecord {
   std::optional<std::string> token_hash;
 };
 
+// What ends a client's unrecorded tokens besides their own revocation rows.
+struct ClientTokenBounds {
+  std::int64_t client_issued_at = 0;  // a token issued before its client was is another's
+  // smart-auth token revoke --client: tokens with iat at or before this are revoked.
+  std::optional<std::int64_t> revoked_before;
+};
+
 class TokenStore {
  public:
   virtual ~TokenStore() = default;
@@ -46,6 +55,12 @@ class TokenStore {
   // Marks the token revoked at now; ok if it already was (the first time is kept), not_found if
   // there is no such token.
   virtual void revoke(std::string jti, std::int64_t now, store::DoneFn done) = 0;
+  // Writes the row of an unrecorded token (the caller verified it is ours) revoked at now; ok if
+  // it has a row already (the first revocation is kept); constraint if its client is gone.
+  virtual void record_revoked(AccessTokenRecord token, std::int64_t now, store::DoneFn done) = 0;
+  // not_found when the client is gone (deleted: RFC 7592 §2.3 ends its tokens).
+  virtual Expected<ClientTokenBounds, store::StoreStatus> client_bounds(
+      std::string_view client_id) = 0;
   // Deletes at most `limit` tokens whose expires_at is at or before now.
   virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) = 0;
 };
@@ -59,6 +74,9 @@ class SqliteTokenStore final : public TokenStore {
   void record(AccessTokenRecord token, store::Database::WriteFn first, store::DoneFn done) override;
   Expected<AccessTokenRecord, store::StoreStatus> find(std::string_view jti) override;
   void revoke(std::string jti, std::int64_t now, store::DoneFn done) override;
+  void record_revoked(AccessTokenRecord token, std::int64_t now, store::DoneFn done) override;
+  Expected<ClientTokenBounds, store::StoreStatus> client_bounds(
+      std::string_view client_id) override;
   void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override;
 
  private:

@@ -2,6 +2,8 @@
 // server: a user's refresh and access tokens from the real authorize pages, and a backend
 // client's tokens, introspect as active:false right after the CLI revokes them.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
 
 #include "e2e/ops_support.hpp"
 #include "e2e/registration_support.hpp"
@@ -86,8 +88,19 @@ TEST_CASE("token revoke --client ends a client's tokens, user and client_credent
   auto out = smart_auth(f.config(), {"token", "revoke", "--client", backend.client_id}, 2);
   INFO(out.output);
   REQUIRE(out.status.exit_code == 0);
+  // client_credentials tokens are not recorded (migration 0010): the client's cut-off ends them.
   CHECK(contains(out.output, "client " + backend.client_id + ": revoked 0 grants, 0 refresh "
-                                                             "tokens, 1 access-token records"));
+                                                             "tokens, 0 access-token records"));
+  CHECK(contains(out.output, "ended every client_credentials token issued until now"));
+  CHECK_FALSE(f.active(token));
+
+  // The client itself may go on: a token issued after the cut-off's second is active.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto next = f.service.client->post_form(
+      "/auth/token", form_of({{"grant_type", "client_credentials"}, {"scope", "system/*.rs"}}),
+      {{"Authorization", backend.basic()}});
+  REQUIRE(next.status == 200);
+  CHECK(f.active(parse_json(next.body)["access_token"].GetString()));
   CHECK_FALSE(f.active(token));
 }
 

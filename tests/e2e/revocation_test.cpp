@@ -34,6 +34,41 @@ TEST_CASE("a client revokes its own access token and introspection then reads it
   CHECK(audited->get("client_id") == backend.client_id);
 }
 
+TEST_CASE("a client_credentials token outlives a restart and ends when its client is deleted",
+          "[revocation][unrecorded]") {  // INTRO-7; RFC 7592 §2.3: DELETE ends its tokens
+  TempDir dir;
+  const std::string config = test_config_yaml(dir.path(), {}, read_endpoints_config());
+  const std::string rs = basic_auth(kResourceServerId, kResourceServerSecret);
+  std::string token, client_path, registration_token;
+  {
+    ServiceProcess svc(dir.path(), config);
+    REQUIRE(svc.wait_ready());
+    HttpsClient http(svc.https_port(), svc.ca_file().string());
+    auto reg = http.request(
+        "POST", "/auth/register",
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + kTokenIat}},
+        R"({"client_name":"backend","grant_types":["client_credentials"],)"
+        R"("token_endpoint_auth_method":"client_secret_basic","scope":"system/*.rs"})");
+    INFO(reg.body);
+    REQUIRE(reg.status == 201);
+    auto doc = parse_json(reg.body);
+    Client backend{doc["client_id"].GetString(), doc["client_secret"].GetString()};
+    const std::string uri = doc["registration_client_uri"].GetString();
+    client_path = uri.substr(uri.find("/auth/register/"));
+    registration_token = doc["registration_access_token"].GetString();
+    token = client_credentials_token(http, backend);
+  }
+  ServiceProcess again(dir.path(), config);
+  REQUIRE(again.wait_ready());
+  HttpsClient http(again.https_port(), again.ca_file().string());
+  // No row was written for it: its signature, by a key the ring keeps, is what proves it.
+  REQUIRE(parse_json(introspect(http, rs, token).body)["active"].GetBool());
+  auto deleted =
+      http.request("DELETE", client_path, {{"Authorization", "Bearer " + registration_token}});
+  REQUIRE(deleted.status == 204);
+  CHECK(introspect(http, rs, token).body == kInactive);
+}
+
 TEST_CASE("revoking another client's token answers 200 and leaves it active", "[revocation]") {
   // REVOKE-4
   RunningService svc({}, read_endpoints_config());

@@ -30,9 +30,8 @@ Expected<std::vector<scopes::Scope>, Error> requested_scopes(const Form& form) {
 }  // namespace
 
 ClientCredentialsGrant::ClientCredentialsGrant(const config::TokenSettings& settings,
-                                               const tokens::AccessTokenIssuer& issuer,
-                                               tokens::TokenStore& tokens)
-    : settings_(settings), issuer_(issuer), tokens_(tokens) {}
+                                               const tokens::AccessTokenIssuer& issuer)
+    : settings_(settings), issuer_(issuer) {}
 
 void ClientCredentialsGrant::handle(const TokenRequest& request, GrantDone done) const {
   const auto& client = request.client.client;
@@ -71,36 +70,21 @@ void ClientCredentialsGrant::handle(const TokenRequest& request, GrantDone done)
   token_request.client_id = client.client_id;
   token_request.scope = scopes::join(granted);
   token_request.lifetime_s = settings_.access_token_lifetime_s;
+  // Nothing is recorded: the token is a self-contained JWT (RFC 9068) that introspection checks
+  // by its signature (tokens::TokenInspector), so a backend's request writes nothing but its
+  // assertion's jti, which the endpoint commits before the token leaves (grant.hpp).
+  token_request.unrecorded = true;
   auto issued = issuer_.issue(token_request);
   if (!issued) {
     return done(unexpected(make_error(ErrorCode::server_error, "cannot issue a token",
                                       issued.error())));
   }
-
-  tokens::AccessTokenRecord record;
-  record.jti = issued->jti;
-  record.client_id = client.client_id;
-  record.subject = client.client_id;
-  record.scope = issued->scope;
-  record.issued_at = issued->issued_at;
-  record.expires_at = issued->expires_at;
-  // The response waits for the record's commit: a token is never in a client's hands before
-  // introspection and revocation can find it. The assertion's jti (RFC 7523 §3 item 7) commits
-  // in the same write: a replay records nothing, and a failed record remembers nothing.
-  tokens_.record(
-      record, request.claim_write(),
-      [done, issued = std::move(issued).value()](store::StoreStatus status) {
-        if (status != store::StoreStatus::ok) {
-          return done(unexpected(make_error(ErrorCode::server_error, "cannot record the token",
-                                            std::string(store::to_string(status)))));
-        }
-        Granted granted;
-        granted.jti = issued.jti;
-        granted.response.access_token = issued.jwt;
-        granted.response.expires_in = issued.expires_at - issued.issued_at;
-        granted.response.scope = issued.scope;
-        done(std::move(granted));
-      });
+  Granted result;
+  result.jti = issued->jti;
+  result.response.access_token = std::move(issued->jwt);
+  result.response.expires_in = issued->expires_at - issued->issued_at;
+  result.response.scope = std::move(issued->scope);
+  done(std::move(result));
 }
 
 }  // namespace sa::oauth

@@ -1,6 +1,7 @@
 // grant_type=client_credentials: SMART Backend Services. A confidential client registered for
 // the grant gets an access token for the system/ scopes it asked for, narrowed to its registered
-// scope. No refresh token (SMART App Launch 2.2, Backend Services).
+// scope. No refresh token (SMART App Launch 2.2, Backend Services). The token is not recorded
+// (tokens::AccessTokenRequest::unrecorded): the grant writes nothing.
 #pragma once
 
 #include <array>
@@ -9,14 +10,13 @@
 #include "config/config.hpp"
 #include "oauth/grants/grant.hpp"
 #include "tokens/access_token.hpp"
-#include "tokens/token_store.hpp"
 
 namespace sa::oauth {
 
 class ClientCredentialsGrant final : public Grant {
  public:
   ClientCredentialsGrant(const config::TokenSettings& settings,
-                         const tokens::AccessTokenIssuer& issuer, tokens::TokenStore& tokens);
+                         const tokens::AccessTokenIssuer& issuer);
 
   std::string_view grant_type() const override { return "client_credentials"; }
   // Examples of what a backend may ask for, v2 and v1 syntax, for discovery's scopes_supported
@@ -28,7 +28,6 @@ class ClientCredentialsGrant final : public Grant {
  private:
   config::TokenSettings settings_;
   const tokens::AccessTokenIssuer& issuer_;
-  tokens::TokenStore& tokens_;
 };
 
 }  // namespace sa::oauth

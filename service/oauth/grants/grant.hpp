@@ -2,9 +2,10 @@
 // authenticated the client and checked that the client is registered for this grant type; a
 // grant checks its own parameters, issues and records what it issues, and hands back either the
 // token response or an oauth::Error. A grant that records what it issues runs
-// request.claim_write() first in that same write. A grant never replies, counts or logs: the
-// endpoint does that in one place for every grant. One grant per file; dispatch is by exact
-// grant_type match.
+// request.claim_write() first in that same write; a grant that records nothing leaves the claim
+// to the endpoint, which commits it alone before the token leaves. A grant never replies, counts
+// or logs: the endpoint does that in one place for every grant. One grant per file; dispatch is
+// by exact grant_type match.
 #pragma once
 
 #include <functional>
@@ -26,8 +27,9 @@ struct TokenRequest {
 
   // What a grant's recording write must run first, in the same write (TokenStore::record's
   // `first`): the assertion's replay claim, or nothing for other client authentication. One
-  // commit per request (issue 6 §4). The endpoint refuses to answer a success whose claim did
-  // not run, and remembers the jti alone when the grant fails before recording anything.
+  // commit per request (issue 6 §4). When no write of the grant ran the claim (the grant failed
+  // before recording, or records nothing), the endpoint remembers the jti alone, and answers
+  // only once that committed.
   store::Database::WriteFn claim_write() const {
     return client.replay_claim ? client.replay_claim->write() : store::Database::WriteFn{};
   }

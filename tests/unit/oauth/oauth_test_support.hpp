@@ -59,6 +59,13 @@ class FakeTokenStore final : public tokens::TokenStore {
   void revoke(std::string, std::int64_t, store::DoneFn done) override {
     done(store::StoreStatus::ok);
   }
+  void record_revoked(tokens::AccessTokenRecord, std::int64_t, store::DoneFn done) override {
+    done(store::StoreStatus::ok);
+  }
+  Expected<tokens::ClientTokenBounds, store::StoreStatus> client_bounds(
+      std::string_view) override {
+    return unexpected(store::StoreStatus::not_found);
+  }
   void delete_expired(std::int64_t, std::uint32_t, store::DoneFn done) override {
     done(store::StoreStatus::ok);
   }

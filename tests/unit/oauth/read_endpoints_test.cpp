@@ -14,6 +14,7 @@
 #include "oauth/revocation_endpoint.hpp"
 #include "oauth/userinfo_endpoint.hpp"
 #include "tokens/access_token.hpp"
+#include "tokens/bulk_revocation.hpp"
 #include "tokens/sqlite_grant_store.hpp"
 #include "unit/clientauth/clientauth_test_support.hpp"
 #include "unit/tokens/token_test_support.hpp"
@@ -139,6 +140,30 @@ struct ReadEndpoints : tokens::test::TokenDatabase {
     return out.get();
   }
 
+  // A client_credentials token as the grant issues it: signed, never recorded.
+  std::string unrecorded_token(const std::string& client_id = "app") {
+    auto issued = issuer.issue({.subject = client_id,
+                                .client_id = client_id,
+                                .scope = "system/Patient.rs",
+                                .lifetime_s = 300,
+                                .unrecorded = true});
+    REQUIRE(issued);
+    return issued->jwt;
+  }
+  std::int64_t count(const std::string& sql) {
+    return db->read([&](store::Connection& conn) {
+      auto stmt = conn.prepare(sql);
+      return stmt.step() ? stmt.column_int64(0) : -1;
+    });
+  }
+  std::int64_t revoke_client(const std::string& client_id) {
+    auto counts = std::make_shared<tokens::RevocationCounts>();
+    REQUIRE(db->write_sync(tokens::revoke_everything_of(tokens::Holder::client, client_id,
+                                                        clock.now_seconds(), counts)) ==
+            StoreStatus::ok);
+    return counts->cutoffs;
+  }
+
   http::Response revoke(const std::string& token, const std::string& client_id = "app") {
     return call(
         revocation.handler(), http::Method::POST, "token=" + token,
@@ -259,4 +284,117 @@ TEST_CASE_METHOD(ReadEndpoints,
   }
 }
 
+}  // namespace sa::oauth
+
+namespace sa::oauth {
+namespace {
+
+TEST_CASE_METHOD(ReadEndpoints, "a client_credentials token introspects by its signature alone",
+                 "[oauth][introspect][unrecorded]") {  // INTRO-7, INTRO-3
+  auto token = unrecorded_token();
+  CHECK(count("SELECT count(*) FROM access_tokens") == 0);
+  auto doc = json(introspect(token));
+  CHECK(doc["active"].GetBool());
+  CHECK(std::string(doc["client_id"].GetString()) == "app");
+  CHECK(std::string(doc["sub"].GetString()) == "app");
+  CHECK(std::string(doc["scope"].GetString()) == "system/Patient.rs");
+  CHECK(doc["exp"].GetInt64() == clock.now_seconds() + 300);
+  CHECK(std::string(doc["aud"].GetString()) == kFhirBase);
+  clock.advance(300);  // RFC 7519 §4.1.4: exp is the first instant it is no longer valid
+  CHECK(introspect(token) == kInactive);
+}
+
+TEST_CASE_METHOD(ReadEndpoints, "only a token marked unrecorded and signed here needs no row",
+                 "[oauth][introspect][unrecorded]") {  // INTRO-6
+  SECTION("a forged signature") {
+    auto token = unrecorded_token();
+    char& c = token[token.size() - 10];  // inside the signature, clear of its padding bits
+    c = c == 'A' ? 'B' : 'A';
+    CHECK(introspect(token) == kInactive);
+  }
+  SECTION("a token signed by another key under this server's kid") {
+    auto token = unrecorded_token();
+    auto other = crypto::generate_key(crypto::KeyType::EC_P256).value();
+    auto parsed = crypto::parse_compact(token).value();
+    auto forged = crypto::sign_compact(
+        other, crypto::JwsSignParams{.alg = crypto::JwsAlg::ES256, .kid = *parsed.header.kid},
+        parsed.payload);
+    REQUIRE(forged);
+    CHECK(introspect(*forged) == kInactive);
+  }
+  SECTION("a recorded token whose row is missing") {
+    auto issued = issuer.issue(
+        {.subject = "app", .client_id = "app", .scope = "system/Patient.rs", .lifetime_s = 300});
+    REQUIRE(issued);
+    CHECK_FALSE(tokens::is_unrecorded_jti(issued->jti));
+    CHECK(introspect(issued->jwt) == kInactive);
+  }
+}
+
+TEST_CASE_METHOD(ReadEndpoints, "revoking a client_credentials token writes its row, revoked",
+                 "[oauth][revoke][unrecorded]") {  // REVOKE-3, REVOKE-4
+  auto token = unrecorded_token();
+  REQUIRE(revoke(token, "other").status == 200);  // another client's: left as it is
+  CHECK(count("SELECT count(*) FROM access_tokens") == 0);
+  CHECK(json(introspect(token))["active"].GetBool());
+
+  REQUIRE(revoke(token).status == 200);
+  CHECK(introspect(token) == kInactive);
+  CHECK(count("SELECT count(*) FROM access_tokens WHERE revoked_at = " +
+              std::to_string(clock.now_seconds()) + " AND token_hash = '" +
+              crypto::sha256_b64url(token) + "'") == 1);
+  clock.advance(10);
+  REQUIRE(revoke(token).status == 200);  // again: the first revocation is kept
+  CHECK(count("SELECT revoked_at FROM access_tokens") == clock.now_seconds() - 10);
+  // The row goes with the others once the token has expired.
+  clock.advance(300);
+  REQUIRE(wait_for_done([&](store::DoneFn done) {
+            tokens.delete_expired(clock.now_seconds(), 100, std::move(done));
+          }) == StoreStatus::ok);
+  CHECK(count("SELECT count(*) FROM access_tokens") == 0);
+}
+
+TEST_CASE_METHOD(ReadEndpoints, "deleting its client ends a client_credentials token for good",
+                 "[oauth][introspect][unrecorded]") {  // RFC 7592 §2.3
+  auto token = unrecorded_token();
+  REQUIRE(delete_client("app") == StoreStatus::ok);
+  CHECK(introspect(token) == kInactive);
+  REQUIRE(revoke(token).status == 200);
+  CHECK(count("SELECT count(*) FROM access_tokens") == 0);  // ended already: nothing to write
+  // A new client registered later under the same id does not revive it.
+  clock.advance(1);
+  REQUIRE(add_client("app") == StoreStatus::ok);
+  REQUIRE(db->write_sync([&](store::Connection& conn) {
+    return conn.prepare("UPDATE clients SET issued_at = ? WHERE client_id = 'app'")
+        .bind(1, clock.now_seconds())
+        .run();
+  }) == StoreStatus::ok);
+  CHECK(introspect(token) == kInactive);
+  CHECK(json(introspect(unrecorded_token()))["active"].GetBool());
+}
+
+TEST_CASE_METHOD(ReadEndpoints, "token revoke --client cuts off the tokens issued until then",
+                 "[oauth][introspect][unrecorded]") {  // REVOKE-5
+  auto before = unrecorded_token();
+  auto others = unrecorded_token("other");
+  clock.advance(5);
+  CHECK(revoke_client("app") == 1);
+  CHECK(introspect(before) == kInactive);
+  CHECK(json(introspect(others))["active"].GetBool());
+  clock.advance(1);
+  auto after = unrecorded_token();
+  CHECK(json(introspect(after))["active"].GetBool());
+  // The cut-off only moves forward, and a client that does not exist gets none.
+  REQUIRE(db->write_sync([&](store::Connection& conn) {
+    return conn.prepare("UPDATE client_token_cutoffs SET revoked_before = revoked_before + 100")
+        .run();
+  }) == StoreStatus::ok);
+  CHECK(introspect(after) == kInactive);
+  CHECK(revoke_client("app") == 1);
+  CHECK(introspect(after) == kInactive);
+  CHECK(revoke_client("nobody") == 0);
+  CHECK(count("SELECT count(*) FROM client_token_cutoffs") == 1);
+}
+
+}  // namespace
 }  // namespace sa::oauth

@@ -30,7 +30,7 @@ class ScriptedGrant final : public Grant {
     }
     done(answer);
   }
-  bool records = true;  // false: a grant that forgets the claim
+  bool records = true;  // false: a grant that records nothing, leaving the claim to the endpoint
   GrantResult answer = Granted{TokenResponse{.access_token = "at", .expires_in = 60,
                                              .scope = "system/Patient.rs"},
                                "jti-1"};
@@ -180,13 +180,22 @@ TEST_CASE_METHOD(Fixture, "an assertion's jti is claimed in the grant's write, o
   CHECK(counted(R"(smart_auth_tokens_issued_total{grant_type="urn:test:scripted"} 1)"));
 }
 
-TEST_CASE_METHOD(Fixture, "a grant that issues without claiming the jti hands out no token",
+TEST_CASE_METHOD(Fixture, "a grant that records nothing: its token leaves once the jti is durable",
                  "[oauth][token][replay]") {  // CAUTH-6: the claim cannot be forgotten
-  grant->records = false;
-  auto res = post_assertion("forgotten");
-  CHECK(res.status == 500);
-  CHECK(res.body.find("access_token") == std::string::npos);
-  CHECK_FALSE(counted("smart_auth_tokens_issued_total{"));
+  grant->records = false;  // as client_credentials, whose tokens are not recorded
+  auto res = post_assertion("unrecorded");
+  CHECK(res.status == 200);
+  CHECK(replay.alone == 1);  // the endpoint committed the claim on its own
+  auto replayed = post_assertion("unrecorded");
+  CHECK(replayed.status == 400);
+  CHECK(replayed.body.find(R"("error":"invalid_client")") != std::string::npos);
+  CHECK(replayed.body.find("access_token") == std::string::npos);
+  // A claim that cannot be made durable hands out no token.
+  replay.fail_with = store::StoreStatus::io_error;
+  auto failed = post_assertion("not-durable");
+  CHECK(failed.status == 500);
+  CHECK(failed.body.find("access_token") == std::string::npos);
+  CHECK(counted(R"(smart_auth_tokens_issued_total{grant_type="urn:test:scripted"} 1)"));
 }
 
 TEST_CASE_METHOD(Fixture, "a request that fails before recording still uses up its jti",

@@ -130,6 +130,25 @@ TEST_CASE_METHOD(IssuerFixture, "every token gets its own jti, in issue order", 
   CHECK(jtis.size() == 50);
 }
 
+TEST_CASE_METHOD(IssuerFixture, "an unrecorded token's jti says so, and no other jti does",
+                 "[tokens][jwt]") {
+  AccessTokenRequest request = backend_request();
+  auto recorded = issuer(config::AccessTokenAlg::ES256).issue(request);
+  request.unrecorded = true;
+  auto unrecorded = issuer(config::AccessTokenAlg::ES256).issue(request);
+  REQUIRE(recorded);
+  REQUIRE(unrecorded);
+  CHECK(unrecorded->jti.size() == 1 + 14 + 22);
+  CHECK(unrecorded->jti.front() == kUnrecordedJtiMarker);
+  CHECK(is_unrecorded_jti(unrecorded->jti));
+  CHECK_FALSE(is_unrecorded_jti(recorded->jti));
+  CHECK_FALSE(is_unrecorded_jti(unrecorded->jti.substr(0, 36)));
+  CHECK_FALSE(is_unrecorded_jti(unrecorded->jti + "x"));
+  // A 22-character jti from before ordered prefixes, even one starting with the marker.
+  CHECK_FALSE(is_unrecorded_jti("s0123456789abcdefABCDE"));
+  CHECK_FALSE(is_unrecorded_jti("sX123456789abcd" + std::string(22, 'A')));  // not hex
+}
+
 TEST_CASE_METHOD(IssuerFixture, "a non-positive lifetime is refused", "[tokens][jwt]") {
   AccessTokenRequest request = backend_request();
   request.lifetime_s = 0;

@@ -66,6 +66,40 @@ TEST_CASE_METHOD(TokenStoreFixture, "a recorded token is found by its jti with e
   CHECK_FALSE(bare->revoked_at);
 }
 
+TEST_CASE_METHOD(TokenStoreFixture, "an unrecorded token gets its row only when revoked",
+                 "[tokens][store]") {  // migration 0010
+  auto revoke_unrecorded = [&](AccessTokenRecord t, std::int64_t now) {
+    return wait_for_done(
+        [&](DoneFn done) { store.record_revoked(std::move(t), now, std::move(done)); });
+  };
+  CHECK(revoke_unrecorded(token("s-jti"), 1'700'000'010) == StoreStatus::ok);
+  CHECK(store.find("s-jti")->revoked_at == std::optional<std::int64_t>(1'700'000'010));
+  CHECK(revoke_unrecorded(token("s-jti"), 1'700'000'020) == StoreStatus::ok);
+  CHECK(store.find("s-jti")->revoked_at == std::optional<std::int64_t>(1'700'000'010));
+  // Its client is gone: the foreign key still holds, and nothing is written.
+  CHECK(revoke_unrecorded(token("s-gone", "nobody"), 1'700'000'010) == StoreStatus::constraint);
+  CHECK_FALSE(exists("s-gone"));
+}
+
+TEST_CASE_METHOD(TokenStoreFixture, "a client's bounds: when it was issued, and its cut-off",
+                 "[tokens][store]") {  // migration 0010
+  auto bounds = store.client_bounds("bulk");
+  REQUIRE(bounds);
+  CHECK(bounds->client_issued_at == 0);
+  CHECK_FALSE(bounds->revoked_before);
+  REQUIRE(db->write_sync([](store::Connection& conn) {
+    return conn.exec("INSERT INTO client_token_cutoffs VALUES ('bulk', 1700000050)");
+  }) == StoreStatus::ok);
+  CHECK(store.client_bounds("bulk")->revoked_before == std::optional<std::int64_t>(1'700'000'050));
+  CHECK(store.client_bounds("nobody").error() == StoreStatus::not_found);
+  // The cut-off goes with its client.
+  REQUIRE(delete_client("bulk") == StoreStatus::ok);
+  CHECK(store.client_bounds("bulk").error() == StoreStatus::not_found);
+  CHECK(db->read([](store::Connection& conn) {
+    return store::test::query_int(conn, "SELECT count(*) FROM client_token_cutoffs");
+  }) == 0);
+}
+
 TEST_CASE_METHOD(TokenStoreFixture, "an unknown jti is not found", "[tokens][store]") {
   auto found = store.find("nope");
   REQUIRE_FALSE(found);
