@@ -51,8 +51,8 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
   c->id_tokens =
       std::make_unique<tokens::IdTokenIssuer>(*c->keys, config.server.public_base_url, clock);
 
-  // Signing after an asynchronous step (replay commit, jwks_uri fetch) runs here, never on the
-  // store's writer thread or the fetch thread.
+  // Signing after a jwks_uri fetch runs here, never on the fetch thread (the store's writer
+  // thread only ever commits and hands the reply to the I/O thread).
   c->workers = std::make_unique<WorkerPool>(usable_cpus());
   const auto& ca = config.client_auth;
   try {

@@ -1,6 +1,7 @@
 #include "clientauth/client_authenticator.hpp"
 
 #include <memory>
+#include <thread>
 #include <utility>
 
 #include "crypto/hash.hpp"
@@ -179,24 +180,27 @@ void ClientAuthenticator::authenticate_assertion(Attempt at, Credentials c, Done
   std::string kid = *parsed->jws.header.kid;
   auto client = std::make_shared<clients::ClientRecord>(std::move(*found));
   auto assertion = std::make_shared<ParsedAssertion>(std::move(*parsed));
+  // The keys come inline (an inline JWKS, a cached jwks_uri) or on the fetch thread.
+  const std::thread::id caller = std::this_thread::get_id();
   keys_.resolve(*client, kid,
-                [this, at = std::move(at), client, assertion, done = std::move(done)](
-                    KeySetResult keys) {
+                [this, at = std::move(at), client, assertion, done = std::move(done),
+                 caller](KeySetResult keys) {
+                  const bool on_caller = std::this_thread::get_id() == caller;
                   finish_assertion(at, std::move(*client), std::move(*assertion), std::move(keys),
-                                   done);
+                                   on_caller, done);
                 });
 }
 
 void ClientAuthenticator::finish_assertion(const Attempt& at, clients::ClientRecord client,
                                            ParsedAssertion assertion, KeySetResult keys,
-                                           DoneFn done) const {
+                                           bool on_caller, DoneFn done) const {
   const std::string id = client.client_id;
   auto bad = [&](AssertionFailure detail) {
     return fail(at, AuthFailure::BadAssertion, AuthMethod::private_key_jwt, id, detail);
   };
-  if (!keys) return complete_async(done, bad(keys.error()));
+  if (!keys) return complete(on_caller, done, bad(keys.error()));
   auto verified = verify_assertion_signature(assertion, **keys);
-  if (verified != AssertionFailure::Ok) return complete_async(done, bad(verified));
+  if (verified != AssertionFailure::Ok) return complete(on_caller, done, bad(verified));
   // RFC 7523 §3 item 7, SMART CCA: remember the jti through the last second the assertion could
   // be accepted (check_assertion accepts up to exp + skew inclusive), judged at the request's
   // own `now` however long the key fetch took. The caller commits the claim in the write that
@@ -206,7 +210,8 @@ void ClientAuthenticator::finish_assertion(const Attempt& at, clients::ClientRec
                     [this, at, id](AuthFailure reason, AssertionFailure detail) {
                       return fail(at, reason, AuthMethod::private_key_jwt, id, detail).error();
                     });
-  complete_async(done, AuthenticatedClient{std::move(client), "private_key_jwt", std::move(claim)});
+  complete(on_caller, done,
+           AuthenticatedClient{std::move(client), "private_key_jwt", std::move(claim)});
 }
 
 ReplayClaim::ReplayClaim(store::Database::WriteFn claim, ReplayStore& store, RejectFn reject)
@@ -247,8 +252,10 @@ void ReplayClaim::commit_alone(SettledFn done) const {
       });
 }
 
-void ClientAuthenticator::complete_async(DoneFn done, Result result) const {
-  if (!post_) return done(std::move(result));
+void ClientAuthenticator::complete(bool on_caller, DoneFn done, Result result) const {
+  // Still on the caller's thread (the I/O thread): no hop, as for a client secret. Only what
+  // arrived on the fetch thread moves to the workers.
+  if (on_caller || !post_) return done(std::move(result));
   post_([done = std::move(done), result = std::make_shared<Result>(std::move(result))]() {
     done(std::move(*result));
   });

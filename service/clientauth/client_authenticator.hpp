@@ -84,8 +84,8 @@ struct ClientAuthenticatorSettings {
 class ClientAuthenticator {
  public:
   using DoneFn = std::function<void(Expected<AuthenticatedClient, oauth::Error>)>;
-  // Where `done` runs after an asynchronous step (the replay write completes on the store's
-  // writer thread, a jwks_uri fetch on the fetch thread). Empty: run it right there.
+  // Where `done` runs after a jwks_uri fetch (on the fetch thread). Empty: run it right there.
+  // When the keys are at hand (inline JWKS, cached jwks_uri) done runs on the caller's thread.
   using PostFn = std::function<void(std::function<void()>)>;
 
   // `limits` null: no brute-force limits (unit tests of everything else).
@@ -112,8 +112,9 @@ class ClientAuthenticator {
 
   void authenticate_assertion(Attempt at, Credentials presented, DoneFn done) const;
   void finish_assertion(const Attempt& at, clients::ClientRecord client, ParsedAssertion assertion,
-                        KeySetResult keys, DoneFn done) const;
-  void complete_async(DoneFn done, Result result) const;
+                        KeySetResult keys, bool on_caller, DoneFn done) const;
+  // done(result) right here when `on_caller`, else through post_.
+  void complete(bool on_caller, DoneFn done, Result result) const;
   Result fail(const Attempt& at, AuthFailure reason, AuthMethod method, std::string_view client_id,
               AssertionFailure detail = AssertionFailure::Ok) const;
   std::optional<oauth::Error> refusal(const Attempt& at, std::string_view client_id) const;

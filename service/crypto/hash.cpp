@@ -8,12 +8,23 @@
 #include "util/base64url.hpp"
 
 namespace sa::crypto {
+namespace {
+
+// Fetched once for the life of the process: with EVP_sha256(), OpenSSL 3 fetches the
+// implementation again on every EVP_Digest (a lock and a hash-table lookup per hash).
+const EVP_MD* sha256_md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+}  // namespace
 
 Sha256Digest sha256(std::string_view data) {
   Sha256Digest out{};
   unsigned int len = 0;
+  const EVP_MD* md = sha256_md();
   // Only fails on allocation failure inside OpenSSL; a wrong digest would be worse than a crash.
-  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1 ||
+  if (md == nullptr || EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1 ||
       len != out.size()) {
     std::abort();
   }

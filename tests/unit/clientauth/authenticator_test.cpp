@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <future>
+#include <thread>
 
 #include "clientauth/client_authenticator.hpp"
 #include "crypto/hash.hpp"
@@ -284,6 +285,43 @@ TEST_CASE_METHOD(Fixture, "a slow jwks_uri fetch does not move the time the requ
   REQUIRE(*out);
   CHECK(replay.last_now == kNow);
   CHECK(replay.last_until == kNow + 300 + settings.clock_skew_s);
+}
+
+TEST_CASE_METHOD(Fixture,
+                 "an assertion completes on the caller's thread unless its keys were fetched",
+                 "[clientauth]") {
+  // Keys at hand: done runs right here, as for a client secret (no hop to the workers). Keys
+  // fetched: done leaves the fetch thread through `post`.
+  int posted = 0;
+  ClientAuthenticator posting{{kTokenUrl, settings}, clients, resolver, replay, clock,
+                              [&](std::function<void()> task) {
+                                ++posted;
+                                task();
+                              }};
+  auto authenticate = [&](const std::string& client_id, const std::string& jti) {
+    auto assertion = sign(key, crypto::JwsAlg::ES384, "k1", claims(client_id, kNow + 300, jti));
+    std::optional<std::thread::id> ran_on;
+    http::Request req;
+    posting.authenticate(req, oauth::Form::parse(jwt_body(assertion)).value(), [&](Result r) {
+      CHECK(r);
+      ran_on = std::this_thread::get_id();
+    });
+    return ran_on;
+  };
+  CHECK(authenticate("jwt-app", "inline-1") == std::this_thread::get_id());
+  CHECK(posted == 0);
+
+  clients::ClientRecord remote{.client_id = "remote-app",
+                               .token_endpoint_auth_method = "private_key_jwt"};
+  remote.jwks_uri = "https://app.example.org/jwks.json";
+  clients.clients["remote-app"] = remote;
+  CHECK_FALSE(authenticate("remote-app", "fetched-1"));
+  REQUIRE(fetch.pending.size() == 1);
+  std::thread([&] { fetch.respond(jwks_for(key, "k1"), 300); }).join();
+  CHECK(posted == 1);
+  // The fetched set is cached now: the next assertion is inline again.
+  CHECK(authenticate("remote-app", "cached-1") == std::this_thread::get_id());
+  CHECK(posted == 1);
 }
 
 }  // namespace
