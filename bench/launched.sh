@@ -127,7 +127,4 @@ done
 openssl_speed_line
 echo "smart-auth peak RSS (VmHWM): $(peak_rss_kb "$SVC_PID") kB"
 # Group commit: how many durable writes shared each commit (fsync) over the whole run.
-curl -s --cacert "$ca" "$base/metrics" | awk '
-  /^smart_auth_store_writes_total / { w = $2 } /^smart_auth_store_commits_total / { c = $2 }
-  /^smart_auth_store_largest_batch / { l = $2 }
-  END { if (c > 0) printf "store: %d writes in %d commits (%.1f per commit, largest %d)\n", w, c, w / c, l }' 
+store_commits_line "$base" "$ca"

@@ -28,7 +28,7 @@ server:
   public_base_url: "https://localhost:8443"
 store:
   path: "$dir/data/smart-auth.db"
-  group_commit_window_us: ${BENCH_COMMIT_WINDOW_US:-1000}
+  group_commit_window_us: ${BENCH_COMMIT_WINDOW_US:-5000}
 log:
   level: warn
 $extra
@@ -53,6 +53,15 @@ stop_service() {
 }
 
 peak_rss_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
+
+# store_commits_line BASE_URL CA: how many durable writes shared each commit (fsync) over the
+# service's whole run, from /metrics.
+store_commits_line() {
+  curl -s --cacert "$2" "$1/metrics" | awk '
+    /^smart_auth_store_writes_total / { w = $2 } /^smart_auth_store_commits_total / { c = $2 }
+    /^smart_auth_store_largest_batch / { l = $2 }
+    END { if (c > 0) printf "store: %d writes in %d commits (%.1f per commit, largest %d)\n", w, c, w / c, l }'
+}
 
 # cpu_ticks PID: user + system CPU of the whole process (every thread, live or exited), in
 # clock ticks. CPU time, unlike req/s, stays meaningful when other work shares the machine.

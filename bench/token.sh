@@ -117,6 +117,7 @@ for run in $(seq 1 "$runs"); do
 done
 openssl_speed_line
 echo "smart-auth peak RSS (VmHWM): $(peak_rss_kb "$SVC_PID") kB"
+store_commits_line "$base" "$ca"
 wants degradation || exit 0
 
 # Graceful degradation: ES384 saturates the service's core; meanwhile one client_secret_basic client sends

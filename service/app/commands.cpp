@@ -85,6 +85,8 @@ int serve(const config::Config& config, const std::string& ready_file) {
     const auto ports = server.bind();
     server.every(std::chrono::seconds(config.keys.reload_interval_s),
                  [&components] { components.housekeeping(); });
+    // Group commit: the writer commits once the I/O threads have nothing left to add.
+    server.when_idle([&db = *components.database] { db.producer_idle(); });
     if (config.server.plain_http.enabled) {
       obs::log(obs::Level::warn,
                "plain HTTP listener is ON: only safe behind a TLS-terminating proxy",

@@ -51,7 +51,8 @@ struct ServerSettings {
 struct StoreSettings {
   std::string path = "data/smart-auth.db";
   std::uint32_t busy_timeout_ms = 5'000;
-  std::uint32_t group_commit_window_us = 1'000;  // how long the writer gathers before committing
+  // The longest the writer holds a batch open while the I/O threads are still adding to it.
+  std::uint32_t group_commit_window_us = 5'000;
   std::uint32_t max_batch = 512;                 // most writes in one transaction
   std::uint32_t read_connections = 4;
 };

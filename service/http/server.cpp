@@ -115,6 +115,7 @@ struct Server::Impl {
   // context, which must outlive it.
   std::vector<std::unique_ptr<asio::io_context>> workers;
   asio::io_context ioc{1};
+  std::function<void()> when_idle;  // Server::when_idle
   std::uint32_t next_context = 0;  // round robin; only the accept loops (on `ioc`) read it
   asio::ssl::context ssl_ctx{asio::ssl::context::tls_server};
   std::optional<tcp::acceptor> tls_acceptor;
@@ -538,6 +539,25 @@ void Server::every(std::chrono::milliseconds interval, std::function<void()> fn)
       asio::detached);
 }
 
+namespace {
+
+// Runs `context` until it has no more work, calling `idle` each time it has run out of ready
+// handlers, just before it blocks waiting for the next one.
+void serve_until_done(asio::io_context& context, const std::function<void()>& idle) {
+  if (!idle) {
+    context.run();
+    return;
+  }
+  while (context.run_one() > 0) {  // waits for work, then runs one handler
+    context.poll();                // and everything else ready by now, without waiting
+    idle();
+  }
+}
+
+}  // namespace
+
+void Server::when_idle(std::function<void()> fn) { impl_->when_idle = std::move(fn); }
+
 void Server::run() {
   Impl& impl = *impl_;
   impl.signals.async_wait([&impl](boost::system::error_code ec, int) {
@@ -551,12 +571,12 @@ void Server::run() {
   }
   std::vector<std::thread> threads;
   for (auto& worker : impl.workers) {
-    threads.emplace_back([&context = *worker] {
+    threads.emplace_back([&context = *worker, &idle = impl.when_idle] {
       auto guard = asio::make_work_guard(context);
-      context.run();
+      serve_until_done(context, idle);
     });
   }
-  impl.ioc.run();
+  serve_until_done(impl.ioc, impl.when_idle);
   for (auto& t : threads) t.join();
 }
 

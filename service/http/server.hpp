@@ -42,6 +42,10 @@ class Server {
   // Calls `fn` every `interval` on the thread that runs the acceptors (it serves connections
   // too: cheap work only) until shutdown.
   void every(std::chrono::milliseconds interval, std::function<void()> fn);
+  // Calls `fn` on each serving thread whenever it has run out of ready work (every handler that
+  // could run has run), before it waits for more: how the store's writer learns that no more
+  // writes are coming for now (store::Database::producer_idle). Set before run().
+  void when_idle(std::function<void()> fn);
   // Serves until SIGINT/SIGTERM or stop(); then stops accepting, closes idle connections, lets
   // in-flight requests finish for up to shutdown_grace_ms, and returns.
   void run();

@@ -104,6 +104,16 @@ Database::Database(const config::StoreSettings& settings, std::unique_ptr<Connec
 
 Database::~Database() { close(); }
 
+namespace {
+
+// Per producer thread (producer_idle): the Database it has queued writes to since it was last
+// idle, or null. Set by write(), cleared by producer_idle().
+thread_local Database* t_busy_for = nullptr;
+// Whether this thread has ever reported itself idle: only such threads hold a batch open.
+thread_local bool t_producer = false;
+
+}  // namespace
+
 void Database::write(WriteFn fn, DoneFn done) {
   std::unique_lock lock(queue_mu_);
   if (closing_) {
@@ -112,6 +122,10 @@ void Database::write(WriteFn fn, DoneFn done) {
     return;
   }
   queue_.push_back(PendingWrite{std::move(fn), std::move(done)});
+  if (t_producer && t_busy_for != this) {
+    t_busy_for = this;
+    ++busy_producers_;
+  }
   // Wake the writer when it waits for a first write, or when it gathers and the batch has just
   // become full; any other notify would only cost the producers a futex call.
   const bool wake = queue_.size() == 1 || queue_.size() == max_batch_;
@@ -119,11 +133,22 @@ void Database::write(WriteFn fn, DoneFn done) {
   if (wake) queue_cv_.notify_one();
 }
 
+void Database::producer_idle() {
+  t_producer = true;
+  if (t_busy_for != this) return;  // queued nothing since it was last idle: nothing to tell
+  t_busy_for = nullptr;
+  std::unique_lock lock(queue_mu_);
+  const bool last = --busy_producers_ == 0;
+  lock.unlock();
+  if (last) queue_cv_.notify_one();
+}
+
 StoreStatus Database::write_sync(WriteFn fn) {
   if (std::this_thread::get_id() == writer_id_) return StoreStatus::io_error;  // would deadlock
   std::promise<StoreStatus> committed;
   auto result = committed.get_future();
   write(std::move(fn), [&committed](StoreStatus status) { committed.set_value(status); });
+  if (t_producer) producer_idle();  // it waits for the commit now: it adds nothing more
   return result.get();
 }
 
@@ -134,10 +159,12 @@ void Database::writer_loop() {
       std::unique_lock lock(queue_mu_);
       queue_cv_.wait(lock, [this] { return !queue_.empty() || closing_; });
       if (queue_.empty()) return;  // closing, and everything queued has been committed
-      // Group commit: one fsync serves every write that arrives within the window.
-      if (window_.count() > 0 && !closing_ && queue_.size() < max_batch_) {
-        queue_cv_.wait_for(lock, window_,
-                           [this] { return closing_ || queue_.size() >= max_batch_; });
+      // Group commit: one fsync serves every write queued while a producer thread that queued
+      // one is still busy (more are on their way), for up to the window.
+      if (window_.count() > 0 && !closing_ && queue_.size() < max_batch_ && busy_producers_ > 0) {
+        queue_cv_.wait_for(lock, window_, [this] {
+          return closing_ || queue_.size() >= max_batch_ || busy_producers_ == 0;
+        });
       }
       const std::size_t n = std::min(queue_.size(), max_batch_);
       for (std::size_t i = 0; i < n; ++i) {

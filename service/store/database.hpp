@@ -63,6 +63,13 @@ class Database {
   // fn has been committed durably (or failed); see DoneFn for what it may do. After close(),
   // done(closed) is called at once on the caller's thread.
   void write(WriteFn fn, DoneFn done);
+  // Called by a thread that queues writes for requests (an HTTP I/O thread) each time it has run
+  // out of ready work: the writes it queued since are all it will add for now. The writer
+  // gathers a batch while any such thread is still busy after queueing (up to
+  // store.group_commit_window_us), and commits as soon as none is: so a lone request is committed
+  // at once, and under load one fsync serves every request in flight. A writer that never hears
+  // of such threads (the CLI, tests) commits whatever is queued at once.
+  void producer_idle();
   // write() and wait for the commit: for start-up and the CLI. Must not be called from a WriteFn
   // or a DoneFn (it would wait for itself; it returns io_error instead).
   StoreStatus write_sync(WriteFn fn);
@@ -115,6 +122,8 @@ class Database {
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::deque<PendingWrite> queue_;
+  // Producer threads (see producer_idle) that queued a write and have not been idle since.
+  std::size_t busy_producers_ = 0;
   bool closing_ = false;
   std::mutex close_mu_;
   std::thread writer_;

@@ -170,6 +170,62 @@ TEST_CASE("writes queued while the writer is busy share one transaction", "[stor
   }
 }
 
+TEST_CASE("a producer thread holds the batch open until it is idle, for up to the window",
+          "[store][database]") {
+  test::TempDir dir;
+  auto settings = test::settings_in(dir);
+  settings.group_commit_window_us = 100'000;  // 100 ms: far longer than any commit here
+  auto db = open_db(settings);
+  using Clock = std::chrono::steady_clock;
+
+  SECTION("no producer thread: a write is committed at once") {
+    const auto start = Clock::now();
+    REQUIRE(db->write_sync(insert(1)) == StoreStatus::ok);
+    CHECK(Clock::now() - start < std::chrono::milliseconds(50));
+  }
+  SECTION("a busy producer's writes wait for it to be idle, and are committed together") {
+    std::promise<void> first_done, second_done;
+    std::thread producer([&] {
+      db->producer_idle();  // an I/O thread: it reports when it runs out of work
+      db->write(insert(1), [&](StoreStatus) { first_done.set_value(); });
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // still handling requests
+      db->write(insert(2), [&](StoreStatus) { second_done.set_value(); });
+      CHECK(first_done.get_future().wait_for(std::chrono::milliseconds(0)) ==
+            std::future_status::timeout);
+      db->producer_idle();  // nothing more for now
+    });
+    const auto start = Clock::now();
+    REQUIRE(second_done.get_future().wait_for(std::chrono::seconds(5)) ==
+            std::future_status::ready);
+    CHECK(Clock::now() - start < std::chrono::milliseconds(90));
+    producer.join();
+    CHECK(db->stats().largest_batch == 2);
+  }
+  SECTION("a producer that stays busy is not waited for longer than the window") {
+    std::promise<void> done;
+    std::promise<void> release;
+    std::thread producer([&] {
+      db->producer_idle();
+      db->write(insert(1), [&](StoreStatus) { done.set_value(); });
+      release.get_future().wait();  // busy until the test ends: never idle again
+    });
+    const auto start = Clock::now();
+    REQUIRE(done.get_future().wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+    CHECK(Clock::now() - start >= std::chrono::milliseconds(90));
+    release.set_value();
+    producer.join();
+  }
+  SECTION("a producer waiting for its own write, or another thread's write, is not held") {
+    const auto start = Clock::now();
+    std::thread([&] {
+      db->producer_idle();
+      REQUIRE(db->write_sync(insert(1)) == StoreStatus::ok);  // waiting: it adds nothing more
+    }).join();
+    REQUIRE(db->write_sync(insert(2)) == StoreStatus::ok);  // the producers are idle
+    CHECK(Clock::now() - start < std::chrono::milliseconds(90));
+  }
+}
+
 TEST_CASE("a failing write in a batch leaves the others committed", "[store][database]") {
   test::TempDir dir;
   const auto settings = test::settings_in(dir);
