@@ -3,7 +3,8 @@
 # client_secret_basic and for private_key_jwt with RS384 and ES384 assertions (pre-signed by
 # bench/make_assertions.cpp, each jti sent once). Store durable (the defaults: synchronous=FULL,
 # group commit). Peak RSS; and, while ES384 saturates the service, the latency a low-rate
-# client_secret_basic client sees.
+# client_secret_basic client sees. And introspection (RFC 7662) of a client_credentials token,
+# which is not recorded: its signature is checked once, then remembered (TokenInspector).
 # Per core, as the field measures it (issue 6 §4): the service pinned to one core, wrk to the
 # other (lib.sh), 32 keep-alive TLS connections; each row also gives the service's CPU time per
 # request (all threads, from /proc/PID/stat), which stays meaningful on a busy machine, and the
@@ -11,7 +12,8 @@
 # Usage: bench/token.sh   (WRK_SECONDS, WRK_CONNECTIONS, WRK_THREADS, BENCH_SERVER_CPU,
 #   BENCH_CLIENT_CPU, BENCH_PIN as in lib.sh; BENCH_RUNS, default 2;
 #   SMART_AUTH_BIN=path/to/smart-auth skips the build; BENCH_EXTRA_YAML adds config sections;
-#   BENCH_SCENARIOS="basic rs384 es384 discovery degradation" picks scenarios (default: all);
+#   BENCH_SCENARIOS="basic introspect rs384 es384 discovery degradation" picks scenarios
+#   (default: all);
 #   PERF_DIR=dir records `perf record $PERF_ARGS` (default -g) of the service during each wrk
 #   run into dir/NAME-RUN.data)
 set -euo pipefail
@@ -32,7 +34,7 @@ work=$(mktemp -d /tmp/smart-auth-bench-XXXXXX)
 trap '[ -z "${BENCH_KEEP_LOG:-}" ] || cp "${WRK_LOG:-/dev/null}" "$BENCH_KEEP_LOG"
   stop_service; rm -rf "$work"' EXIT
 export WRK_LOG="$work/wrk.log" WRK_THREADS="${WRK_THREADS:-1}"
-scenarios=" ${BENCH_SCENARIOS:-basic rs384 es384 discovery degradation} "
+scenarios=" ${BENCH_SCENARIOS:-basic introspect rs384 es384 discovery degradation} "
 wants() { [[ "$scenarios" == *" $1 "* ]]; }
 
 g++ -std=c++20 -O2 -o "$work/make_assertions" bench/make_assertions.cpp -lcrypto -pthread
@@ -97,6 +99,16 @@ sign() {
   tail -n +2 "$work/$1.all" >"$work/$1.txt"
 }
 token_check -u "$basic_id:$basic_secret" -d "$form"
+# bench/introspect.lua: the basic client (a confidential client may introspect) asks about one
+# of its own tokens, as a resource server checking each request would.
+if wants introspect; then
+  export TOKEN
+  TOKEN=$(curl -sf --cacert "$ca" -u "$basic_id:$basic_secret" -d "$form" "$base/auth/token" |
+    field access_token)
+  active=$(curl -sf --cacert "$ca" -u "$basic_id:$basic_secret" --data-urlencode "token=$TOKEN" \
+    "$base/auth/introspect")
+  [[ "$active" == *'"active":true'* ]] || { echo "introspection says: $active" >&2; exit 1; }
+fi
 
 bench_header
 for run in $(seq 1 "$runs"); do
@@ -105,6 +117,9 @@ for run in $(seq 1 "$runs"); do
   fi
   if wants basic; then
     bench client_secret_basic "$run" bench/token_basic.lua
+  fi
+  if wants introspect; then
+    bench introspect_backend_JWT "$run" bench/introspect.lua /auth/introspect
   fi
   if wants rs384; then
     sign RS384 "$rs_count"

@@ -111,13 +111,19 @@ TokenInspector::TokenInspector(const keys::KeyRing& keys, std::string issuer, To
                                GrantStore& grants, RefreshRules rules)
     : keys_(keys), issuer_(std::move(issuer)), tokens_(tokens), grants_(grants), rules_(rules) {}
 
-bool TokenInspector::signed_here(std::string_view token) const {
+bool TokenInspector::signed_here(std::string_view token, bool remember) const {
   // The signature by the key the header names, retired keys included (RFC 7515 §4.1.4 kid).
   auto parsed = crypto::parse_compact(token);
   if (!parsed || !parsed->header.kid) return false;
   auto key_set = keys_.current();
   auto verifier = key_set ? key_set->verifier(*parsed->header.kid) : nullptr;
-  return verifier && verifier->verify(*parsed) == crypto::JwsStatus::Ok;
+  if (!verifier) return false;  // also for a token verified before its key left the ring
+  if (!remember) return verifier->verify(*parsed) == crypto::JwsStatus::Ok;
+  const crypto::Sha256Digest digest = crypto::sha256(token);
+  if (verified_.contains(digest)) return true;
+  if (verifier->verify(*parsed) != crypto::JwsStatus::Ok) return false;
+  verified_.remember(digest);
+  return true;
 }
 
 Expected<InspectedAccessToken, Inactive> TokenInspector::find_access_token(
@@ -151,7 +157,7 @@ Expected<InspectedAccessToken, Inactive> TokenInspector::find_access_token(
 Expected<InspectedAccessToken, Inactive> TokenInspector::unrecorded(std::string_view token,
                                                                     Claimed claimed) const {
   // No row to compare with: only this server's signature makes the claims worth reading.
-  if (!signed_here(token)) return unexpected(Inactive::unknown);
+  if (!signed_here(token, true)) return unexpected(Inactive::unknown);
   if (!claimed.client_id || !claimed.subject || !claimed.scope || !claimed.issued_at ||
       !claimed.expires_at) {
     return unexpected(Inactive::malformed);  // signed here, so never: RFC 9068 §2.2 claims

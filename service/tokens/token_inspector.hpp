@@ -18,6 +18,7 @@
 #include "tokens/grant_store.hpp"
 #include "tokens/refresh_policy.hpp"
 #include "tokens/token_store.hpp"
+#include "tokens/verified_tokens.hpp"
 #include "util/expected.hpp"
 
 namespace sa::tokens {
@@ -56,8 +57,9 @@ class TokenInspector {
   Expected<RefreshLookup, Inactive> find_refresh_token(std::string_view token) const;
 
  private:
-  // Whether the token's signature verifies with the ring's key its header names.
-  bool signed_here(std::string_view token) const;
+  // Whether the token's signature verifies with the ring's key its header names. `remember`:
+  // an unrecorded token, whose verification verified_ keeps (the key must still be in the ring).
+  bool signed_here(std::string_view token, bool remember = false) const;
   Expected<InspectedAccessToken, Inactive> unrecorded(std::string_view token,
                                                       Claimed claimed) const;
 
@@ -66,6 +68,7 @@ class TokenInspector {
   TokenStore& tokens_;
   GrantStore& grants_;
   RefreshRules rules_;
+  mutable VerifiedTokens verified_;
 };
 
 }  // namespace sa::tokens
