@@ -138,7 +138,9 @@ void Database::producer_idle() {
   if (t_busy_for != this) return;  // queued nothing since it was last idle: nothing to tell
   t_busy_for = nullptr;
   std::unique_lock lock(queue_mu_);
-  const bool last = --busy_producers_ == 0;
+  // Never below zero, whatever a thread's history with another Database at this address was.
+  if (busy_producers_ > 0) --busy_producers_;
+  const bool last = busy_producers_ == 0;
   lock.unlock();
   if (last) queue_cv_.notify_one();
 }

@@ -298,9 +298,11 @@ TEST_CASE_METHOD(Fixture,
                                 ++posted;
                                 task();
                               }};
+  // Where the last done ran; outlives every call, as a fetched key set completes later.
+  std::optional<std::thread::id> ran_on;
   auto authenticate = [&](const std::string& client_id, const std::string& jti) {
     auto assertion = sign(key, crypto::JwsAlg::ES384, "k1", claims(client_id, kNow + 300, jti));
-    std::optional<std::thread::id> ran_on;
+    ran_on.reset();
     http::Request req;
     posting.authenticate(req, oauth::Form::parse(jwt_body(assertion)).value(), [&](Result r) {
       CHECK(r);
@@ -317,8 +319,11 @@ TEST_CASE_METHOD(Fixture,
   clients.clients["remote-app"] = remote;
   CHECK_FALSE(authenticate("remote-app", "fetched-1"));
   REQUIRE(fetch.pending.size() == 1);
-  std::thread([&] { fetch.respond(jwks_for(key, "k1"), 300); }).join();
+  std::thread fetch_thread([&] { fetch.respond(jwks_for(key, "k1"), 300); });
+  const std::thread::id fetched_on = fetch_thread.get_id();
+  fetch_thread.join();
   CHECK(posted == 1);
+  CHECK(ran_on == fetched_on);  // `post` here runs the task at once, on the posting thread
   // The fetched set is cached now: the next assertion is inline again.
   CHECK(authenticate("remote-app", "cached-1") == std::this_thread::get_id());
   CHECK(posted == 1);
