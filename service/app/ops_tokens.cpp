@@ -18,10 +18,12 @@ constexpr const char* kUsage =
     "  Incident response, also while the server runs: revokes every grant, refresh-token\n"
     "  family and access-token record of one client or one user (the directory's id, the\n"
     "  tokens' sub), deletes their authorization codes not yet redeemed and, for a user, ends\n"
-    "  their login sessions. Prints the counts. Introspection answers active:false at once;\n"
-    "  JWT access tokens already issued stay verifiable offline with the JWKS until they\n"
-    "  expire (tokens.app_access_token_lifetime_s / access_token_lifetime_s, at most 1 h): to stop a client for good, also\n"
-    "  `smart-auth client remove` it.\n";
+    "  their login sessions; for a client, also every client_credentials token issued up to\n"
+    "  this second (those are not recorded: the client gets a cut-off time). Prints the\n"
+    "  counts. Introspection answers active:false at once; JWT access tokens already issued\n"
+    "  stay verifiable offline with the JWKS until they expire\n"
+    "  (tokens.app_access_token_lifetime_s / access_token_lifetime_s, at most 1 h): to stop a\n"
+    "  client for good, also `smart-auth client remove` it.\n";
 
 constexpr cli::FlagSpec kFlags[] = {{"--config"}, {"--client"}, {"--user"}};
 
