@@ -18,7 +18,7 @@ Expected<StoredCode, StoreStatus> load(Connection& conn, const std::string& code
       "used_at, aud, session_hash FROM authorization_codes WHERE code_hash = ?");
   stmt.bind(1, code_hash);
   if (!stmt.step()) {
-    return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status());
+    return unexpected(stmt.no_row());
   }
   return StoredCode{.code = AuthorizationCode{.grant_id = stmt.column_text(0),
                                               .client_id = stmt.column_text(1),

@@ -14,10 +14,6 @@ StoreStatus matched_one(Connection& conn, StoreStatus status) {
   return conn.changes() > 0 ? StoreStatus::ok : StoreStatus::not_found;
 }
 
-StoreStatus no_row(const store::Statement& stmt) {
-  return stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status();
-}
-
 }  // namespace
 
 void SqliteFlowStore::create_transaction(std::string id_hash, TransactionRow row,
@@ -44,7 +40,7 @@ Expected<TransactionRow, StoreStatus> SqliteFlowStore::find_transaction(std::str
         "SELECT state_json, expires_at FROM authorize_transactions "
         "WHERE id_hash = ? AND expires_at > ?");
     stmt.bind(1, id_hash).bind(2, now);
-    if (!stmt.step()) return unexpected(no_row(stmt));
+    if (!stmt.step()) return unexpected(stmt.no_row());
     return TransactionRow{.state_json = stmt.column_text(0), .expires_at = stmt.column_int64(1)};
   });
 }
@@ -105,7 +101,7 @@ Expected<LoginSession, StoreStatus> SqliteFlowStore::find_session(std::string_vi
             "SELECT user_id, auth_time, last_seen, expires_at FROM login_sessions "
             "WHERE id_hash = ? AND expires_at > ? AND last_seen > ?");
         stmt.bind(1, id_hash).bind(2, now).bind(3, now - idle_timeout_s);
-        if (!stmt.step()) return unexpected(no_row(stmt));
+        if (!stmt.step()) return unexpected(stmt.no_row());
         return LoginSession{.user_id = stmt.column_text(0),
                             .auth_time = stmt.column_int64(1),
                             .last_seen = stmt.column_int64(2),
@@ -139,7 +135,7 @@ Expected<std::string, StoreStatus> SqliteFlowStore::find_consent(std::string_vie
   return db_.read([user_id, client_id](Connection& conn) -> Expected<std::string, StoreStatus> {
     auto stmt = conn.prepare("SELECT scope FROM consents WHERE user_id = ? AND client_id = ?");
     stmt.bind(1, user_id).bind(2, client_id);
-    if (!stmt.step()) return unexpected(no_row(stmt));
+    if (!stmt.step()) return unexpected(stmt.no_row());
     return stmt.column_text(0);
   });
 }

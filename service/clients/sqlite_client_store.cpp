@@ -105,10 +105,7 @@ Expected<ClientRecord, StoreStatus> SqliteClientStore::find(std::string_view cli
   return db_.read([client_id](Connection& conn) -> Expected<ClientRecord, StoreStatus> {
     auto stmt = conn.prepare(kFind);
     stmt.bind(1, client_id);
-    if (!stmt.step()) {
-      return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found
-                                                         : stmt.status());
-    }
+    if (!stmt.step()) return unexpected(stmt.no_row());
     return read_row(stmt, std::string(client_id));
   });
 }

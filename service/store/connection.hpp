@@ -53,6 +53,10 @@ class Statement {
   StoreStatus run();
   // ok, or the first error met while preparing, binding or stepping.
   StoreStatus status() const { return status_; }
+  // For a lookup whose step() found no row: not_found, or the error that ended it.
+  StoreStatus no_row() const {
+    return status_ == StoreStatus::ok ? StoreStatus::not_found : status_;
+  }
 
   std::int64_t column_int64(int column) const;
   std::string column_text(int column) const;  // "" for NULL

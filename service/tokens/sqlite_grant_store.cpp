@@ -142,7 +142,7 @@ Expected<RefreshLookup, StoreStatus> SqliteGrantStore::find_refresh(std::string_
     auto stmt = conn.prepare(sql);
     stmt.bind(1, token_hash);
     if (!stmt.step()) {
-      return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status());
+      return unexpected(stmt.no_row());
     }
     auto grant = grant_from(stmt, 8);
     if (!grant) return unexpected(grant.error());
@@ -168,7 +168,7 @@ Expected<GrantRecord, StoreStatus> SqliteGrantStore::find_grant(std::string_view
     auto stmt = conn.prepare(sql);
     stmt.bind(1, grant_id);
     if (!stmt.step()) {
-      return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status());
+      return unexpected(stmt.no_row());
     }
     return grant_from(stmt, 0);
   });

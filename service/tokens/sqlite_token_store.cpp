@@ -70,7 +70,7 @@ Expected<ClientTokenBounds, StoreStatus> SqliteTokenStore::client_bounds(
         "LEFT JOIN client_token_cutoffs t ON t.client_id = c.client_id WHERE c.client_id = ?");
     stmt.bind(1, client_id);
     if (!stmt.step()) {
-      return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status());
+      return unexpected(stmt.no_row());
     }
     return ClientTokenBounds{.client_issued_at = stmt.column_int64(0),
                              .revoked_before = stmt.column_optional_int64(1)};
@@ -87,7 +87,7 @@ Expected<AccessTokenRecord, StoreStatus> SqliteTokenStore::find(std::string_view
         "FROM access_tokens a LEFT JOIN grants g ON g.grant_id = a.grant_id WHERE a.jti = ?");
     stmt.bind(1, jti);
     if (!stmt.step()) {
-      return unexpected(stmt.status() == StoreStatus::ok ? StoreStatus::not_found : stmt.status());
+      return unexpected(stmt.no_row());
     }
     AccessTokenRecord record{.jti = stmt.column_text(0),
                              .client_id = stmt.column_text(1),
@@ -120,7 +120,7 @@ void SqliteTokenStore::revoke(std::string jti, std::int64_t now, store::DoneFn d
         auto exists = conn.prepare("SELECT 1 FROM access_tokens WHERE jti = ?");
         exists.bind(1, jti);
         if (exists.step()) return StoreStatus::ok;
-        return exists.status() == StoreStatus::ok ? StoreStatus::not_found : exists.status();
+        return exists.no_row();
       },
       std::move(done));
 }

@@ -79,6 +79,18 @@ TEST_CASE("SQLite failures map to the closed StoreStatus set", "[store][connecti
   }
 }
 
+TEST_CASE("a lookup that finds no row says not_found, or why it failed", "[store][connection]") {
+  auto conn = memory_db();
+  auto none = conn->prepare("SELECT id FROM t WHERE id = ?");
+  REQUIRE_FALSE(none.bind(1, std::int64_t{7}).step());
+  CHECK(none.no_row() == StoreStatus::not_found);
+  auto broken = conn->prepare("SELECT id FROM no_such_table");
+  REQUIRE_FALSE(broken.step());
+  CHECK(broken.no_row() == broken.status());
+  CHECK(broken.no_row() != StoreStatus::ok);
+  CHECK(broken.no_row() != StoreStatus::not_found);
+}
+
 TEST_CASE("a transaction not committed is rolled back by its destructor", "[store][connection]") {
   auto conn = memory_db();
   {
