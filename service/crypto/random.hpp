@@ -46,6 +46,10 @@ std::string random_token(Random& random, std::size_t bytes);
 // many others were made); the random part carries the unguessability and the uniqueness.
 inline constexpr std::size_t kOrderedPrefixChars = 14;
 std::string ordered_token(Random& random, std::int64_t now_us, std::size_t bytes);
+// The length of ordered_token(random, now_us, bytes): the prefix, then ceil(4 * bytes / 3).
+constexpr std::size_t ordered_token_chars(std::size_t bytes) {
+  return kOrderedPrefixChars + (4 * bytes + 2) / 3;
+}
 // Whether `value` starts with an ordered_token prefix.
 bool has_ordered_prefix(std::string_view value);
 

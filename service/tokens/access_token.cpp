@@ -34,7 +34,7 @@ void optional_member(JsonWriter& w, const char* name, const std::optional<std::s
 }  // namespace
 
 bool is_unrecorded_jti(std::string_view jti) {
-  return jti.size() == 1 + crypto::kOrderedPrefixChars + (4 * kJtiBytes + 2) / 3 &&
+  return jti.size() == 1 + crypto::ordered_token_chars(kJtiBytes) &&
          jti.front() == kUnrecordedJtiMarker && crypto::has_ordered_prefix(jti.substr(1));
 }
 

@@ -34,10 +34,8 @@ std::int64_t grant_expiry_covering(std::int64_t refresh_expires, std::int64_t no
 std::string refresh_token_key(std::string_view token) {
   // Only the exact shape this server issues gets the prefixed key: any other string is looked up
   // by its hash alone, which matches no prefixed row.
-  // Unpadded base64url of kRefreshTokenBytes: ceil(4 * 32 / 3) = 43 characters.
-  constexpr std::size_t kIssuedChars =
-      crypto::kOrderedPrefixChars + (4 * kRefreshTokenBytes + 2) / 3;
-  if (token.size() == kIssuedChars && crypto::has_ordered_prefix(token)) {
+  if (token.size() == crypto::ordered_token_chars(kRefreshTokenBytes) &&
+      crypto::has_ordered_prefix(token)) {
     return std::string(token.substr(0, crypto::kOrderedPrefixChars)) + crypto::sha256_b64url(token);
   }
   return crypto::sha256_b64url(token);

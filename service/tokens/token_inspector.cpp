@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <span>
 #include <utility>
 
 #include "crypto/hash.hpp"
@@ -111,18 +112,18 @@ TokenInspector::TokenInspector(const keys::KeyRing& keys, std::string issuer, To
                                GrantStore& grants, RefreshRules rules)
     : keys_(keys), issuer_(std::move(issuer)), tokens_(tokens), grants_(grants), rules_(rules) {}
 
-bool TokenInspector::signed_here(std::string_view token, bool remember) const {
+bool TokenInspector::signed_here(std::string_view token,
+                                 const crypto::Sha256Digest* remember_as) const {
   // The signature by the key the header names, retired keys included (RFC 7515 §4.1.4 kid).
   auto parsed = crypto::parse_compact(token);
   if (!parsed || !parsed->header.kid) return false;
   auto key_set = keys_.current();
   auto verifier = key_set ? key_set->verifier(*parsed->header.kid) : nullptr;
   if (!verifier) return false;  // also for a token verified before its key left the ring
-  if (!remember) return verifier->verify(*parsed) == crypto::JwsStatus::Ok;
-  const crypto::Sha256Digest digest = crypto::sha256(token);
-  if (verified_.contains(digest)) return true;
+  if (remember_as == nullptr) return verifier->verify(*parsed) == crypto::JwsStatus::Ok;
+  if (verified_.contains(*remember_as)) return true;
   if (verifier->verify(*parsed) != crypto::JwsStatus::Ok) return false;
-  verified_.remember(digest);
+  verified_.remember(*remember_as);
   return true;
 }
 
@@ -156,8 +157,10 @@ Expected<InspectedAccessToken, Inactive> TokenInspector::find_access_token(
 
 Expected<InspectedAccessToken, Inactive> TokenInspector::unrecorded(std::string_view token,
                                                                     Claimed claimed) const {
-  // No row to compare with: only this server's signature makes the claims worth reading.
-  if (!signed_here(token, true)) return unexpected(Inactive::unknown);
+  // No row to compare with: only this server's signature makes the claims worth reading. One
+  // SHA-256 of the token keys the memory of verified tokens and is the hash a revocation stores.
+  const crypto::Sha256Digest digest = crypto::sha256(token);
+  if (!signed_here(token, &digest)) return unexpected(Inactive::unknown);
   if (!claimed.client_id || !claimed.subject || !claimed.scope || !claimed.issued_at ||
       !claimed.expires_at) {
     return unexpected(Inactive::malformed);  // signed here, so never: RFC 9068 §2.2 claims
@@ -169,8 +172,9 @@ Expected<InspectedAccessToken, Inactive> TokenInspector::unrecorded(std::string_
                         .scope = std::move(*claimed.scope),
                         .issued_at = *claimed.issued_at,
                         .expires_at = *claimed.expires_at,
-                        // What record_revoked() stores, so the row then judges it like any other.
-                        .token_hash = crypto::sha256_b64url(token)},
+                        // What record_revoked() stores, so the row then judges it like any other
+                        // (crypto::sha256_b64url of the token).
+                        .token_hash = base64url_encode(std::span<const std::uint8_t>(digest))},
       std::move(claimed.aud), std::move(claimed.fhir_user)};
   auto& record = inspected.record;
   auto bounds = tokens_.client_bounds(record.client_id);

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "crypto/hash.hpp"
 #include "keys/key_ring.hpp"
 #include "tokens/grant_store.hpp"
 #include "tokens/refresh_policy.hpp"
@@ -57,9 +58,11 @@ class TokenInspector {
   Expected<RefreshLookup, Inactive> find_refresh_token(std::string_view token) const;
 
  private:
-  // Whether the token's signature verifies with the ring's key its header names. `remember`:
-  // an unrecorded token, whose verification verified_ keeps (the key must still be in the ring).
-  bool signed_here(std::string_view token, bool remember = false) const;
+  // Whether the token's signature verifies with the ring's key its header names. `remember_as`
+  // (the token's SHA-256): an unrecorded token, whose verification verified_ keeps under it
+  // (consulted only while the key is still in the ring).
+  bool signed_here(std::string_view token,
+                   const crypto::Sha256Digest* remember_as = nullptr) const;
   Expected<InspectedAccessToken, Inactive> unrecorded(std::string_view token,
                                                       Claimed claimed) const;
 

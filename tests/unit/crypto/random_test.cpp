@@ -55,6 +55,10 @@ TEST_CASE("ordered tokens sort in issue order and end in the random part", "[ran
     previous = next;
   }
   CHECK(ordered_token(random, -5, 3).starts_with("00000000000000"));  // a clock before 1970
+  for (std::size_t bytes : {1, 2, 3, 16, 32}) {
+    CHECK(ordered_token(random, 1, bytes).size() == ordered_token_chars(bytes));
+  }
+  static_assert(ordered_token_chars(32) == 14 + 43);
 }
 
 TEST_CASE("an ordered prefix is exactly 14 lowercase hex digits", "[random]") {
