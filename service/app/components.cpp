@@ -63,7 +63,12 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
   }
   c->jwks = std::make_unique<clientauth::JwksResolver>(ca, clock,
                                                        clientauth::fetch_with(*c->fetcher));
-  c->replay = std::make_unique<clientauth::SqliteReplayStore>(*c->database);
+  auto replay = clientauth::SqliteReplayStore::open(*c->database, clock.now_seconds());
+  if (!replay) {
+    return unexpected("reading the assertion replay log: " +
+                      std::string(store::to_string(replay.error())));
+  }
+  c->replay = std::move(*replay);
   WorkerPool* workers = c->workers.get();
   // SMART App Launch 2.2, Client Confidential Symmetric: MUST rate-limit brute force.
   const auto& limits = config.rate_limits;

@@ -1,19 +1,24 @@
 // Remembers the jti of every accepted client assertion through the last second that assertion
 // could be accepted, so a replayed assertion is refused (RFC 7523 §3 item 7; SMART App Launch
 // 2.2, Client Confidential Asymmetric), also after a restart. ReplayStore is the narrow
-// interface client authentication needs; SqliteReplayStore keeps SHA-256 hashes of jtis.
+// interface client authentication needs. SqliteReplayStore decides in memory (ReplayMemory) and
+// makes each accepted jti durable by appending (client_id, SHA-256 of the jti, last second) to a
+// log that it reads back at start; the purge trims the log's old end.
 // A jti is remembered by a claim: a store write that the request's own durable write runs first
 // (the token endpoint records the jti and the token in one commit, issue 6 §4), or that
 // commit_alone() runs when the request has nothing else to record.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "clientauth/replay_memory.hpp"
 #include "store/database.hpp"
 #include "store/status.hpp"
+#include "util/expected.hpp"
 
 namespace sa::clientauth {
 
@@ -24,6 +29,8 @@ class ReplayStore {
   // at every `now` <= last_acceptable_at. It returns ok: first use (or the earlier use is past
   // its last second); conflict: (client_id, jti) is recorded and still blocking at `now` (a
   // replay), which undoes the whole write that carries it. Anything else: the store failed.
+  // (Whether it is a replay may be decided when claim() is called; the write then only reports
+  // it.)
   virtual store::Database::WriteFn claim(std::string client_id, std::string_view jti,
                                          std::int64_t last_acceptable_at, std::int64_t now) = 0;
   // Runs a claim (or any write) alone; done after it is durable, with its status.
@@ -40,14 +47,20 @@ class ReplayStore {
 
 class SqliteReplayStore final : public ReplayStore {
  public:
-  explicit SqliteReplayStore(store::Database& db) : db_(db) {}
+  // Reads back every logged jti that still blocks at `now`; a read error is returned, for a
+  // store that forgot them would let their assertions be replayed.
+  static Expected<std::unique_ptr<SqliteReplayStore>, store::StoreStatus> open(store::Database& db,
+                                                                               std::int64_t now);
   store::Database::WriteFn claim(std::string client_id, std::string_view jti,
                                  std::int64_t last_acceptable_at, std::int64_t now) override;
   void commit_alone(store::Database::WriteFn claim, store::DoneFn done) override;
   void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override;
 
  private:
+  explicit SqliteReplayStore(store::Database& db) : db_(db) {}
+
   store::Database& db_;
+  ReplayMemory memory_;
 };
 
 }  // namespace sa::clientauth

@@ -5,48 +5,65 @@
 
 namespace sa::clientauth {
 
+Expected<std::unique_ptr<SqliteReplayStore>, store::StoreStatus> SqliteReplayStore::open(
+    store::Database& db, std::int64_t now) {
+  std::unique_ptr<SqliteReplayStore> replay(new SqliteReplayStore(db));
+  const store::StoreStatus status = db.read([&](store::Connection& conn) {
+    auto rows = conn.prepare(
+        "SELECT client_id, jti_hash, last_acceptable_at FROM assertion_jti_log "
+        "WHERE last_acceptable_at >= ?");
+    rows.bind(1, now);
+    while (rows.step()) {
+      replay->memory_.restore(ReplayMemory::fingerprint(rows.column_text(0), rows.column_text(1)),
+                              rows.column_int64(2), now);
+    }
+    return rows.status();
+  });
+  if (status != store::StoreStatus::ok) return unexpected(status);
+  return replay;
+}
+
 store::Database::WriteFn SqliteReplayStore::claim(std::string client_id, std::string_view jti,
                                                   std::int64_t last_acceptable_at,
                                                   std::int64_t now) {
-  // The column expires_at holds the last second the jti blocks (inclusive).
-  return
-      [client_id = std::move(client_id), jti_hash = crypto::sha256_b64url(jti),
-       expires_at = last_acceptable_at, now](store::Connection& conn) {
-        // An entry strictly past its last second (but not yet swept) no longer blocks the jti:
-        // the assertion that carried it can no longer be accepted. At that very second it can,
-        // so it still blocks (RFC 7523 §3 item 7).
-        auto status = conn.prepare(
-                              "INSERT INTO assertion_jtis(client_id, jti_hash, expires_at) "
-                              "VALUES (?, ?, ?) ON CONFLICT(client_id, jti_hash) DO UPDATE SET "
-                              "expires_at = excluded.expires_at "
-                              "WHERE assertion_jtis.expires_at < ?")
-                          .bind(1, client_id)
-                          .bind(2, jti_hash)
-                          .bind(3, expires_at)
-                          .bind(4, now)
-                          .run();
-        if (status != store::StoreStatus::ok) return status;
-        // RFC 7523 §3 item 7: a jti seen before within its lifetime is a replay.
-        return conn.changes() == 0 ? store::StoreStatus::conflict : store::StoreStatus::ok;
-      };
+  std::string jti_hash = crypto::sha256_b64url(jti);
+  // RFC 7523 §3 item 7: a jti seen before within its lifetime is a replay. An entry strictly past
+  // its last second no longer blocks (the assertion that carried it can no longer be accepted);
+  // at that very second it still does.
+  if (!memory_.claim(ReplayMemory::fingerprint(client_id, jti_hash), last_acceptable_at, now)) {
+    return [](store::Connection&) { return store::StoreStatus::conflict; };
+  }
+  // Appended: rows land on the log's last page, whatever the jti.
+  return [client_id = std::move(client_id), jti_hash = std::move(jti_hash),
+          last_acceptable_at](store::Connection& conn) {
+    return conn
+        .prepare(
+            "INSERT INTO assertion_jti_log(client_id, jti_hash, last_acceptable_at) "
+            "VALUES (?, ?, ?)")
+        .bind(1, client_id)
+        .bind(2, jti_hash)
+        .bind(3, last_acceptable_at)
+        .run();
+  };
 }
 
 void SqliteReplayStore::commit_alone(store::Database::WriteFn claim, store::DoneFn done) {
   db_.write(std::move(claim), std::move(done));
 }
 
-void SqliteReplayStore::delete_expired(std::int64_t now, std::uint32_t limit,
-                                       store::DoneFn done) {
+void SqliteReplayStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {
   db_.write(
       [now, limit](store::Connection& conn) {
-        // Bounded so one purge never holds the writer (and every request waiting on it) for long.
-        // WITHOUT ROWID: the slice is chosen by the primary key (client_id, jti_hash).
+        // The oldest `limit` rows, those of them past their last second: bounded, so one purge
+        // never holds the writer (and every request waiting on it) for long. A row that outlives
+        // the rows logged after it holds them back at most until its own last second.
         return conn
             .prepare(
-                "DELETE FROM assertion_jtis WHERE (client_id, jti_hash) IN (SELECT client_id, "
-                "jti_hash FROM assertion_jtis WHERE expires_at < ? LIMIT ?)")
-            .bind(1, now)
-            .bind(2, std::int64_t{limit})
+                "DELETE FROM assertion_jti_log WHERE seq IN (SELECT seq FROM (SELECT seq, "
+                "last_acceptable_at FROM assertion_jti_log ORDER BY seq LIMIT ?) WHERE "
+                "last_acceptable_at < ?)")
+            .bind(1, std::int64_t{limit})
+            .bind(2, now)
             .run();
       },
       std::move(done));

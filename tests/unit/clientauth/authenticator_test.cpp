@@ -232,13 +232,13 @@ TEST_CASE("a replayed assertion is refused at the very second it stops being acc
   store::test::TempDir dir;
   auto db = store::Database::open(store::test::settings_in(dir));
   REQUIRE(db);
-  SqliteReplayStore replay(**db);
+  auto replay = SqliteReplayStore::open(**db, kNow).value();
   FakeClock clock{kNow};
   FakeClientStore clients;
   ManualFetch fetch;
   config::ClientAuthSettings settings;
   JwksResolver resolver{settings, clock, fetch.fn()};
-  ClientAuthenticator auth{{kTokenUrl, settings}, clients, resolver, replay, clock};
+  ClientAuthenticator auth{{kTokenUrl, settings}, clients, resolver, *replay, clock};
   auto key = crypto::generate_key(crypto::KeyType::EC_P256).value();
   clients::ClientRecord jwt{.client_id = "jwt-app", .token_endpoint_auth_method = "private_key_jwt"};
   jwt.jwks_json = jwks_for(key, "k1");

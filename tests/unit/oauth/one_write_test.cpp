@@ -28,7 +28,8 @@ struct RealStore : test::Issuing {
     if (!opened) throw std::runtime_error(opened.error());
     return std::move(*opened);
   }();
-  clientauth::SqliteReplayStore replay{*db};
+  std::unique_ptr<clientauth::SqliteReplayStore> replay =
+      clientauth::SqliteReplayStore::open(*db, 0).value();
   FakeClientStore clients;
   ManualFetch fetch;
   config::ClientAuthSettings settings;
@@ -38,7 +39,7 @@ struct RealStore : test::Issuing {
   clientauth::FailedAuthLimits limits{config::RateLimitSettings{.failed_auth_per_client = 1}, clock,
                                       metrics};
   clientauth::ClientAuthenticator auth{
-      {kTokenUrl, settings}, clients, resolver, replay, clock, {}, &limits};
+      {kTokenUrl, settings}, clients, resolver, *replay, clock, {}, &limits};
   TokenEndpoint endpoint{auth, metrics};
   crypto::PKey key = crypto::generate_key(crypto::KeyType::EC_P384).value();
 
@@ -94,7 +95,7 @@ TEST_CASE_METHOD(RealStore, "an assertion request is one durable write: the jti,
   REQUIRE(post("one-write").status == 200);
   CHECK(db->stats().ops - before == 1);
   CHECK(count("access_tokens") == 0);
-  CHECK(count("assertion_jtis") == 1);
+  CHECK(count("assertion_jti_log") == 1);
 }
 
 TEST_CASE_METHOD(RealStore, "a replayed jti is refused as replayed",
@@ -113,7 +114,7 @@ TEST_CASE_METHOD(RealStore, "a jti that cannot be remembered hands out no token"
                  "[oauth][replay]") {  // CAUTH-6: the token leaves only once its jti is durable
   add_client_row();
   REQUIRE(db->write_sync([](store::Connection& conn) {
-    return conn.exec("DROP TABLE assertion_jtis");
+    return conn.exec("DROP TABLE assertion_jti_log");
   }) == store::StoreStatus::ok);
   auto failed = post("lost");
   CHECK(failed.status == 500);
