@@ -100,6 +100,7 @@ int serve(const config::Config& config, const std::string& ready_file) {
               obs::num("https_port", ports.https),
               {"ca_file", tls->ca_file},
               {"fhir_base_url", config.smart.fhir_base_url},
+              obs::num("replay_jtis_restored", components.replay->remembered()),
               obs::num("startup_ms", ms)});
     std::fprintf(stderr,
                  "smart-auth listening on https://%s:%u (issuer %s)\n"

@@ -94,6 +94,11 @@ void ReplayMemory::restore(std::uint64_t key, std::int64_t last_acceptable_at, s
   place(key, to_seconds(last_acceptable_at));
 }
 
+std::size_t ReplayMemory::entries() const {
+  std::lock_guard lock(mu_);
+  return used_;
+}
+
 std::size_t ReplayMemory::slots() const {
   std::lock_guard lock(mu_);
   return keys_.size();

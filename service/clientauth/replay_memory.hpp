@@ -29,7 +29,8 @@ class ReplayMemory {
   // last second when a key is there twice.
   void restore(std::uint64_t key, std::int64_t last_acceptable_at, std::int64_t now);
 
-  std::size_t slots() const;  // for tests: capacity of the table
+  std::size_t entries() const;  // keys held, some perhaps past their last second
+  std::size_t slots() const;    // for tests: capacity of the table
 
  private:
   static constexpr std::size_t kMinSlots = 1024;

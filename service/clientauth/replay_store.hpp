@@ -55,6 +55,8 @@ class SqliteReplayStore final : public ReplayStore {
                                  std::int64_t last_acceptable_at, std::int64_t now) override;
   void commit_alone(store::Database::WriteFn claim, store::DoneFn done) override;
   void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override;
+  // jtis held in memory (after open(): those read back from the log).
+  std::size_t remembered() const { return memory_.entries(); }
 
  private:
   explicit SqliteReplayStore(store::Database& db) : db_(db) {}
