@@ -90,6 +90,16 @@ openssl_speed_line() {
                     1e6 / p384, rsa, 1e6 / rsa }' cpu="$SERVER_CPU" <<<"$out"
 }
 
+# es256_sign_us: microseconds per ES256 signature (`openssl speed ecdsap256`, 1 s) on the
+# service's core, now. A VM's core changes speed with its neighbours (here, by up to a third
+# within minutes), so each row divides its CPU per request by a signature timed right after it:
+# "signs/req", the request's cost in the unit issue 6 states its targets against (95 us a request
+# against 14 us a signature: 15k/s is 4.8 signatures a request, 10k/s 7.1, 8k/s 8.9, 25k/s 2.9).
+es256_sign_us() {
+  on_cpu "$SERVER_CPU" openssl speed -seconds 1 ecdsap256 2>/dev/null |
+    awk '/ecdsa \(nistp256\)/ { p256 = $(NF - 1) } END { if (p256 > 0) printf "%.1f", 1e6 / p256 }'
+}
+
 # run_wrk URL [SCRIPT] -> prints "req/s p50_ms p99_ms non2xx requests cpu_us_per_request"; the
 # full wrk output goes to $WRK_LOG when that is set. Keep-alive TLS (wrk reuses connections),
 # WRK_CONNECTIONS (default 32) connections over WRK_THREADS (default 1) threads on CLIENT_CPU.
@@ -142,8 +152,8 @@ perf_stop() {
 }
 
 bench_header() {
-  printf '%-22s %3s %10s %8s %8s %8s %10s %10s %8s\n' "scenario" "run" "req/s" "p50 ms" "p99 ms" \
-    "non-2xx" "CPU us/req" "req/s/core" "KB w/req"
+  printf '%-22s %3s %10s %8s %8s %8s %10s %10s %8s %9s\n' "scenario" "run" "req/s" "p50 ms" \
+    "p99 ms" "non-2xx" "CPU us/req" "req/s/core" "KB w/req" "signs/req"
 }
 
 # bench NAME RUN SCRIPT [PATH] -> one table row (bench_header's columns) for wrk against
@@ -164,9 +174,11 @@ bench() {
   local errors resent
   resent=$(sed -n "/== $name run $run/,\$p" "$WRK_LOG" | awk '/beyond the file/ {print $NF}')
   errors=$(sed -n "/== $name run $run/,\$p" "$WRK_LOG" | awk '/Socket errors/ {sub(/.*errors: /, ""); print}')
-  local per_core
+  local per_core signs
   per_core=$(awk -v us="$cpu_us" 'BEGIN { if (us + 0 > 0) printf "%.0f", 1e6 / us; else print "-" }')
-  printf '%-22s %3s %10s %8s %8s %8s %10s %10s %8s  %s%s\n' "$name" "$run" "$rps" "$p50" "$p99" \
-    "$bad" "$cpu_us" "$per_core" "$wkb" "${errors:+socket errors: $errors }" \
+  signs=$(awk -v us="$cpu_us" -v sign="$(es256_sign_us)" \
+    'BEGIN { if (us + 0 > 0 && sign + 0 > 0) printf "%.2f", us / sign; else print "-" }')
+  printf '%-22s %3s %10s %8s %8s %8s %10s %10s %8s %9s  %s%s\n' "$name" "$run" "$rps" "$p50" \
+    "$p99" "$bad" "$cpu_us" "$per_core" "$wkb" "$signs" "${errors:+socket errors: $errors }" \
     "${resent:+resent: $resent}"
 }
