@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <limits>
 #include <string>
 
 #include "crypto/hash.hpp"
@@ -11,14 +10,15 @@
 namespace sa::clientauth {
 namespace {
 
-std::uint32_t to_seconds(std::int64_t t) {
-  return static_cast<std::uint32_t>(
-      std::clamp<std::int64_t>(t, 0, std::numeric_limits<std::uint32_t>::max()));
+// The top 48 bits of a fingerprint, never 0 (an empty slot).
+std::uint64_t tag_of(std::uint64_t key) {
+  const std::uint64_t tag = key >> 16;
+  return tag == 0 ? 1 : tag;
 }
 
 }  // namespace
 
-ReplayMemory::ReplayMemory() : keys_(kMinSlots, 0), last_(kMinSlots, 0) {}
+ReplayMemory::ReplayMemory() : slots_(kMinSlots, 0) {}
 
 std::uint64_t ReplayMemory::fingerprint(std::string_view client_id, std::string_view jti_hash) {
   std::string input;
@@ -28,70 +28,78 @@ std::uint64_t ReplayMemory::fingerprint(std::string_view client_id, std::string_
   const crypto::Sha256Digest digest = crypto::sha256(input);
   std::uint64_t key = 0;
   std::memcpy(&key, digest.data(), sizeof key);
-  return key == 0 ? 1 : key;
+  return key;
 }
 
-std::size_t ReplayMemory::find(std::uint64_t key) const {
-  const std::size_t mask = keys_.size() - 1;
-  std::size_t i = static_cast<std::size_t>(key) & mask;
-  while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & mask;  // linear probing
+std::uint64_t ReplayMemory::slot_of(std::uint64_t tag, std::int64_t last) const {
+  // rebase_if_due() keeps now < base_ + 2^15 and the config keeps a last second within 4,800 s
+  // of now, so the offset fits below 2^16. Only a last second before the base (the clock went
+  // back) is clamped, up to the base: it blocks longer, never shorter.
+  const std::int64_t offset = std::clamp<std::int64_t>(last - base_, 0, kLastMask);
+  return tag << 16 | static_cast<std::uint64_t>(offset);
+}
+
+std::size_t ReplayMemory::find(std::uint64_t tag) const {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = static_cast<std::size_t>(tag) & mask;
+  while (slots_[i] != 0 && slots_[i] >> 16 != tag) i = (i + 1) & mask;  // linear probing
   return i;
 }
 
-void ReplayMemory::place(std::uint64_t key, std::uint32_t last) {
-  const std::size_t i = find(key);
-  if (keys_[i] == 0) {
-    keys_[i] = key;
+void ReplayMemory::rebuild(std::int64_t now, std::size_t extra) {
+  std::size_t live = extra;
+  for (std::uint64_t slot : slots_) live += slot != 0 && last_of(slot) >= now;
+  std::vector<std::uint64_t> old(std::max(kMinSlots, std::bit_ceil(live * 2)), 0);
+  old.swap(slots_);
+  const std::int64_t old_base = base_;
+  // Never back: after the clock went back, entries keep their last seconds (a new one before the
+  // base blocks until the base, longer than asked).
+  base_ = std::max(now, base_);
+  used_ = 0;
+  for (std::uint64_t slot : old) {
+    const std::int64_t last = old_base + static_cast<std::int64_t>(slot & kLastMask);
+    if (slot == 0 || last < now) continue;
+    slots_[find(slot >> 16)] = slot_of(slot >> 16, last);
     ++used_;
   }
-  last_[i] = last;
 }
 
-void ReplayMemory::rebuild(std::int64_t now, std::size_t extra) {
-  const std::uint32_t today = to_seconds(now);
-  std::size_t live = extra;
-  for (std::size_t i = 0; i < keys_.size(); ++i) live += keys_[i] != 0 && last_[i] >= today;
-  std::vector<std::uint64_t> keys(std::max(kMinSlots, std::bit_ceil(live * 2)), 0);
-  std::vector<std::uint32_t> last(keys.size(), 0);
-  keys.swap(keys_);
-  last.swap(last_);
-  used_ = 0;
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (keys[i] != 0 && last[i] >= today) place(keys[i], last[i]);
-  }
+void ReplayMemory::rebase_if_due(std::int64_t now) {
+  if (now - base_ >= kRebaseAfter) rebuild(now, 0);
+}
+
+void ReplayMemory::insert(std::uint64_t tag, std::int64_t last, std::int64_t now) {
+  if ((used_ + 1) * 4 > slots_.size() * 3) rebuild(now, 1);  // at most 3/4 full: short probes
+  slots_[find(tag)] = slot_of(tag, last);
+  ++used_;
 }
 
 bool ReplayMemory::claim(std::uint64_t key, std::int64_t last_acceptable_at, std::int64_t now) {
-  key = key == 0 ? 1 : key;
+  const std::uint64_t tag = tag_of(key);
   std::lock_guard lock(mu_);
-  std::size_t i = find(key);
-  if (keys_[i] == key) {
-    // At its last second the assertion that carried it is still acceptable: it still blocks.
-    if (static_cast<std::int64_t>(last_[i]) >= now) return false;
-    last_[i] = to_seconds(last_acceptable_at);
+  rebase_if_due(now);
+  const std::size_t i = find(tag);
+  if (slots_[i] == 0) {
+    insert(tag, last_acceptable_at, now);
     return true;
   }
-  if ((used_ + 1) * 4 > keys_.size() * 3) {  // at most 3/4 full: probes stay short
-    rebuild(now, 1);
-    i = find(key);
-  }
-  keys_[i] = key;
-  last_[i] = to_seconds(last_acceptable_at);
-  ++used_;
+  // At its last second the assertion that carried it is still acceptable: it still blocks.
+  if (last_of(slots_[i]) >= now) return false;
+  slots_[i] = slot_of(tag, last_acceptable_at);
   return true;
 }
 
 void ReplayMemory::restore(std::uint64_t key, std::int64_t last_acceptable_at, std::int64_t now) {
-  key = key == 0 ? 1 : key;
-  std::lock_guard lock(mu_);
   if (last_acceptable_at < now) return;
-  const std::size_t i = find(key);
-  if (keys_[i] == key) {
-    last_[i] = std::max(last_[i], to_seconds(last_acceptable_at));
-    return;
+  const std::uint64_t tag = tag_of(key);
+  std::lock_guard lock(mu_);
+  rebase_if_due(now);
+  const std::size_t i = find(tag);
+  if (slots_[i] == 0) {
+    insert(tag, last_acceptable_at, now);
+  } else if (last_of(slots_[i]) < last_acceptable_at) {
+    slots_[i] = slot_of(tag, last_acceptable_at);
   }
-  if ((used_ + 1) * 4 > keys_.size() * 3) rebuild(now, 1);
-  place(key, to_seconds(last_acceptable_at));
 }
 
 std::size_t ReplayMemory::entries() const {
@@ -101,7 +109,7 @@ std::size_t ReplayMemory::entries() const {
 
 std::size_t ReplayMemory::slots() const {
   std::lock_guard lock(mu_);
-  return keys_.size();
+  return slots_.size();
 }
 
 }  // namespace sa::clientauth

@@ -1,11 +1,14 @@
 // The jtis of accepted client assertions that still block a reuse, held in memory so that
 // checking one is a lookup and remembering one appends a row to the log (SqliteReplayStore)
 // instead of inserting a random key into an on-disk index (issue 6 §4: that insert was a quarter
-// of an RS384 request). An entry is a 64-bit fingerprint of (client_id, jti), from SHA-256, and
-// the last second it blocks. Entries past that second are dropped when the table is rebuilt.
-// Memory: 12 bytes a slot, at most 3/4 of slots in use, at least twice the live entries after a
-// rebuild; the live entries are at most (assertions accepted per second) x (their lifetime:
-// client_auth.assertion_max_lifetime_s plus twice the clock skew). Thread-safe.
+// of an RS384 request). A slot is 8 bytes: the top 48 bits of a SHA-256 fingerprint of
+// (client_id, jti) and the last second the jti blocks, as 16 bits past a base second that moves
+// forward every 9 hours (and never back, whatever the clock does). Entries past their last second
+// are dropped when the table is rebuilt (when it is 3/4 full, or the base moves), to at least twice
+// the live entries; those are at most (assertions accepted per second) x (their lifetime:
+// client_auth.assertion_max_lifetime_s plus twice the clock skew). Two different jtis share a
+// fingerprint with a chance of (live entries) / 2^48 per request: a needless refusal, never an
+// acceptance. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +26,8 @@ class ReplayMemory {
   static std::uint64_t fingerprint(std::string_view client_id, std::string_view jti_hash);
 
   // Remembers `key` through last_acceptable_at (inclusive) unless it is remembered and still
-  // blocking at `now` (last_acceptable_at >= now): then false, a replay (RFC 7523 §3 item 7).
+  // blocking at `now` (its last second >= now): then false, a replay (RFC 7523 §3 item 7).
+  // last_acceptable_at is at most 9 hours past `now` (the config allows 4,800 s).
   bool claim(std::uint64_t key, std::int64_t last_acceptable_at, std::int64_t now);
   // As claim(), for entries read back from the log at start: never refuses, keeps the later
   // last second when a key is there twice.
@@ -34,15 +38,26 @@ class ReplayMemory {
 
  private:
   static constexpr std::size_t kMinSlots = 1024;
-  // Index of key's slot, or of the empty slot where it would go.
-  std::size_t find(std::uint64_t key) const;
+  static constexpr std::int64_t kRebaseAfter = std::int64_t{1} << 15;  // seconds
+  static constexpr std::uint64_t kLastMask = 0xffff;
+
+  // Readies the table for `now`: rebuilt on a new base when the base is 2^15 s old, so that
+  // every live entry's last second fits in 16 bits past it.
+  void rebase_if_due(std::int64_t now);
+  // Index of tag's slot, or of the empty slot where it would go.
+  std::size_t find(std::uint64_t tag) const;
+  std::int64_t last_of(std::uint64_t slot) const {
+    return base_ + static_cast<std::int64_t>(slot & kLastMask);
+  }
+  std::uint64_t slot_of(std::uint64_t tag, std::int64_t last) const;
   void rebuild(std::int64_t now, std::size_t extra);
-  void place(std::uint64_t key, std::uint32_t last);
+  // Stores tag, which is not held, rebuilding first when it would fill the table past 3/4.
+  void insert(std::uint64_t tag, std::int64_t last, std::int64_t now);
 
   mutable std::mutex mu_;
-  std::vector<std::uint64_t> keys_;  // 0: empty (a real key of 0 is stored as 1)
-  std::vector<std::uint32_t> last_;  // seconds since the epoch; a uint32 lasts until 2106
-  std::size_t used_ = 0;             // slots holding a key, live or past its last second
+  std::vector<std::uint64_t> slots_;  // tag << 16 | (last second - base_); 0: empty
+  std::int64_t base_ = 0;
+  std::size_t used_ = 0;  // slots holding a tag, live or past their last second
 };
 
 }  // namespace sa::clientauth

@@ -52,6 +52,28 @@ TEST_CASE("the replay memory stays as small as its live keys", "[clientauth][rep
   }
 }
 
+TEST_CASE("a key stays remembered through its last second while the table moves its base",
+          "[clientauth][replay]") {  // CAUTH-6: the last second is kept in 16 bits past a base
+  ReplayMemory memory;
+  const std::int64_t t0 = 1'800'000'000;
+  const auto key = ReplayMemory::fingerprint("app", "long");
+  // The base is set by the first claim; this one lands just before it must move.
+  REQUIRE(memory.claim(ReplayMemory::fingerprint("app", "first"), t0, t0));
+  const std::int64_t last = t0 + 32'000 + 4'800;  // the longest the config allows past now
+  REQUIRE(memory.claim(key, last, t0 + 32'000));
+  // A claim 2^15 s after the base moves it; the key's last second must survive the move.
+  REQUIRE(memory.claim(ReplayMemory::fingerprint("app", "later"), t0 + 40'000, t0 + 33'000));
+  CHECK_FALSE(memory.claim(key, last + 100, t0 + 36'000));
+  CHECK_FALSE(memory.claim(key, last + 100, last));
+  CHECK(memory.claim(key, last + 100, last + 1));
+  // The clock going back a day loses nothing that still blocks, and a key claimed then blocks
+  // at least through its own last second.
+  CHECK_FALSE(memory.claim(ReplayMemory::fingerprint("app", "later"), t0 + 40'000, t0 - 86'400));
+  const auto back = ReplayMemory::fingerprint("app", "back");
+  REQUIRE(memory.claim(back, t0 - 86'000, t0 - 86'400));
+  CHECK_FALSE(memory.claim(back, t0, t0 - 86'000));
+}
+
 TEST_CASE("a restored key keeps its later last second and a dead one is skipped",
           "[clientauth][replay]") {
   ReplayMemory memory;
