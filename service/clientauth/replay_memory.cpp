@@ -32,7 +32,7 @@ std::uint64_t ReplayMemory::fingerprint(std::string_view client_id, std::string_
 }
 
 std::uint64_t ReplayMemory::slot_of(std::uint64_t tag, std::int64_t last) const {
-  // rebase_if_due() keeps now < base_ + 2^15 and the config keeps a last second within 4,800 s
+  // locate() keeps now < base_ + 2^15 and the config keeps a last second within 4,800 s
   // of now, so the offset fits below 2^16. Only a last second before the base (the clock went
   // back) is clamped, up to the base: it blocks longer, never shorter.
   const std::int64_t offset = std::clamp<std::int64_t>(last - base_, 0, kLastMask);
@@ -64,28 +64,31 @@ void ReplayMemory::rebuild(std::int64_t now, std::size_t extra) {
   }
 }
 
-void ReplayMemory::rebase_if_due(std::int64_t now) {
+std::size_t ReplayMemory::locate(std::uint64_t tag, std::int64_t now) {
   if (now - base_ >= kRebaseAfter) rebuild(now, 0);
+  return find(tag);
 }
 
-void ReplayMemory::insert(std::uint64_t tag, std::int64_t last, std::int64_t now) {
-  if ((used_ + 1) * 4 > slots_.size() * 3) rebuild(now, 1);  // at most 3/4 full: short probes
-  slots_[find(tag)] = slot_of(tag, last);
+void ReplayMemory::store(std::size_t i, std::uint64_t tag, std::int64_t last, std::int64_t now) {
+  if (slots_[i] != 0) {
+    slots_[i] = slot_of(tag, last);
+    return;
+  }
+  if ((used_ + 1) * 4 > slots_.size() * 3) {  // at most 3/4 full: probes stay short
+    rebuild(now, 1);
+    i = find(tag);
+  }
+  slots_[i] = slot_of(tag, last);
   ++used_;
 }
 
 bool ReplayMemory::claim(std::uint64_t key, std::int64_t last_acceptable_at, std::int64_t now) {
   const std::uint64_t tag = tag_of(key);
   std::lock_guard lock(mu_);
-  rebase_if_due(now);
-  const std::size_t i = find(tag);
-  if (slots_[i] == 0) {
-    insert(tag, last_acceptable_at, now);
-    return true;
-  }
+  const std::size_t i = locate(tag, now);
   // At its last second the assertion that carried it is still acceptable: it still blocks.
-  if (last_of(slots_[i]) >= now) return false;
-  slots_[i] = slot_of(tag, last_acceptable_at);
+  if (slots_[i] != 0 && last_of(slots_[i]) >= now) return false;
+  store(i, tag, last_acceptable_at, now);
   return true;
 }
 
@@ -93,12 +96,9 @@ void ReplayMemory::restore(std::uint64_t key, std::int64_t last_acceptable_at, s
   if (last_acceptable_at < now) return;
   const std::uint64_t tag = tag_of(key);
   std::lock_guard lock(mu_);
-  rebase_if_due(now);
-  const std::size_t i = find(tag);
-  if (slots_[i] == 0) {
-    insert(tag, last_acceptable_at, now);
-  } else if (last_of(slots_[i]) < last_acceptable_at) {
-    slots_[i] = slot_of(tag, last_acceptable_at);
+  const std::size_t i = locate(tag, now);
+  if (slots_[i] == 0 || last_of(slots_[i]) < last_acceptable_at) {
+    store(i, tag, last_acceptable_at, now);
   }
 }
 

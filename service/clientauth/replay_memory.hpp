@@ -41,18 +41,18 @@ class ReplayMemory {
   static constexpr std::int64_t kRebaseAfter = std::int64_t{1} << 15;  // seconds
   static constexpr std::uint64_t kLastMask = 0xffff;
 
-  // Readies the table for `now`: rebuilt on a new base when the base is 2^15 s old, so that
-  // every live entry's last second fits in 16 bits past it.
-  void rebase_if_due(std::int64_t now);
-  // Index of tag's slot, or of the empty slot where it would go.
-  std::size_t find(std::uint64_t tag) const;
+  // Index of tag's slot, or of the empty slot where it would go, in a table made ready for
+  // `now`: rebuilt on a new base once the base is 2^15 s old, so that every live entry's last
+  // second fits in 16 bits past it. Under mu_.
+  std::size_t locate(std::uint64_t tag, std::int64_t now);
+  std::size_t find(std::uint64_t tag) const;  // as locate(), as the table is
   std::int64_t last_of(std::uint64_t slot) const {
     return base_ + static_cast<std::int64_t>(slot & kLastMask);
   }
   std::uint64_t slot_of(std::uint64_t tag, std::int64_t last) const;
   void rebuild(std::int64_t now, std::size_t extra);
-  // Stores tag, which is not held, rebuilding first when it would fill the table past 3/4.
-  void insert(std::uint64_t tag, std::int64_t last, std::int64_t now);
+  // Puts (tag, last) in slot i, locate()'s answer; a new tag may rebuild the table first.
+  void store(std::size_t i, std::uint64_t tag, std::int64_t last, std::int64_t now);
 
   mutable std::mutex mu_;
   std::vector<std::uint64_t> slots_;  // tag << 16 | (last second - base_); 0: empty

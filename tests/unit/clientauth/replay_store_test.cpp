@@ -32,6 +32,14 @@ std::int64_t rows(const store::test::TempDir& dir) {
   return store::test::query_int(*observer, "SELECT count(*) FROM assertion_jti_log");
 }
 
+// Runs one purge at `now`, then counts the log's rows.
+std::int64_t purge(SqliteReplayStore& replay, const store::test::TempDir& dir, std::int64_t now,
+                   std::uint32_t limit) {
+  CHECK(wait_for_done([&](store::DoneFn d) { replay.delete_expired(now, limit, d); }) ==
+        StoreStatus::ok);
+  return rows(dir);
+}
+
 TEST_CASE("a jti is accepted once per client, also after reopening the database",
           "[clientauth][replay]") {  // CAUTH-6
   store::test::TempDir dir;
@@ -66,12 +74,8 @@ TEST_CASE("a jti is refused up to and including its last acceptable second, then
   CHECK(remember(*replay, "app", "j", 2'000, 1'500) == StoreStatus::conflict);
   REQUIRE(remember(*replay, "app", "k", 1'200, 1'000) == StoreStatus::ok);
   CHECK(rows(dir) == 3);  // j twice (the second after the first's last second), k
-  CHECK(wait_for_done([&](store::DoneFn d) { replay->delete_expired(1'200, 100, d); }) ==
-        StoreStatus::ok);
-  CHECK(rows(dir) == 2);
-  CHECK(wait_for_done([&](store::DoneFn d) { replay->delete_expired(1'201, 100, d); }) ==
-        StoreStatus::ok);
-  CHECK(rows(dir) == 1);
+  CHECK(purge(*replay, dir, 1'200, 100) == 2);
+  CHECK(purge(*replay, dir, 1'201, 100) == 1);
 }
 
 TEST_CASE("a restart reads back what still blocks, the later of two rows of one jti winning",
@@ -115,20 +119,16 @@ TEST_CASE("the purge looks at the `limit` oldest rows and drops those past their
   REQUIRE(remember(*replay, "other", "a", 1'000, 500) == StoreStatus::ok);
   REQUIRE(remember(*replay, "app", "live", 2'000, 500) == StoreStatus::ok);
   REQUIRE(remember(*replay, "app", "d", 1'000, 500) == StoreStatus::ok);
-  auto purge = [&](std::int64_t now, std::uint32_t limit) {
-    CHECK(wait_for_done([&](store::DoneFn d) { replay->delete_expired(now, limit, d); }) ==
-          StoreStatus::ok);
-    return rows(dir);
-  };
-  CHECK(purge(1'001, 3) == 3);
+
+  CHECK(purge(*replay, dir, 1'001, 3) == 3);
   // The oldest three now: other/a (gone), live (stays), d (gone).
-  CHECK(purge(1'001, 3) == 1);
+  CHECK(purge(*replay, dir, 1'001, 3) == 1);
   CHECK(remember(*replay, "app", "live", 2'000, 1'001) == StoreStatus::conflict);
   REQUIRE(remember(*replay, "app", "e", 1'500, 1'001) == StoreStatus::ok);
   // A row that outlives the rows after it holds them back, until its own last second.
-  CHECK(purge(1'501, 1) == 2);
-  CHECK(purge(2'001, 1) == 1);
-  CHECK(purge(2'001, 1) == 0);
+  CHECK(purge(*replay, dir, 1'501, 1) == 2);
+  CHECK(purge(*replay, dir, 2'001, 1) == 1);
+  CHECK(purge(*replay, dir, 2'001, 1) == 0);
 }
 
 }  // namespace
