@@ -51,7 +51,8 @@ void SqliteReplayStore::commit_alone(store::Database::WriteFn claim, store::Done
   db_.write(std::move(claim), std::move(done));
 }
 
-void SqliteReplayStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {
+void SqliteReplayStore::delete_expired(std::int64_t now, std::uint32_t limit,
+                                       store::DoneFn done) {
   db_.write(
       [now, limit](store::Connection& conn) {
         // The oldest `limit` rows, those of them past their last second: bounded, so one purge

@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 
+#include <string>
 #include <utility>
 
 #include "crypto/p384_verifier.hpp"
@@ -9,7 +10,8 @@
 
 namespace sa::crypto {
 
-Expected<std::shared_ptr<const Verifier>, JwsStatus> Verifier::create(const PKey& key, JwsAlg alg) {
+Expected<std::shared_ptr<const Verifier>, JwsStatus> Verifier::create(const PKey& key,
+                                                                      JwsAlg alg) {
   // RFC 8725 §3.1: the key must fit the alg before any signature math.
   if (JwsStatus s = check_key_for_alg(key.get(), alg); s != JwsStatus::Ok) return unexpected(s);
   PKey own = share_key(key);
@@ -44,28 +46,19 @@ JwsStatus Verifier::verify(const ParsedJws& jws) const {
   return verify_bytes(jws.signing_input, jws.signature);
 }
 
-JwsStatus Verifier::verify_bytes(std::string_view signing_input, std::string_view signature) const {
-  if (p384_) return verify_p384(signing_input, signature);
-  auto converted = detail::from_jose(key_.get(), alg_, signature);
-  if (!converted) return converted.error();
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_len = 0;
-  // Each call verifies on its own copy: the prepared context is shared and never mutated.
-  PKeyCtx ctx{EVP_PKEY_CTX_dup(prepared_.get())};
-  const int rc =
-      ctx && EVP_Digest(signing_input.data(), signing_input.size(), digest, &digest_len, md_.get(),
-                        nullptr) == 1
-          ? EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(converted->data()),
-                            converted->size(), digest, digest_len)
-          : 0;
-  ERR_clear_error();
-  return rc == 1 ? JwsStatus::Ok : JwsStatus::BadSignature;
-}
-
-JwsStatus Verifier::verify_p384(std::string_view signing_input, std::string_view signature) const {
-  // RFC 7518 §3.4: exactly 96 octets, r then s (what from_jose checks on the OpenSSL path).
-  if (signature.size() != 2 * detail::P384Verifier::kCoordinateBytes) {
-    return JwsStatus::BadSignatureLength;
+JwsStatus Verifier::verify_bytes(std::string_view signing_input,
+                                 std::string_view signature) const {
+  // The signature's length first: RFC 7518 §3.4, exactly 96 octets for Nettle's r || s (what
+  // from_jose checks, and converts to DER, on the OpenSSL path).
+  std::string converted;
+  if (p384_) {
+    if (signature.size() != 2 * detail::P384Verifier::kCoordinateBytes) {
+      return JwsStatus::BadSignatureLength;
+    }
+  } else {
+    auto jose = detail::from_jose(key_.get(), alg_, signature);
+    if (!jose) return jose.error();
+    converted = std::move(*jose);
   }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_len = 0;
@@ -74,7 +67,17 @@ JwsStatus Verifier::verify_p384(std::string_view signing_input, std::string_view
     ERR_clear_error();
     return JwsStatus::BadSignature;
   }
-  return p384_->verify(digest, digest_len, signature) ? JwsStatus::Ok : JwsStatus::BadSignature;
+  if (p384_) {
+    return p384_->verify(digest, digest_len, signature) ? JwsStatus::Ok : JwsStatus::BadSignature;
+  }
+  // Each call verifies on its own copy: the prepared context is shared and never mutated.
+  PKeyCtx ctx{EVP_PKEY_CTX_dup(prepared_.get())};
+  const int rc = ctx ? EVP_PKEY_verify(ctx.get(),
+                                       reinterpret_cast<const unsigned char*>(converted.data()),
+                                       converted.size(), digest, digest_len)
+                     : 0;
+  ERR_clear_error();
+  return rc == 1 ? JwsStatus::Ok : JwsStatus::BadSignature;
 }
 
 }  // namespace sa::crypto

@@ -34,7 +34,6 @@ class Verifier {
  private:
   Verifier(PKey key, JwsAlg alg, Md md, PKeyCtx prepared,
            std::unique_ptr<const detail::P384Verifier> p384);
-  JwsStatus verify_p384(std::string_view signing_input, std::string_view signature) const;
 
   PKey key_;
   JwsAlg alg_;
