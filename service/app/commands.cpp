@@ -85,6 +85,7 @@ int serve(const config::Config& config, const std::string& ready_file) {
     const auto ports = server.bind();
     server.every(std::chrono::seconds(config.keys.reload_interval_s),
                  [&components] { components.housekeeping(); });
+    server.every(Components::kPurgeInterval, [&components] { components.purge_expired(); });
     // Group commit: the writer commits once the I/O threads have nothing left to add.
     server.when_idle([&db = *components.database] { db.producer_idle(); });
     if (config.server.plain_http.enabled) {

@@ -140,9 +140,11 @@ void Components::shutdown() {
 
 void Components::housekeeping() {
   if (auto err = keys->reload()) obs::log(obs::Level::error, *err);
+}
+
+void Components::purge_expired() {
   const auto now = clock.now_seconds();
-  // Bounded batches: a purge never holds the writer for long; what is left goes next round.
-  constexpr std::uint32_t kPurgeBatch = 5'000;
+  // Bounded slices: a purge never holds the writer for long; what is left goes next second.
   tokens->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
   grants->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
   replay->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});

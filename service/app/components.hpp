@@ -3,6 +3,7 @@
 // fetcher, then the store's writer, then the worker pool (see shutdown()).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -46,9 +47,17 @@ struct Components {
                                                                    const Clock& clock);
   // After the server has stopped: lets in-flight work finish, then closes the store.
   void shutdown();
-  // Periodic upkeep: key reload, and bounded purges of everything expired (tokens, grants and
-  // refresh tokens, assertion jtis, launches, codes, authorize transactions and sessions).
+  // Every keys.reload_interval_s: re-reads the signing keys (rotate-keys from the CLI).
   void housekeeping();
+  // Every kPurgeInterval: deletes at most kPurgeBatch expired rows of each kind (access-token
+  // records, grants, refresh tokens, assertion jtis, launches, codes, authorize transactions and
+  // login sessions): six store writes, normally committed together. Small slices often: the
+  // writer, and every request waiting on it, is held about 20 ms at most (5,000-row slices took
+  // 95 ms), and the purge keeps pace with kPurgeBatch expiries a second of each kind; a larger
+  // backlog drains at that rate.
+  void purge_expired();
+  static constexpr std::chrono::seconds kPurgeInterval{1};
+  static constexpr std::uint32_t kPurgeBatch = 1'000;
 
   const config::Config& config;
   const Clock& clock;

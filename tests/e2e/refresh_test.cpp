@@ -3,6 +3,10 @@
 // later reuse, narrowing but never widening, and offline_access against online_access, over HTTPS
 // against the real binary. Time is never waited for: a retired token is aged in the store.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "token_flow_support.hpp"
 #include "tokens/grant_store.hpp"
@@ -200,4 +204,62 @@ TEST_CASE("an app not registered for refresh_token gets no refresh token and may
   auto refused = f.refresh("anything", client_id);
   CHECK(refused.status == 400);
   CHECK(error_of(refused) == "unauthorized_client");
+}
+
+TEST_CASE("the running service purges what has expired, and nothing else", "[token][purge]") {
+  TokenFixture f;
+  auto client_id = f.register_public_app(kAppScope);
+  auto browser = f.browser();
+  auto ended = tokens_of(f.exchange(f.standalone_code(browser, client_id, kOffline), client_id));
+  auto live = tokens_of(f.exchange(f.standalone_code(browser, client_id, kOffline), client_id));
+  f.create_launch(R"({"user":"prac-smith","patient":"1002"})");
+  const auto count = [&f](const std::string& query, const std::string& arg = {}) {
+    return std::stoi(f.sql(query, arg).value_or("-1"));
+  };
+  const auto grant_of = [&f](const Issued& issued) {
+    auto grant =
+        f.sql("SELECT grant_id FROM access_tokens WHERE jti = ?1", jti_of(issued.access_token));
+    REQUIRE(grant);
+    return *grant;
+  };
+  const std::string ended_grant = grant_of(ended);
+  const std::string live_grant = grant_of(live);
+  // One row of each kind per family, and something of every other kind to purge.
+  const std::vector<std::string> per_grant = {
+      "SELECT COUNT(*) FROM access_tokens WHERE grant_id = ?1",
+      "SELECT COUNT(*) FROM refresh_tokens WHERE grant_id = ?1",
+      "SELECT COUNT(*) FROM grants WHERE grant_id = ?1"};
+  const std::vector<std::string> others = {"SELECT COUNT(*) FROM authorization_codes",
+                                           "SELECT COUNT(*) FROM launches",
+                                           "SELECT COUNT(*) FROM login_sessions"};
+  for (const auto& query : per_grant) REQUIRE(count(query, ended_grant) == 1);
+  for (const auto& query : others) REQUIRE(count(query) >= 1);
+
+  // Expired as if the family's 90 days had gone by, and the codes', launch's and session's
+  // minutes: the purge goes by expires_at alone.
+  f.sql("UPDATE access_tokens SET expires_at = 1 WHERE grant_id = ?1", ended_grant);
+  f.sql("UPDATE refresh_tokens SET expires_at = 1 WHERE grant_id = ?1", ended_grant);
+  f.sql("UPDATE grants SET expires_at = 1 WHERE grant_id = ?1", ended_grant);
+  for (const char* table : {"authorization_codes", "launches", "login_sessions"}) {
+    f.sql(std::string("UPDATE ") + table + " SET expires_at = 1");
+  }
+
+  // The service purges a slice of each kind every second (Components::kPurgeInterval); the
+  // bound only matters if it does not.
+  const auto remaining = [&] {
+    int rows = 0;
+    for (const auto& query : per_grant) rows += count(query, ended_grant);
+    for (const auto& query : others) rows += count(query);
+    return rows;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (remaining() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (const auto& query : per_grant) CHECK(count(query, ended_grant) == 0);
+  for (const auto& query : others) CHECK(count(query) == 0);
+
+  // What has not expired stays, and works.
+  for (const auto& query : per_grant) CHECK(count(query, live_grant) == 1);
+  tokens_of(f.refresh(live.refresh_token, client_id));
 }
