@@ -30,7 +30,8 @@ class ReplayStore {
   // its last second); conflict: (client_id, jti) is recorded and still blocking at `now` (a
   // replay), which undoes the whole write that carries it. Anything else: the store failed.
   // (Whether it is a replay may be decided when claim() is called; the write then only reports
-  // it.)
+  // it. A claimed jti whose write then fails stays blocked until a restart, which reads back only
+  // what was committed: it fails closed, and an app makes a new jti per assertion anyway.)
   virtual store::Database::WriteFn claim(std::string client_id, std::string_view jti,
                                          std::int64_t last_acceptable_at, std::int64_t now) = 0;
   // Runs a claim (or any write) alone; done after it is durable, with its status.
