@@ -34,13 +34,21 @@ log:
 $extra
 YAML
   rm -f "$dir/ready.json"
-  # A simple command in the background, so that $! is the service itself (taskset execs it).
+  # A simple command in the background, so that $! is the service itself (taskset execs it, and
+  # so does valgrind).
   local pin=(taskset -c "$SERVER_CPU")
   [ "${BENCH_PIN:-1}" = 0 ] && pin=()
-  "${pin[@]}" "$BIN" --config "$dir/bench.yaml" --ready-file "$dir/ready.json" \
+  local wrap=() waits=400
+  if [ -n "${BENCH_CALLGRIND:-}" ]; then
+    mkdir -p "$BENCH_CALLGRIND"
+    wrap=(valgrind --tool=callgrind --instr-atstart=no --collect-systime=nsec
+      "--callgrind-out-file=$BENCH_CALLGRIND/callgrind.out.%p")
+    waits=4000  # the service starts some 50 times slower under valgrind
+  fi
+  "${pin[@]}" "${wrap[@]}" "$BIN" --config "$dir/bench.yaml" --ready-file "$dir/ready.json" \
     >"$dir/service.log" 2>&1 &
   SVC_PID=$!
-  for _ in $(seq 1 400); do
+  for _ in $(seq 1 "$waits"); do
     [ -s "$dir/ready.json" ] && break
     sleep 0.025
   done
@@ -137,9 +145,15 @@ to_ms() {
 }
 
 # perf_start NAME / perf_stop: `perf record $PERF_ARGS` (default -g) of the service into
-# $PERF_DIR/NAME.data while a row runs, when PERF_DIR is set.
+# $PERF_DIR/NAME.data while a row runs, when PERF_DIR is set. With BENCH_CALLGRIND (the service
+# runs under callgrind, see start_service) they switch instruction counting on and off instead,
+# and perf_stop leaves the row's profile in $BENCH_CALLGRIND/callgrind.out.PID.N.
 perf_start() {
   PERF_PID=
+  if [ -n "${BENCH_CALLGRIND:-}" ]; then
+    callgrind_control -z "$SVC_PID" >/dev/null 2>&1 && callgrind_control -i on "$SVC_PID" >/dev/null 2>&1
+    return 0
+  fi
   [ -n "${PERF_DIR:-}" ] || return 0
   mkdir -p "$PERF_DIR"
   # shellcheck disable=SC2086  # PERF_ARGS is a list of options
@@ -147,6 +161,10 @@ perf_start() {
   PERF_PID=$!
 }
 perf_stop() {
+  if [ -n "${BENCH_CALLGRIND:-}" ]; then
+    callgrind_control -d "$SVC_PID" >/dev/null 2>&1 && callgrind_control -i off "$SVC_PID" >/dev/null 2>&1
+    return 0
+  fi
   [ -n "$PERF_PID" ] || return 0
   kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
 }
@@ -181,4 +199,24 @@ bench() {
   printf '%-22s %3s %10s %8s %8s %8s %10s %10s %8s %9s  %s%s\n' "$name" "$run" "$rps" "$p50" \
     "$p99" "$bad" "$cpu_us" "$per_core" "$wkb" "$signs" "${errors:+socket errors: $errors }" \
     "${resent:+resent: $resent}"
+  [ -z "${BENCH_CALLGRIND:-}" ] || callgrind_row "$name-$run" "$requests"
+}
+
+# callgrind_row NAME REQUESTS: the row's user-space instructions per request, from the profile
+# perf_stop just dumped. Unlike CPU time, an instruction count does not move with the neighbours
+# of a VM's core, so two builds compare to a fraction of a percent; it leaves out the kernel's
+# share (system calls, TCP), which `strace -c -f` counts instead.
+callgrind_row() {
+  local out
+  out=$(ls -t "$BENCH_CALLGRIND"/callgrind.out."$SVC_PID".* 2>/dev/null | head -1)
+  [ -n "$out" ] || return 0
+  mv "$out" "$BENCH_CALLGRIND/$1.callgrind"
+  # wrk opens its connections anew for each row: their TLS handshakes are not the requests' cost.
+  local handshakes
+  handshakes=$(callgrind_annotate --inclusive=yes "$BENCH_CALLGRIND/$1.callgrind" 2>/dev/null |
+    awk '/SSL_do_handshake/ { gsub(",", "", $1); print $1; exit }' || true)
+  awk -v n="$2" -v name="$1" -v hs="${handshakes:-0}" '/^summary:|^totals:/ { ir = $2; sys = $3 }
+    END { if (n > 0) printf "  %s: %d requests; a request: %.0f instructions (%.0f with the " \
+                            "TLS handshakes), %.1f system calls (callgrind)\n", name, n, \
+                            (ir - hs) / n, ir / n, sys / n }' "$BENCH_CALLGRIND/$1.callgrind"
 }
