@@ -31,7 +31,7 @@
 namespace sa::clientauth {
 
 // A private_key_jwt assertion's jti, checked but not yet remembered (RFC 7523 §3 item 7). The
-// request's own durable write runs write() first, in the same SAVEPOINT, so the jti and what the
+// request's own durable write runs write() first, in the same WriteFn, so the jti and what the
 // request produced (its token) commit together or not at all: one commit per assertion request
 // (issue 6 §4). A request that ends without such a write remembers the jti with commit_alone().
 // Either way a replay, or a store failure of the claim itself, becomes the same audited and

@@ -163,13 +163,14 @@ Expected<std::unique_ptr<Connection>, std::string> Connection::open(
   // authorization code must.
   if (conn->exec("PRAGMA synchronous=FULL") != StoreStatus::ok) return failed("synchronous");
   if (conn->exec("PRAGMA foreign_keys=ON") != StoreStatus::ok) return failed("foreign_keys");
-  // Each write of a group commit runs in its own SAVEPOINT (Database::run_batch), for which
-  // SQLite keeps the original of every page the write touches in a statement journal. That
-  // journal spills to a temporary file once a transaction's writes pass 64 KiB, and a batch of
-  // token requests always does: every page was then written twice, once to the journal and
-  // once to the WAL (measured: half of all pwrite calls under a refresh load). In memory it is
-  // emptied whenever a write's SAVEPOINT is released, so it holds one write's pages at most.
-  // It is scratch for rolling back one write, never needed after a crash.
+  // For a SAVEPOINT (a batch run write by write, Database::run_guarded) and for any statement
+  // that may fail midway (an INSERT with a unique index), SQLite keeps the original of every page
+  // touched in a statement journal. That journal spills to a temporary file once a transaction's
+  // writes pass 64 KiB, and a batch of token requests always does: every page was then written
+  // twice, once to the journal and once to the WAL (measured: half of all pwrite calls under a
+  // refresh load). In memory it is emptied whenever a statement ends or a SAVEPOINT is released,
+  // so it holds one write's pages at most. It is scratch for rolling back one write, never
+  // needed after a crash.
   if (conn->exec("PRAGMA temp_store=MEMORY") != StoreStatus::ok) return failed("temp_store");
   if (options.query_only && conn->exec("PRAGMA query_only=ON") != StoreStatus::ok) {
     return failed("query_only");

@@ -24,15 +24,23 @@ StoreStatus batch_failure(StoreStatus status) {
   return status == StoreStatus::busy ? StoreStatus::busy : StoreStatus::io_error;
 }
 
+// After a batch has had to run again (run_batch), this many batches run write by write from the
+// start: a stream of failing writes (replayed assertions, say) then costs what each write's
+// SAVEPOINT costs, not a whole batch run twice.
+constexpr unsigned kGuardedAfterRerun = 64;
+
+StoreStatus call(Connection& conn, const Database::WriteFn& fn) {
+  try {
+    return fn(conn);
+  } catch (...) {  // a bug in the op; it must not take the batch or the writer thread down
+    return StoreStatus::io_error;
+  }
+}
+
 StoreStatus run_op(Connection& conn, const Database::WriteFn& fn) {
   auto savepoint = Savepoint::begin(conn, "op");
   if (!savepoint) return savepoint.error();
-  StoreStatus status = StoreStatus::io_error;
-  try {
-    status = fn(conn);
-  } catch (...) {  // a bug in the op; it must not take the batch or the writer thread down
-    status = StoreStatus::io_error;
-  }
+  const StoreStatus status = call(conn, fn);
   if (status == StoreStatus::ok) return savepoint->release();  // on failure, ~Savepoint undoes
   savepoint->rollback();
   return status;
@@ -180,8 +188,60 @@ void Database::writer_loop() {
 }
 
 void Database::run_batch(std::vector<PendingWrite>& batch) {
-  Connection& conn = *writer_conn_;
   std::vector<StoreStatus> results(batch.size(), StoreStatus::ok);
+  // Nearly every batch is writes that all succeed. Run whole, it needs no SAVEPOINT per write,
+  // for which SQLite copies every page the write touches into a statement journal and frees the
+  // copies on RELEASE (callgrind: 10 % of the instructions of a code exchange, 5 % of a refresh).
+  // The first failure sends the batch back to be run write by write (WriteFn).
+  bool settled = false;
+  if (guarded_left_ == 0) {
+    settled = run_unguarded(batch, results);
+    if (!settled) {
+      reruns_.fetch_add(1, std::memory_order_relaxed);
+      guarded_left_ = kGuardedAfterRerun;
+    }
+  } else {
+    --guarded_left_;
+  }
+  if (!settled) {
+    std::fill(results.begin(), results.end(), StoreStatus::ok);
+    run_guarded(batch, results);
+  }
+  ops_.fetch_add(batch.size(), std::memory_order_relaxed);
+  if (batch.size() > largest_batch_.load(std::memory_order_relaxed)) {
+    largest_batch_.store(batch.size(), std::memory_order_relaxed);
+  }
+  // Only now, with the batch durable, may anyone act on it (send a token, answer 201).
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].done) continue;
+    try {
+      batch[i].done(results[i]);
+    } catch (...) {  // a throwing callback is a bug; it must not stop the writer
+    }
+  }
+}
+
+bool Database::run_unguarded(const std::vector<PendingWrite>& batch,
+                             std::vector<StoreStatus>& results) {
+  Connection& conn = *writer_conn_;
+  auto tx = Transaction::begin(conn, Transaction::Mode::immediate);
+  if (!tx) return false;  // run_guarded tries again and reports it
+  for (const PendingWrite& write : batch) {
+    // Failed, or SQLite rolled the transaction back (I/O error, disk full): ~Transaction undoes
+    // what is left, and every write runs again.
+    if (call(conn, write.fn) != StoreStatus::ok || !conn.in_transaction()) return false;
+  }
+  batches_.fetch_add(1, std::memory_order_relaxed);
+  if (const StoreStatus committed = tx->commit(); committed != StoreStatus::ok) {
+    std::fill(results.begin(), results.end(), batch_failure(committed));
+    commit_failures_.fetch_add(1, std::memory_order_relaxed);
+  }
+  return true;
+}
+
+void Database::run_guarded(const std::vector<PendingWrite>& batch,
+                           std::vector<StoreStatus>& results) {
+  Connection& conn = *writer_conn_;
   std::size_t next = 0;
   while (next < batch.size()) {
     const std::size_t first = next;
@@ -210,18 +270,6 @@ void Database::run_batch(std::vector<PendingWrite>& batch) {
         if (results[i] == StoreStatus::ok) results[i] = batch_failure(committed);
       }
       commit_failures_.fetch_add(1, std::memory_order_relaxed);
-    }
-  }
-  ops_.fetch_add(batch.size(), std::memory_order_relaxed);
-  if (batch.size() > largest_batch_.load(std::memory_order_relaxed)) {
-    largest_batch_.store(batch.size(), std::memory_order_relaxed);
-  }
-  // Only now, with the batch durable, may anyone act on it (send a token, answer 201).
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (!batch[i].done) continue;
-    try {
-      batch[i].done(results[i]);
-    } catch (...) {  // a throwing callback is a bug; it must not stop the writer
     }
   }
 }
@@ -253,7 +301,8 @@ Database::WriteStats Database::stats() const {
   return WriteStats{.batches = batches_.load(std::memory_order_relaxed),
                     .ops = ops_.load(std::memory_order_relaxed),
                     .commit_failures = commit_failures_.load(std::memory_order_relaxed),
-                    .largest_batch = largest_batch_.load(std::memory_order_relaxed)};
+                    .largest_batch = largest_batch_.load(std::memory_order_relaxed),
+                    .reruns = reruns_.load(std::memory_order_relaxed)};
 }
 
 Database::ReaderLease::ReaderLease(Database& db) : db_(db) {

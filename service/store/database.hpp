@@ -1,6 +1,6 @@
 // The SQLite database behind every store. One writer thread owns the only writing connection
-// and group-commits queued writes (one transaction, one SAVEPOINT per write, one fsync per
-// batch); a pool of query_only connections serves reads, which never wait for the writer (WAL).
+// and group-commits queued writes (one transaction and one fsync per batch; see WriteFn); a
+// pool of query_only connections serves reads, which never wait for the writer (WAL).
 // Opening creates the file and applies migrations. Handlers never see this class: they use the
 // store interfaces in the domain folders (keys/key_store.hpp, tokens/token_store.hpp, ...) built on write() and read().
 #pragma once
@@ -30,8 +30,12 @@ namespace sa::store {
 
 class Database {
  public:
-  // Runs on the writer thread inside the batch's transaction, under its own SAVEPOINT: returning
-  // anything but ok (or throwing, reported as io_error) undoes this write only.
+  // Runs on the writer thread inside the batch's transaction. Returning anything but ok (or
+  // throwing, reported as io_error) undoes this write only. A batch first runs without a
+  // SAVEPOINT per write; if any write in it fails, the whole transaction is rolled back and every
+  // write runs again under its own SAVEPOINT. So a WriteFn may run twice: it must decide from the
+  // database and what it captured alone, and what it leaves outside the database (an outcome for
+  // its DoneFn) must be assigned, not accumulated, so that the last run's stands.
   using WriteFn = std::function<StoreStatus(Connection&)>;
 
   struct WriteStats {
@@ -39,6 +43,7 @@ class Database {
     std::uint64_t ops = 0;      // writes run
     std::uint64_t commit_failures = 0;
     std::uint64_t largest_batch = 0;
+    std::uint64_t reruns = 0;  // batches run again write by write after a write in them failed
   };
 
   // Creates the parent directory and an owner-only (0600) database file if missing, before
@@ -114,6 +119,8 @@ class Database {
            std::vector<std::unique_ptr<Connection>> readers);
   void writer_loop();
   void run_batch(std::vector<PendingWrite>& batch);
+  bool run_unguarded(const std::vector<PendingWrite>& batch, std::vector<StoreStatus>& results);
+  void run_guarded(const std::vector<PendingWrite>& batch, std::vector<StoreStatus>& results);
 
   const std::chrono::microseconds window_;
   const std::size_t max_batch_;
@@ -138,6 +145,9 @@ class Database {
   std::atomic<std::uint64_t> batches_{0};
   std::atomic<std::uint64_t> ops_{0};
   std::atomic<std::uint64_t> commit_failures_{0};
+  std::atomic<std::uint64_t> reruns_{0};
+  // Batches still to run write by write (run_guarded) before one is tried whole again.
+  unsigned guarded_left_ = 0;
   std::atomic<std::uint64_t> largest_batch_{0};
 };
 

@@ -52,8 +52,8 @@ StoreStatus insert_refresh(Connection& conn, const RefreshTokenRecord& token) {
       .run();
 }
 
-// rotate()'s whole check and change; runs on the writer thread inside the request's SAVEPOINT,
-// so nothing else writes between the read and the updates.
+// rotate()'s whole check and change; runs on the writer thread inside the request's write (a
+// WriteFn), so nothing else writes between the read and the updates.
 StoreStatus rotate_checked(Connection& conn, const std::string& old_hash, std::int64_t now,
                            std::uint32_t grace_s, const RefreshTokenRecord& next) {
   std::string grant_id;

@@ -40,7 +40,7 @@ void SqliteTokenStore::record(AccessTokenRecord token, store::Database::WriteFn 
                               store::DoneFn done) {
   db_.write(
       [token = std::move(token), first = std::move(first)](Connection& conn) {
-        // Same SAVEPOINT: a failed `first` (a replayed jti) leaves no token row, and a token
+        // Same write: a failed `first` (a replayed jti) leaves no token row, and a token
         // that cannot be inserted leaves nothing of `first`.
         if (first) {
           if (const StoreStatus status = first(conn); status != StoreStatus::ok) return status;

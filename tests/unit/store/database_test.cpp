@@ -271,6 +271,84 @@ TEST_CASE("a failing write in a batch leaves the others committed", "[store][dat
         14);
 }
 
+// Runs the ops as one batch (queued behind a gate) and returns their statuses.
+std::vector<StoreStatus> run_as_one_batch(Database& db, const std::vector<Database::WriteFn>& ops) {
+  std::vector<StoreStatus> statuses(ops.size(), StoreStatus::closed);
+  Countdown all_done(static_cast<int>(ops.size()));
+  {
+    WriterGate gate(db);
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      db.write(ops[i], [&, i](StoreStatus status) {
+        statuses[i] = status;
+        all_done.arrive();
+      });
+    }
+    gate.release();
+  }
+  all_done.wait();
+  return statuses;
+}
+
+// insert(id), counting its runs.
+Database::WriteFn counted_insert(std::int64_t id, std::shared_ptr<std::atomic<int>> runs) {
+  return [id, runs](Connection& conn) {
+    ++*runs;
+    return insert(id)(conn);
+  };
+}
+
+TEST_CASE("a batch whose writes all succeed runs each write once, without a SAVEPOINT each",
+          "[store][database]") {
+  test::TempDir dir;
+  const auto settings = test::settings_in(dir);
+  auto db = open_db(settings);
+  auto runs = std::make_shared<std::atomic<int>>(0);
+  // Inside a write's own SAVEPOINT, RELEASE of that name would succeed; run whole, there is none.
+  auto no_savepoint = [](Connection& conn) {
+    return conn.run("RELEASE \"op\"") == StoreStatus::ok ? StoreStatus::constraint
+                                                           : insert(3)(conn);
+  };
+  const auto statuses =
+      run_as_one_batch(*db, {counted_insert(1, runs), no_savepoint, counted_insert(2, runs)});
+  CHECK(statuses == std::vector<StoreStatus>(3, StoreStatus::ok));
+  CHECK(*runs == 2);
+  CHECK(db->stats().reruns == 0);
+  CHECK(query_int(*test::observer(settings.path), "SELECT COUNT(*) FROM items") == 3);
+}
+
+TEST_CASE("a failing write sends its batch back to run write by write, and the next ones too",
+          "[store][database]") {
+  test::TempDir dir;
+  const auto settings = test::settings_in(dir);
+  auto db = open_db(settings);
+  auto runs = std::make_shared<std::atomic<int>>(0);
+  // What a WriteFn leaves outside the database is assigned, so the last run's stands.
+  auto outcome = std::make_shared<std::string>();
+  auto half_done = [outcome](Connection& conn) {
+    *outcome = "inserted 20, then failed";
+    insert(20)(conn);
+    return StoreStatus::not_found;
+  };
+  auto statuses =
+      run_as_one_batch(*db, {counted_insert(10, runs), half_done, counted_insert(11, runs)});
+  CHECK(statuses == std::vector<StoreStatus>{StoreStatus::ok, StoreStatus::not_found,
+                                             StoreStatus::ok});
+  // The first ran before the failure and again; the last ran only in the second pass.
+  CHECK(*runs == 3);
+  CHECK(*outcome == "inserted 20, then failed");
+  CHECK(db->stats().reruns == 1);
+  auto observer = test::observer(settings.path);
+  CHECK(query_int(*observer, "SELECT group_concat(id, ',') = '10,11' FROM items") == 1);
+
+  // The next batch runs write by write from the start: a failure in it costs no second pass.
+  runs->store(0);
+  statuses = run_as_one_batch(*db, {counted_insert(12, runs), insert(10)});
+  CHECK(statuses == std::vector<StoreStatus>{StoreStatus::ok, StoreStatus::conflict});
+  CHECK(*runs == 1);
+  CHECK(db->stats().reruns == 1);
+  CHECK(query_int(*observer, "SELECT COUNT(*) FROM items") == 3);
+}
+
 TEST_CASE("write_sync returns once the write is committed", "[store][database]") {
   test::TempDir dir;
   const auto settings = test::settings_in(dir);
