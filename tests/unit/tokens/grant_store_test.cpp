@@ -440,5 +440,65 @@ TEST_CASE("migration 0009 keeps the refresh and access tokens issued before it",
   CHECK(tokens.find("old-jti")->revoked_at == std::optional<std::int64_t>(1'699'999'999));
 }
 
+TEST_CASE("migration 0012 keeps every grant as it was, and the refresh_kind rule",
+          "[tokens][grants]") {
+  // The grants table is rebuilt for a cheaper CHECK: rows, rowids (the purge's slices), indexes
+  // and the foreign key to clients all survive, and a kind outside the three is still refused.
+  store::test::TempDir dir;
+  FakeClock clock{kT0};
+  {
+    std::vector<store::Migration> up_to_0011;
+    for (const auto& m : store::embedded_migrations()) {
+      if (m.version <= 11) up_to_0011.push_back(m);
+    }
+    auto old = store::Database::open(store::test::settings_in(dir), up_to_0011, clock);
+    REQUIRE(old);
+    REQUIRE(store::test::add_public_client(**old, "app") == StoreStatus::ok);
+    REQUIRE((*old)->write_sync([](Connection& conn) {
+      return conn.exec(
+          "INSERT INTO grants(rowid, grant_id, client_id, user_id, fhir_user, user_name, "
+          "auth_time, scope, context_json, aud, refresh_kind, session_hash, created_at, "
+          "expires_at, revoked_at) VALUES "
+          "(7, 'g-online', 'app', 'u', 'Patient/1', 'U', 5, 'online_access', "
+          "'{\"patient\":\"1\"}', "
+          "'https://fhir', 'online', 'sess', 6, 1700001000, NULL), "
+          "(9, 'g-revoked', 'app', 'u', 'Patient/1', 'U', 0, 'offline_access', NULL, "
+          "'https://fhir', 'offline', NULL, 0, 1700001000, 1699999999);"
+          "INSERT INTO refresh_tokens(token_hash, grant_id, scope, issued_at, expires_at) VALUES "
+          "('online-hash', 'g-online', 'online_access', 0, 1700001000)");
+    }) == StoreStatus::ok);
+  }
+  auto upgraded =
+      store::Database::open(store::test::settings_in(dir), store::embedded_migrations(), clock);
+  REQUIRE(upgraded);
+  auto conn = store::test::observer(dir.file("test.db"));
+  CHECK(store::test::query_int(
+            *conn,
+            "SELECT COUNT(*) FROM grants WHERE rowid = 7 AND grant_id = 'g-online' AND "
+            "client_id = 'app' AND auth_time = 5 AND context_json = '{\"patient\":\"1\"}' AND "
+            "refresh_kind = 'online' AND session_hash = 'sess' AND created_at = 6 AND "
+            "revoked_at IS NULL") == 1);
+  CHECK(store::test::query_int(*conn, "SELECT rowid FROM grants WHERE revoked_at = 1699999999") ==
+        9);
+  CHECK(store::test::query_int(*conn,
+                               "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND "
+                               "tbl_name = 'grants' AND name LIKE 'grants_%'") == 3);
+  SqliteGrantStore grants{**upgraded};
+  auto found = grants.find_refresh("online-hash");
+  REQUIRE(found);
+  CHECK(found->grant.refresh == RefreshKind::online);
+  CHECK((*upgraded)->write_sync([](Connection& c) {
+    return c.exec(
+        "INSERT INTO grants(grant_id, client_id, user_id, fhir_user, user_name, auth_time, scope, "
+        "aud, refresh_kind, created_at, expires_at) VALUES ('g-bad', 'app', 'u', 'f', 'U', 0, "
+        "'s', 'a', 'forever', 0, 1)");
+  }) == StoreStatus::constraint);
+  // The foreign key to clients still cascades.
+  REQUIRE((*upgraded)->write_sync([](Connection& c) {
+    return c.exec("DELETE FROM clients WHERE client_id = 'app'");
+  }) == StoreStatus::ok);
+  CHECK(store::test::query_int(*conn, "SELECT COUNT(*) FROM grants") == 0);
+}
+
 }  // namespace
 }  // namespace sa::tokens
