@@ -11,39 +11,46 @@ constexpr std::string_view kUrl =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::string encode(std::string_view in, std::string_view alphabet, bool pad) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
+  // Written in place: a JWT's header, payload and signature go through here for every token.
+  const std::size_t full = in.size() / 3;
+  const std::size_t rest = in.size() - full * 3;
+  std::size_t size = full * 4;
+  if (rest != 0) size += pad ? 4 : rest + 1;
+  std::string out(size, '=');
+  char* o = out.data();
+  auto byte = [&](std::size_t k) {
+    return static_cast<std::uint32_t>(static_cast<std::uint8_t>(in[k]));
+  };
   std::size_t i = 0;
-  auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(in[k]); };
   for (; i + 3 <= in.size(); i += 3) {
-    std::uint32_t n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-    out += alphabet[n & 63];
+    const std::uint32_t n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+    *o++ = alphabet[(n >> 18) & 63];
+    *o++ = alphabet[(n >> 12) & 63];
+    *o++ = alphabet[(n >> 6) & 63];
+    *o++ = alphabet[n & 63];
   }
-  std::size_t rest = in.size() - i;
-  if (rest == 1) {
-    std::uint32_t n = byte(i) << 16;
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    if (pad) out += "==";
-  } else if (rest == 2) {
-    std::uint32_t n = (byte(i) << 16) | (byte(i + 1) << 8);
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-    if (pad) out += '=';
+  if (rest != 0) {
+    const std::uint32_t n = (byte(i) << 16) | (rest == 2 ? byte(i + 1) << 8 : 0);
+    *o++ = alphabet[(n >> 18) & 63];
+    *o++ = alphabet[(n >> 12) & 63];
+    if (rest == 2) *o++ = alphabet[(n >> 6) & 63];
   }
-  return out;
+  return out;  // any padding is the '=' the string was made of
 }
 
-std::optional<std::string> decode(std::string_view in, std::string_view alphabet) {
+// Each character's 6-bit value in the alphabet, or -1.
+constexpr std::array<int, 256> decoding_table(std::string_view alphabet) {
   std::array<int, 256> table{};
   table.fill(-1);
   for (std::size_t k = 0; k < alphabet.size(); ++k) {
     table[static_cast<std::uint8_t>(alphabet[k])] = static_cast<int>(k);
   }
+  return table;
+}
+constexpr std::array<int, 256> kStdTable = decoding_table(kStd);
+constexpr std::array<int, 256> kUrlTable = decoding_table(kUrl);
+
+std::optional<std::string> decode(std::string_view in, const std::array<int, 256>& table) {
   if (in.size() % 4 == 1) return std::nullopt;
   std::string out;
   out.reserve(in.size() * 3 / 4);
@@ -74,7 +81,9 @@ std::string base64url_encode(std::span<const std::uint8_t> bytes) {
   return encode(as_chars(bytes), kUrl, false);
 }
 std::string base64url_encode(std::string_view bytes) { return encode(bytes, kUrl, false); }
-std::optional<std::string> base64url_decode(std::string_view text) { return decode(text, kUrl); }
+std::optional<std::string> base64url_decode(std::string_view text) {
+  return decode(text, kUrlTable);
+}
 
 std::string base64_encode(std::span<const std::uint8_t> bytes) {
   return encode(as_chars(bytes), kStd, true);
@@ -84,7 +93,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
   std::size_t pad = 0;
   while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=') ++pad;
-  return decode(text.substr(0, text.size() - pad), kStd);
+  return decode(text.substr(0, text.size() - pad), kStdTable);
 }
 
 }  // namespace sa
