@@ -1,5 +1,6 @@
 // Injected randomness. Domain code asks a Random for bytes so tests can pin them; OpenSslRandom
-// draws from RAND_bytes and aborts rather than hand back weak bytes. random_token() turns bytes
+// draws from RAND_bytes (small requests through a per-thread pool) and aborts rather than hand
+// back weak bytes. random_token() turns bytes
 // into a base64url string (RFC 4648 §5 alphabet: unreserved in URLs and forms).
 #pragma once
 
