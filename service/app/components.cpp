@@ -120,6 +120,7 @@ Expected<std::unique_ptr<Components>, std::string> Components::create(
 
   c->codes = std::make_unique<authorize::SqliteCodeStore>(*c->database);
   c->flow_store = std::make_unique<authorize::SqliteFlowStore>(*c->database);
+  c->add_purges();
   auto pages = authorize::Pages::load(config.pages);
   if (!pages) return unexpected("pages: " + pages.error());
   c->pages = std::move(pages).value();
@@ -143,15 +144,47 @@ void Components::housekeeping() {
 }
 
 void Components::purge_expired() {
-  const auto now = clock.now_seconds();
-  // Bounded slices: a purge never holds the writer for long; what is left goes next second.
-  tokens->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
-  grants->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
-  replay->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
-  launches->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
-  codes->delete_expired(now, kPurgeBatch, [](store::StoreStatus) {});
-  flow_store->delete_expired(now, config.authorize.session_idle_timeout_s, kPurgeBatch,
-                             [](store::StoreStatus) {});
+  for (auto& purge : purges) purge->start();
+}
+
+void Components::add_purges() {
+  // Each slice asks the clock itself: a chain's later slices run after the tick that started it.
+  auto add = [this](const char* kind, auto delete_expired) {
+    purges.push_back(std::make_unique<store::PurgeChain>(
+        [this, delete_expired](std::uint32_t limit, store::PurgedFn done) {
+          delete_expired(clock.now_seconds(), limit, std::move(done));
+        },
+        kPurgeBatch, kPurgeSlices,
+        [this, kind](store::StoreStatus status, std::uint64_t rows) {
+          if (status != store::StoreStatus::ok) {
+            metrics.increment("smart_auth_purge_failures_total",
+                              "Purge writes of expired rows that failed (retried next second).",
+                              {{"kind", kind}});
+          } else if (rows > 0) {
+            metrics.increment("smart_auth_purged_rows_total", "Expired rows purged.",
+                              {{"kind", kind}}, rows);
+          }
+        }));
+  };
+  add("access_tokens", [this](std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
+    tokens->delete_expired(now, limit, std::move(done));
+  });
+  add("grants", [this](std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
+    grants->delete_expired(now, limit, std::move(done));
+  });
+  add("assertion_jtis", [this](std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
+    replay->delete_expired(now, limit, std::move(done));
+  });
+  add("launches", [this](std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
+    launches->delete_expired(now, limit, std::move(done));
+  });
+  add("codes", [this](std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
+    codes->delete_expired(now, limit, std::move(done));
+  });
+  add("authorize_sessions", [this](std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
+    flow_store->delete_expired(now, config.authorize.session_idle_timeout_s, limit,
+                               std::move(done));
+  });
 }
 
 }  // namespace sa::app

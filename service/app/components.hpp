@@ -30,6 +30,7 @@
 #include "obs/metrics.hpp"
 #include "ratelimit/window_limiter.hpp"
 #include "store/database.hpp"
+#include "store/purge_chain.hpp"
 #include "keys/sqlite_key_store.hpp"
 #include "tokens/access_token.hpp"
 #include "tokens/id_token.hpp"
@@ -49,15 +50,19 @@ struct Components {
   void shutdown();
   // Every keys.reload_interval_s: re-reads the signing keys (rotate-keys from the CLI).
   void housekeeping();
-  // Every kPurgeInterval: deletes at most kPurgeBatch expired rows of each kind (access-token
-  // records, grants, refresh tokens, assertion jtis, launches, codes, authorize transactions and
-  // login sessions): six store writes, normally committed together. Small slices often: the
-  // writer, and every request waiting on it, is held about 20 ms at most (5,000-row slices took
-  // 95 ms), and the purge keeps pace with kPurgeBatch expiries a second of each kind; a larger
-  // backlog drains at that rate.
+  // Every kPurgeInterval: deletes expired rows of each kind (access-token records, grants and
+  // refresh tokens, assertion jtis, launches, codes, authorize transactions and login sessions),
+  // kPurgeBatch rows of a kind per write, and another write at once while one comes back full,
+  // up to kPurgeSlices a second (store::PurgeChain). Small slices: each holds the writer, and
+  // every request waiting on it, about 2 ms (5,000-row slices took 95 ms); a kind's next slice is
+  // queued once its last has committed, so a batch of requests holds at most one slice of each
+  // kind; and the purge keeps pace with kPurgeBatch * kPurgeSlices expiries a second of each
+  // kind. Rows purged and failed slices are counted in /metrics.
   void purge_expired();
+  void add_purges();  // create(): purges, once the stores exist
   static constexpr std::chrono::seconds kPurgeInterval{1};
-  static constexpr std::uint32_t kPurgeBatch = 1'000;
+  static constexpr std::uint32_t kPurgeBatch = 250;
+  static constexpr std::uint32_t kPurgeSlices = 128;
 
   const config::Config& config;
   const Clock& clock;
@@ -98,6 +103,8 @@ struct Components {
   // The authorization endpoint (RFC 6749 §4.1): its stores, pages, login throttle and the flow.
   std::unique_ptr<authorize::SqliteCodeStore> codes;
   std::unique_ptr<authorize::SqliteFlowStore> flow_store;
+  // One per kind of expired row (purge_expired).
+  std::vector<std::unique_ptr<store::PurgeChain>> purges;
   std::unique_ptr<authorize::Pages> pages;
   std::unique_ptr<authorize::LoginThrottle> login_throttle;
   std::unique_ptr<authorize::AuthorizeFlow> authorize;

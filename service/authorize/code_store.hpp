@@ -71,7 +71,7 @@ class CodeStore {
   // lost the race and must be treated as reuse).
   virtual store::Database::WriteFn redeem(std::string code_hash, std::int64_t now) = 0;
   // Deletes codes expired at or before now, used or not, at most `limit` rows per call.
-  virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) = 0;
+  virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::PurgedFn done) = 0;
 };
 
 }  // namespace sa::authorize

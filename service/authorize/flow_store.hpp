@@ -60,7 +60,7 @@ class FlowStore {
 
   // Deletes expired transactions and sessions (at most `limit` rows of each per call).
   virtual void delete_expired(std::int64_t now, std::int64_t idle_timeout_s, std::uint32_t limit,
-                              store::DoneFn done) = 0;
+                              store::PurgedFn done) = 0;
 };
 
 }  // namespace sa::authorize

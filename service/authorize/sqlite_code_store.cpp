@@ -150,8 +150,8 @@ store::Database::WriteFn SqliteCodeStore::redeem(std::string code_hash, std::int
   };
 }
 
-void SqliteCodeStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {
-  db_.write(
+void SqliteCodeStore::delete_expired(std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
+  db_.write_counting(
       [now, limit](Connection& conn) {
         // Bounded so one purge never holds the writer (and every request waiting on it) for long.
         return conn

@@ -21,7 +21,7 @@ class SqliteCodeStore final : public CodeStore {
   void consume(std::string code_hash, std::int64_t now, ConsumeCodeFn done) override;
   Expected<StoredCode, store::StoreStatus> find(std::string_view code_hash) override;
   store::Database::WriteFn redeem(std::string code_hash, std::int64_t now) override;
-  void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override;
+  void delete_expired(std::int64_t now, std::uint32_t limit, store::PurgedFn done) override;
 
  private:
   store::Database& db_;

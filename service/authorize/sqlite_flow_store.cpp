@@ -162,8 +162,8 @@ void SqliteFlowStore::save_consent(std::string user_id, std::string client_id, s
 }
 
 void SqliteFlowStore::delete_expired(std::int64_t now, std::int64_t idle_timeout_s,
-                                     std::uint32_t limit, store::DoneFn done) {
-  db_.write(
+                                     std::uint32_t limit, store::PurgedFn done) {
+  db_.write_counting(
       [now, idle_timeout_s, limit](Connection& conn) {
         // Bounded slices so one purge never holds the writer (and every request waiting on it)
         // for long; the deadlines are the ones find_transaction and find_session apply.

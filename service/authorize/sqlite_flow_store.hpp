@@ -38,7 +38,7 @@ class SqliteFlowStore final : public FlowStore {
                     store::DoneFn done) override;
 
   void delete_expired(std::int64_t now, std::int64_t idle_timeout_s, std::uint32_t limit,
-                      store::DoneFn done) override;
+                      store::PurgedFn done) override;
 
  private:
   store::Database& db_;

@@ -43,7 +43,7 @@ class ReplayStore {
   }
   // Drops at most `limit` entries that no longer block, last_acceptable_at < now (run
   // periodically).
-  virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) = 0;
+  virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::PurgedFn done) = 0;
 };
 
 class SqliteReplayStore final : public ReplayStore {
@@ -55,7 +55,7 @@ class SqliteReplayStore final : public ReplayStore {
   store::Database::WriteFn claim(std::string client_id, std::string_view jti,
                                  std::int64_t last_acceptable_at, std::int64_t now) override;
   void commit_alone(store::Database::WriteFn claim, store::DoneFn done) override;
-  void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override;
+  void delete_expired(std::int64_t now, std::uint32_t limit, store::PurgedFn done) override;
   // jtis held in memory (after open(): those read back from the log).
   std::size_t remembered() const { return memory_.entries(); }
 

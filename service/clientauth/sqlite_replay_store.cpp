@@ -52,8 +52,8 @@ void SqliteReplayStore::commit_alone(store::Database::WriteFn claim, store::Done
 }
 
 void SqliteReplayStore::delete_expired(std::int64_t now, std::uint32_t limit,
-                                       store::DoneFn done) {
-  db_.write(
+                                       store::PurgedFn done) {
+  db_.write_counting(
       [now, limit](store::Connection& conn) {
         // The oldest `limit` rows, those of them past their last second: bounded, so one purge
         // never holds the writer (and every request waiting on it) for long. A row that outlives

@@ -56,7 +56,7 @@ class LaunchStore {
   virtual void consume(std::string id_hash, std::string client_id, std::int64_t now,
                        ConsumeFn done) = 0;
   // Deletes at most `limit` launches whose expires_at is at or before now (used or not).
-  virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) = 0;
+  virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::PurgedFn done) = 0;
 };
 
 }  // namespace sa::launch

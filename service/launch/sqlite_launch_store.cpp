@@ -125,8 +125,9 @@ void SqliteLaunchStore::consume(std::string id_hash, std::string client_id, std:
       });
 }
 
-void SqliteLaunchStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {
-  db_.write(
+void SqliteLaunchStore::delete_expired(std::int64_t now, std::uint32_t limit,
+                                       store::PurgedFn done) {
+  db_.write_counting(
       [now, limit](Connection& conn) {
         // Bounded so one purge never holds the writer (and every request waiting on it) for long.
         // WITHOUT ROWID: the slice is chosen by the primary key.

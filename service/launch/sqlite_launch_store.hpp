@@ -15,7 +15,7 @@ class SqliteLaunchStore final : public LaunchStore {
   void create(std::string id_hash, Launch launch, store::DoneFn done) override;
   void consume(std::string id_hash, std::string client_id, std::int64_t now,
                ConsumeFn done) override;
-  void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override;
+  void delete_expired(std::int64_t now, std::uint32_t limit, store::PurgedFn done) override;
 
  private:
   store::Database& db_;

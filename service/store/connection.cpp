@@ -228,6 +228,8 @@ bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 
 
 std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
 
+std::int64_t Connection::total_changes() const { return sqlite3_total_changes64(db_); }
+
 std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
 void Connection::record_error(int code, const char* message) {

@@ -99,7 +99,8 @@ class Connection {
   std::size_t cached_statements() const { return cache_.size(); }
 
   bool in_transaction() const;
-  std::int64_t changes() const;  // rows changed by the last INSERT, UPDATE or DELETE
+  std::int64_t changes() const;        // rows changed by the last INSERT, UPDATE or DELETE
+  std::int64_t total_changes() const;  // rows changed by every one since the connection opened
   std::int64_t last_insert_rowid() const;
 
   // Extended result code and message of the most recent failure ("" if none), for logs only.

@@ -141,6 +141,20 @@ void Database::write(WriteFn fn, DoneFn done) {
   if (wake) queue_cv_.notify_one();
 }
 
+void Database::write_counting(WriteFn fn, PurgedFn done) {
+  auto rows = std::make_shared<std::uint64_t>(0);
+  write(
+      [fn = std::move(fn), rows](Connection& conn) {
+        const std::int64_t before = conn.total_changes();
+        const StoreStatus status = fn(conn);
+        *rows = static_cast<std::uint64_t>(conn.total_changes() - before);  // a rerun's stands
+        return status;
+      },
+      [rows, done = std::move(done)](StoreStatus status) {
+        if (done) done(status, status == StoreStatus::ok ? *rows : 0);
+      });
+}
+
 void Database::producer_idle() {
   t_producer = true;
   if (t_busy_for != this) return;  // queued nothing since it was last idle: nothing to tell

@@ -68,6 +68,9 @@ class Database {
   // fn has been committed durably (or failed); see DoneFn for what it may do. After close(),
   // done(closed) is called at once on the caller's thread.
   void write(WriteFn fn, DoneFn done);
+  // write(), and done learns how many rows fn inserted, updated or deleted: for purges, which
+  // go again while a slice comes back full (PurgeChain).
+  void write_counting(WriteFn fn, PurgedFn done);
   // Called by a thread that queues writes for requests (an HTTP I/O thread) each time it has run
   // out of ready work: the writes it queued since are all it will add for now. The writer
   // gathers a batch while any such thread is still busy after queueing (up to

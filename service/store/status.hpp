@@ -3,6 +3,7 @@
 // invalid_grant and anything unexpected to server_error); nothing here knows about OAuth.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string_view>
 
@@ -23,5 +24,9 @@ std::string_view to_string(StoreStatus status);
 // Called once per write with its outcome, after the batch holding it has been committed (or has
 // failed). Runs on the writer thread: it must be cheap and must not block or call write_sync().
 using DoneFn = std::function<void(StoreStatus)>;
+
+// DoneFn for a purge (Database::write_counting): with the rows its write deleted, 0 unless it
+// committed. Same rules as DoneFn.
+using PurgedFn = std::function<void(StoreStatus, std::uint64_t rows)>;
 
 }  // namespace sa::store

@@ -105,7 +105,7 @@ class GrantStore {
   virtual void revoke(std::string grant_id, std::int64_t now, store::DoneFn done) = 0;
   // Deletes at most `limit` refresh tokens and `limit` grants whose expires_at is at or before
   // now.
-  virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) = 0;
+  virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::PurgedFn done) = 0;
 };
 
 }  // namespace sa::tokens

@@ -188,16 +188,17 @@ void SqliteGrantStore::revoke(std::string grant_id, std::int64_t now, store::Don
       std::move(done));
 }
 
-void SqliteGrantStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {
+void SqliteGrantStore::delete_expired(std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
   // An expired grant outlives all it issued (its expires_at is the last of them), so its refresh
   // tokens are expired too; they are purged by their own expires_at (migration 0009: no foreign
   // key, and no grant_id index for one to use).
-  db_.write(sql::purge_expired({"DELETE FROM refresh_tokens WHERE token_hash IN (SELECT token_hash "
-                                "FROM refresh_tokens WHERE expires_at <= ? LIMIT ?)",
-                                "DELETE FROM grants WHERE rowid IN (SELECT rowid FROM grants "
-                                "WHERE expires_at <= ? LIMIT ?)"},
-                               now, limit),
-            std::move(done));
+  db_.write_counting(
+      sql::purge_expired({"DELETE FROM refresh_tokens WHERE token_hash IN (SELECT token_hash "
+                          "FROM refresh_tokens WHERE expires_at <= ? LIMIT ?)",
+                          "DELETE FROM grants WHERE rowid IN (SELECT rowid FROM grants "
+                          "WHERE expires_at <= ? LIMIT ?)"},
+                         now, limit),
+      std::move(done));
 }
 
 }  // namespace sa::tokens

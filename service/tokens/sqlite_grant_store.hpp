@@ -23,7 +23,7 @@ class SqliteGrantStore final : public GrantStore {
   Expected<RefreshLookup, store::StoreStatus> find_refresh(std::string_view token_hash) override;
   Expected<GrantRecord, store::StoreStatus> find_grant(std::string_view grant_id) override;
   void revoke(std::string grant_id, std::int64_t now, store::DoneFn done) override;
-  void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override;
+  void delete_expired(std::int64_t now, std::uint32_t limit, store::PurgedFn done) override;
 
  private:
   store::Database& db_;

@@ -125,12 +125,12 @@ void SqliteTokenStore::revoke(std::string jti, std::int64_t now, store::DoneFn d
       std::move(done));
 }
 
-void SqliteTokenStore::delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) {
+void SqliteTokenStore::delete_expired(std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
   // WITHOUT ROWID: the slice is chosen by the primary key.
-  db_.write(sql::purge_expired({"DELETE FROM access_tokens WHERE jti IN (SELECT jti FROM "
-                                "access_tokens WHERE expires_at <= ? LIMIT ?)"},
-                               now, limit),
-            std::move(done));
+  db_.write_counting(sql::purge_expired({"DELETE FROM access_tokens WHERE jti IN (SELECT jti "
+                                         "FROM access_tokens WHERE expires_at <= ? LIMIT ?)"},
+                                        now, limit),
+                     std::move(done));
 }
 
 }  // namespace sa::tokens

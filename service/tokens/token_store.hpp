@@ -62,7 +62,7 @@ class TokenStore {
   virtual Expected<ClientTokenBounds, store::StoreStatus> client_bounds(
       std::string_view client_id) = 0;
   // Deletes at most `limit` tokens whose expires_at is at or before now.
-  virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) = 0;
+  virtual void delete_expired(std::int64_t now, std::uint32_t limit, store::PurgedFn done) = 0;
 };
 
 // TokenStore over the SQLite Database: writes through the group-committing writer, find()
@@ -77,7 +77,7 @@ class SqliteTokenStore final : public TokenStore {
   void record_revoked(AccessTokenRecord token, std::int64_t now, store::DoneFn done) override;
   Expected<ClientTokenBounds, store::StoreStatus> client_bounds(
       std::string_view client_id) override;
-  void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override;
+  void delete_expired(std::int64_t now, std::uint32_t limit, store::PurgedFn done) override;
 
  private:
   store::Database& db_;

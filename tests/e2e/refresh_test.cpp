@@ -263,3 +263,32 @@ TEST_CASE("the running service purges what has expired, and nothing else", "[tok
   for (const auto& query : per_grant) CHECK(count(query, live_grant) == 1);
   tokens_of(f.refresh(live.refresh_token, client_id));
 }
+
+TEST_CASE("a purge backlog of several slices is drained, and counted in /metrics",
+          "[token][purge]") {
+  // Components::kPurgeBatch rows go per write; while a write comes back full the purge writes
+  // again (store::PurgeChain), so a backlog of ten slices needs no more than one tick.
+  TokenFixture f;
+  auto client_id = f.register_public_app(kAppScope);
+  f.sql(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) "
+      "INSERT INTO access_tokens(jti, client_id, subject, scope, issued_at, expires_at) "
+      "SELECT printf('aged-%05d', i), ?1, 'someone', 'patient/*.rs', 0, 1 FROM n",
+      client_id);
+  const auto aged = [&f] {
+    return std::stoi(
+        f.sql("SELECT COUNT(*) FROM access_tokens WHERE jti LIKE 'aged-%'").value_or("-1"));
+  };
+  REQUIRE(aged() == 2500);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (aged() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(aged() == 0);
+  const auto metrics = f.service.client->get("/metrics").body;
+  const std::string counter = "smart_auth_purged_rows_total{kind=\"access_tokens\"} ";
+  const auto at = metrics.find(counter);
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stoll(metrics.substr(at + counter.size())) >= 2500);
+  CHECK(metrics.find("smart_auth_purge_failures_total") == std::string::npos);
+}

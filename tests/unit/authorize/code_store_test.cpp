@@ -10,8 +10,10 @@ namespace sa::authorize {
 namespace {
 
 using store::DoneFn;
+using store::PurgedFn;
 using store::StoreStatus;
 using store::test::wait_for_done;
+using store::test::wait_for_purge;
 using Outcome = Expected<AuthorizationCode, CodeFailure>;
 
 struct CodeStoreFixture : test::AuthorizeDatabase {
@@ -45,7 +47,9 @@ struct CodeStoreFixture : test::AuthorizeDatabase {
     return result.get();
   }
   StoreStatus delete_expired(std::uint32_t limit) {
-    return wait_for_done([&](DoneFn done) { store.delete_expired(now(), limit, std::move(done)); });
+    return wait_for_purge(
+               [&](PurgedFn done) { store.delete_expired(now(), limit, std::move(done)); })
+        .first;
   }
 };
 

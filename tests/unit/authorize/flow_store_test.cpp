@@ -9,8 +9,10 @@ namespace sa::authorize {
 namespace {
 
 using store::DoneFn;
+using store::PurgedFn;
 using store::StoreStatus;
 using store::test::wait_for_done;
+using store::test::wait_for_purge;
 
 constexpr std::int64_t kIdle = 1'800;
 constexpr std::int64_t kLifetime = 28'800;
@@ -54,8 +56,9 @@ struct FlowStoreFixture : test::AuthorizeDatabase {
         [&](DoneFn done) { store.save_consent(user, client, scope, now(), std::move(done)); });
   }
   StoreStatus delete_expired(std::uint32_t limit) {
-    return wait_for_done(
-        [&](DoneFn done) { store.delete_expired(now(), kIdle, limit, std::move(done)); });
+    return wait_for_purge(
+               [&](PurgedFn done) { store.delete_expired(now(), kIdle, limit, std::move(done)); })
+        .first;
   }
 };
 

@@ -72,8 +72,8 @@ class FakeReplayStore final : public ReplayStore {
     ++alone;
     done(claim(scratch_connection()));
   }
-  void delete_expired(std::int64_t, std::uint32_t, store::DoneFn done) override {
-    done(store::StoreStatus::ok);
+  void delete_expired(std::int64_t, std::uint32_t, store::PurgedFn done) override {
+    done(store::StoreStatus::ok, 0);
   }
 };
 

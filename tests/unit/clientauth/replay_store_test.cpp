@@ -35,8 +35,9 @@ std::int64_t rows(const store::test::TempDir& dir) {
 // Runs one purge at `now`, then counts the log's rows.
 std::int64_t purge(SqliteReplayStore& replay, const store::test::TempDir& dir, std::int64_t now,
                    std::uint32_t limit) {
-  CHECK(wait_for_done([&](store::DoneFn d) { replay.delete_expired(now, limit, d); }) ==
-        StoreStatus::ok);
+  CHECK(store::test::wait_for_purge([&](store::PurgedFn d) {
+          replay.delete_expired(now, limit, d);
+        }).first == StoreStatus::ok);
   return rows(dir);
 }
 

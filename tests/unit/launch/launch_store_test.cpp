@@ -13,8 +13,10 @@ namespace sa::launch {
 namespace {
 
 using store::DoneFn;
+using store::PurgedFn;
 using store::StoreStatus;
 using store::test::wait_for_done;
+using store::test::wait_for_purge;
 
 constexpr std::int64_t kNow = 1'700'000'000;
 
@@ -65,8 +67,10 @@ struct LaunchStoreFixture {
     return result.get();
   }
   StoreStatus delete_expired(std::uint32_t limit = 100) {
-    return wait_for_done(
-        [&](DoneFn done) { launches.delete_expired(clock.now_seconds(), limit, std::move(done)); });
+    return wait_for_purge([&](PurgedFn done) {
+             launches.delete_expired(clock.now_seconds(), limit, std::move(done));
+           })
+        .first;
   }
   std::int64_t rows() {
     auto conn = store::test::observer(dir.file("test.db"));

@@ -46,7 +46,7 @@ class StaleReads final : public authorize::CodeStore {
   store::Database::WriteFn redeem(std::string hash, std::int64_t now) override {
     return real_.redeem(std::move(hash), now);
   }
-  void delete_expired(std::int64_t now, std::uint32_t limit, store::DoneFn done) override {
+  void delete_expired(std::int64_t now, std::uint32_t limit, store::PurgedFn done) override {
     real_.delete_expired(now, limit, std::move(done));
   }
 

@@ -66,8 +66,8 @@ class FakeTokenStore final : public tokens::TokenStore {
       std::string_view) override {
     return unexpected(store::StoreStatus::not_found);
   }
-  void delete_expired(std::int64_t, std::uint32_t, store::DoneFn done) override {
-    done(store::StoreStatus::ok);
+  void delete_expired(std::int64_t, std::uint32_t, store::PurgedFn done) override {
+    done(store::StoreStatus::ok, 0);
   }
 };
 

@@ -348,9 +348,9 @@ TEST_CASE_METHOD(ReadEndpoints, "revoking a client_credentials token writes its 
   CHECK(count("SELECT revoked_at FROM access_tokens") == clock.now_seconds() - 10);
   // The row goes with the others once the token has expired.
   clock.advance(300);
-  REQUIRE(wait_for_done([&](store::DoneFn done) {
+  REQUIRE(store::test::wait_for_purge([&](store::PurgedFn done) {
             tokens.delete_expired(clock.now_seconds(), 100, std::move(done));
-          }) == StoreStatus::ok);
+          }) == std::pair{StoreStatus::ok, std::uint64_t{1}});
   CHECK(count("SELECT count(*) FROM access_tokens") == 0);
 }
 

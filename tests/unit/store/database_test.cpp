@@ -349,6 +349,30 @@ TEST_CASE("a failing write sends its batch back to run write by write, and the n
   CHECK(query_int(*observer, "SELECT COUNT(*) FROM items") == 3);
 }
 
+TEST_CASE("write_counting tells how many rows its write changed, once committed",
+          "[store][database]") {
+  test::TempDir dir;
+  auto db = open_db(test::settings_in(dir));
+  for (int id = 1; id <= 5; ++id) REQUIRE(db->write_sync(insert(id)) == StoreStatus::ok);
+  auto counted = [&db](Database::WriteFn fn) {
+    std::promise<std::pair<StoreStatus, std::uint64_t>> answer;
+    db->write_counting(std::move(fn), [&answer](StoreStatus status, std::uint64_t rows) {
+      answer.set_value({status, rows});
+    });
+    return answer.get_future().get();
+  };
+  CHECK(counted([](Connection& conn) {
+          return conn.prepare("DELETE FROM items WHERE id <= 3").run();
+        }) == std::pair{StoreStatus::ok, std::uint64_t{3}});
+  // Undone: nothing was changed.
+  CHECK(counted([](Connection& conn) {
+          conn.prepare("DELETE FROM items").run();
+          return StoreStatus::conflict;
+        }) == std::pair{StoreStatus::conflict, std::uint64_t{0}});
+  CHECK(db->read([](Connection& conn) { return query_int(conn, "SELECT COUNT(*) FROM items"); }) ==
+        2);
+}
+
 TEST_CASE("write_sync returns once the write is committed", "[store][database]") {
   test::TempDir dir;
   const auto settings = test::settings_in(dir);

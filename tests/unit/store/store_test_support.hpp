@@ -61,6 +61,15 @@ inline StoreStatus wait_for_done(const std::function<void(DoneFn)>& start) {
   return result.get();
 }
 
+// Starts a purge with the given PurgedFn and waits for its outcome and row count.
+inline std::pair<StoreStatus, std::uint64_t> wait_for_purge(
+    const std::function<void(PurgedFn)>& start) {
+  std::promise<std::pair<StoreStatus, std::uint64_t>> outcome;
+  auto result = outcome.get_future();
+  start([&outcome](StoreStatus status, std::uint64_t rows) { outcome.set_value({status, rows}); });
+  return result.get();
+}
+
 // An independent connection to the same file, outside any Database.
 inline std::unique_ptr<Connection> observer(const std::string& path) {
   auto conn = Connection::open(path, ConnectionOptions{.query_only = true});

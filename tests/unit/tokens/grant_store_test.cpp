@@ -68,7 +68,9 @@ struct GrantStoreFixture : test::TokenDatabase {
     return wait_for_done([&](DoneFn done) { grants.revoke(grant_id, now, std::move(done)); });
   }
   StoreStatus delete_expired(std::int64_t now, std::uint32_t limit) {
-    return wait_for_done([&](DoneFn done) { grants.delete_expired(now, limit, std::move(done)); });
+    return store::test::wait_for_purge(
+               [&](store::PurgedFn done) { grants.delete_expired(now, limit, std::move(done)); })
+        .first;
   }
   StoreStatus record_access(const std::string& jti, const std::string& grant_id) {
     AccessTokenRecord t{.jti = jti,

@@ -44,7 +44,9 @@ class FakeGrantStore final : public GrantStore {
     return unexpected(StoreStatus::not_found);
   }
   void revoke(std::string, std::int64_t, DoneFn done) override { done(StoreStatus::ok); }
-  void delete_expired(std::int64_t, std::uint32_t, DoneFn done) override { done(StoreStatus::ok); }
+  void delete_expired(std::int64_t, std::uint32_t, store::PurgedFn done) override {
+    done(StoreStatus::ok, 0);
+  }
 };
 
 struct Inspecting : test::TokenDatabase {
