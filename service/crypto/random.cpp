@@ -43,6 +43,7 @@ thread_local Pool t_pool;
 }  // namespace
 
 void OpenSslRandom::fill(std::span<std::uint8_t> out) {
+  if (out.empty()) return;  // nothing to copy (and an empty span's data() may be null)
   Pool& pool = t_pool;
   if (out.size() > pool.bytes.size() / 4) return draw(out);  // large: not worth pooling
   if (pool.bytes.size() - pool.next < out.size()) {
