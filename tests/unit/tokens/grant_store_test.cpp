@@ -399,6 +399,18 @@ TEST_CASE_METHOD(GrantStoreFixture, "a deleted client takes its grants and refre
 namespace sa::tokens {
 namespace {
 
+// A database as an older release left it: the embedded migrations up to `version` only.
+std::unique_ptr<store::Database> open_up_to(const store::test::TempDir& dir, const Clock& clock,
+                                            std::int64_t version) {
+  std::vector<store::Migration> migrations;
+  for (const auto& m : store::embedded_migrations()) {
+    if (m.version <= version) migrations.push_back(m);
+  }
+  auto db = store::Database::open(store::test::settings_in(dir), migrations, clock);
+  if (!db) FAIL(db.error());
+  return std::move(*db);
+}
+
 TEST_CASE("migration 0009 keeps the refresh and access tokens issued before it",
           "[tokens][grants]") {
   // Nothing is lost on upgrade: a family from a 0008 database rotates, and a grant revoked
@@ -406,14 +418,9 @@ TEST_CASE("migration 0009 keeps the refresh and access tokens issued before it",
   store::test::TempDir dir;
   FakeClock clock{kT0};
   {
-    std::vector<store::Migration> up_to_0008;
-    for (const auto& m : store::embedded_migrations()) {
-      if (m.version <= 8) up_to_0008.push_back(m);
-    }
-    auto old = store::Database::open(store::test::settings_in(dir), up_to_0008, clock);
-    REQUIRE(old);
-    REQUIRE(store::test::add_public_client(**old, "app") == StoreStatus::ok);
-    REQUIRE((*old)->write_sync([](Connection& conn) {
+    auto old = open_up_to(dir, clock, 8);
+    REQUIRE(store::test::add_public_client(*old, "app") == StoreStatus::ok);
+    REQUIRE(old->write_sync([](Connection& conn) {
       return conn.exec(
           "INSERT INTO grants(grant_id, client_id, user_id, fhir_user, user_name, auth_time, "
           "scope, aud, refresh_kind, created_at, expires_at, revoked_at) VALUES "
@@ -449,14 +456,9 @@ TEST_CASE("migration 0012 keeps every grant as it was, and the refresh_kind rule
   store::test::TempDir dir;
   FakeClock clock{kT0};
   {
-    std::vector<store::Migration> up_to_0011;
-    for (const auto& m : store::embedded_migrations()) {
-      if (m.version <= 11) up_to_0011.push_back(m);
-    }
-    auto old = store::Database::open(store::test::settings_in(dir), up_to_0011, clock);
-    REQUIRE(old);
-    REQUIRE(store::test::add_public_client(**old, "app") == StoreStatus::ok);
-    REQUIRE((*old)->write_sync([](Connection& conn) {
+    auto old = open_up_to(dir, clock, 11);
+    REQUIRE(store::test::add_public_client(*old, "app") == StoreStatus::ok);
+    REQUIRE(old->write_sync([](Connection& conn) {
       return conn.exec(
           "INSERT INTO grants(rowid, grant_id, client_id, user_id, fhir_user, user_name, "
           "auth_time, scope, context_json, aud, refresh_kind, session_hash, created_at, "
