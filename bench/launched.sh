@@ -10,7 +10,8 @@
 # Usage: bench/launched.sh   (WRK_SECONDS, WRK_CONNECTIONS, WRK_THREADS, BENCH_SERVER_CPU,
 #   BENCH_CLIENT_CPU, BENCH_PIN as in lib.sh; BENCH_RUNS, default 1; SMART_AUTH_BIN skips the
 #   build; BENCH_SCENARIOS="code refresh introspect" picks scenarios; CODES / REFRESH_TOKENS:
-#   how many to mint per run, default 12000 * WRK_SECONDS; PERF_DIR as in token.sh)
+#   how many to mint per run, default 12000 * WRK_SECONDS; PERF_DIR and BENCH_CALLGRIND as in
+#   token.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps --bench

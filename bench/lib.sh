@@ -40,6 +40,8 @@ YAML
   [ "${BENCH_PIN:-1}" = 0 ] && pin=()
   local wrap=() waits=400
   if [ -n "${BENCH_CALLGRIND:-}" ]; then
+    command -v valgrind >/dev/null ||
+      { echo "BENCH_CALLGRIND needs valgrind: apt-get install valgrind" >&2; exit 1; }
     mkdir -p "$BENCH_CALLGRIND"
     wrap=(valgrind --tool=callgrind --instr-atstart=no --collect-systime=nsec
       "--callgrind-out-file=$BENCH_CALLGRIND/callgrind.out.%p")

@@ -15,7 +15,8 @@
 #   BENCH_SCENARIOS="basic introspect rs384 es384 discovery degradation" picks scenarios
 #   (default: all);
 #   PERF_DIR=dir records `perf record $PERF_ARGS` (default -g) of the service during each wrk
-#   run into dir/NAME-RUN.data)
+#   run into dir/NAME-RUN.data; BENCH_CALLGRIND=dir runs the service under callgrind instead and
+#   adds each row's instructions per request, profiles in dir/NAME-RUN.callgrind: see lib.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps --bench
