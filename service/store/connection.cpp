@@ -230,6 +230,29 @@ std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
 
 std::int64_t Connection::total_changes() const { return sqlite3_total_changes64(db_); }
 
+void Connection::on_wal_commit(std::function<void(std::int64_t frames)> committed) {
+  wal_committed_ = std::move(committed);
+  // sqlite3_wal_hook replaces the hook sqlite3_wal_autocheckpoint installs: no more automatic
+  // checkpoints on this connection.
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3*, const char*, int frames) {
+        auto* conn = static_cast<Connection*>(self);
+        if (conn->wal_committed_) conn->wal_committed_(frames);
+        return SQLITE_OK;
+      },
+      this);
+}
+
+StoreStatus Connection::checkpoint_passive() {
+  int log_frames = 0;
+  int checkpointed = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
+                                           &checkpointed);
+  if (rc != SQLITE_OK) record_error(rc);
+  return status_from_sqlite(rc);
+}
+
 std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
 void Connection::record_error(int code, const char* message) {

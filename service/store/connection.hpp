@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,6 +96,13 @@ class Connection {
   // BEGIN / SAVEPOINT / RELEASE / COMMIT that every write batch repeats (parsed once, not per
   // batch; issue 6 §4).
   StoreStatus run(std::string_view sql);
+  // Replaces SQLite's automatic checkpoint (which runs inside the COMMIT that crosses
+  // wal_autocheckpoint, on the committing thread) with `committed`, called after every commit
+  // with the number of frames now in the WAL. For the writer connection (Database).
+  void on_wal_commit(std::function<void(std::int64_t frames)> committed);
+  // PRAGMA wal_checkpoint(PASSIVE): copies into the database file what no reader still needs,
+  // waiting for no one.
+  StoreStatus checkpoint_passive();
   // How many prepared statements the cache holds (for tests).
   std::size_t cached_statements() const { return cache_.size(); }
 
@@ -121,6 +129,7 @@ class Connection {
   std::unordered_map<std::string, CachedStatement> cache_;  // node-based: slots never move
   int last_error_code_ = 0;
   std::string last_error_;
+  std::function<void(std::int64_t)> wal_committed_;
 };
 
 }  // namespace sa::store

@@ -75,6 +75,9 @@ Expected<std::unique_ptr<Database>, std::string> Database::open(
   auto report = Migrator(std::move(migrations)).run(**writer, clock.now_seconds());
   if (!report) return unexpected("database " + path + ": " + report.error());
 
+  auto checkpointer =
+      Connection::open(path, ConnectionOptions{.busy_timeout_ms = settings.busy_timeout_ms});
+  if (!checkpointer) return unexpected(checkpointer.error());
   std::vector<std::unique_ptr<Connection>> readers;
   ConnectionOptions reader_options{.busy_timeout_ms = settings.busy_timeout_ms, .query_only = true};
   for (std::uint32_t i = 0; i < settings.read_connections; ++i) {
@@ -82,7 +85,8 @@ Expected<std::unique_ptr<Database>, std::string> Database::open(
     if (!reader) return unexpected(reader.error());
     readers.push_back(std::move(*reader));
   }
-  return std::unique_ptr<Database>(new Database(settings, std::move(*writer), std::move(readers)));
+  return std::unique_ptr<Database>(
+      new Database(settings, std::move(*writer), std::move(*checkpointer), std::move(readers)));
 }
 
 std::optional<std::string> Database::prepare_file(const std::string& path) {
@@ -100,14 +104,49 @@ std::optional<std::string> Database::prepare_file(const std::string& path) {
 }
 
 Database::Database(const config::StoreSettings& settings, std::unique_ptr<Connection> writer,
+                   std::unique_ptr<Connection> checkpointer,
                    std::vector<std::unique_ptr<Connection>> readers)
     : window_(settings.group_commit_window_us),
       max_batch_(settings.max_batch),
       writer_conn_(std::move(writer)),
+      checkpoint_conn_(std::move(checkpointer)),
       readers_(std::move(readers)) {
   for (auto& reader : readers_) free_readers_.push_back(reader.get());
+  writer_conn_->on_wal_commit([this](std::int64_t frames) { committed(frames); });
+  checkpointer_ = std::thread([this] { checkpointer_loop(); });
   writer_ = std::thread([this] { writer_loop(); });
   writer_id_ = writer_.get_id();
+}
+
+void Database::committed(std::int64_t wal_frames) {
+  if (wal_frames >= kWriterCheckpointFrames) {
+    // The checkpointer has fallen far behind (or cannot run): bound the WAL here, as SQLite's own
+    // checkpoint would. Inside the WAL hook, where SQLite runs its own.
+    writer_conn_->checkpoint_passive();
+    return;
+  }
+  if (wal_frames < kCheckpointFrames) return;
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    checkpoint_wanted_ = true;
+  }
+  checkpoint_cv_.notify_one();
+}
+
+void Database::checkpointer_loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(checkpoint_mu_);
+      checkpoint_cv_.wait(lock, [this] { return checkpoint_wanted_ || checkpointer_stopping_; });
+      if (checkpointer_stopping_) return;
+      checkpoint_wanted_ = false;
+    }
+    // PASSIVE: copies what no reader still needs and waits for no one; the writer goes on
+    // appending meanwhile. A failure (busy) leaves the frames for the next request.
+    if (checkpoint_conn_->checkpoint_passive() == StoreStatus::ok) {
+      checkpoints_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
 }
 
 Database::~Database() { close(); }
@@ -309,6 +348,12 @@ void Database::close() {
   // From a DoneFn the writer cannot join itself; it exits once the queue drains and the
   // destructor (on another thread) joins it.
   if (writer_.joinable() && std::this_thread::get_id() != writer_id_) writer_.join();
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    checkpointer_stopping_ = true;
+  }
+  checkpoint_cv_.notify_one();
+  if (checkpointer_.joinable()) checkpointer_.join();
 }
 
 Database::WriteStats Database::stats() const {
@@ -316,7 +361,8 @@ Database::WriteStats Database::stats() const {
                     .ops = ops_.load(std::memory_order_relaxed),
                     .commit_failures = commit_failures_.load(std::memory_order_relaxed),
                     .largest_batch = largest_batch_.load(std::memory_order_relaxed),
-                    .reruns = reruns_.load(std::memory_order_relaxed)};
+                    .reruns = reruns_.load(std::memory_order_relaxed),
+                    .checkpoints = checkpoints_.load(std::memory_order_relaxed)};
 }
 
 Database::ReaderLease::ReaderLease(Database& db) : db_(db) {

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <memory>
 #include <stdexcept>
@@ -371,6 +372,30 @@ TEST_CASE("write_counting tells how many rows its write changed, once committed"
         }) == std::pair{StoreStatus::conflict, std::uint64_t{0}});
   CHECK(db->read([](Connection& conn) { return query_int(conn, "SELECT COUNT(*) FROM items"); }) ==
         2);
+}
+
+TEST_CASE("the WAL is checkpointed by a thread of its own, not by the committing writer",
+          "[store][database]") {
+  test::TempDir dir;
+  const auto settings = test::settings_in(dir);
+  auto db = open_db(settings);
+  const auto db_file_bytes = [&] { return std::filesystem::file_size(settings.path); };
+  const auto before = db_file_bytes();
+  // One commit of some 5,000 pages: past kCheckpointFrames, short of kWriterCheckpointFrames.
+  REQUIRE(db->write_sync([](Connection& conn) {
+    return conn.exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+        "INSERT INTO items(id, v) SELECT 1000 + i, printf('%.3000c', 'x') FROM n");
+  }) == StoreStatus::ok);
+  // Counted only by the checkpointer thread: with SQLite's automatic checkpoint (inside the
+  // writer's COMMIT) the count would stay 0.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (db->stats().checkpoints == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(db->stats().checkpoints >= 1);
+  CHECK(db_file_bytes() > before + 5000 * 3000);  // the pages are in the database file now
+  CHECK(query_int(*test::observer(settings.path), "SELECT COUNT(*) FROM items") == 5000);
 }
 
 TEST_CASE("write_sync returns once the write is committed", "[store][database]") {
