@@ -148,13 +148,10 @@ void Components::purge_expired() {
 }
 
 void Components::add_purges() {
-  // Each slice asks the clock itself: a chain's later slices run after the tick that started it.
-  auto add = [this](const char* kind, auto delete_expired) {
+  // Each slice reads the clock itself: a chain's later slices run after the tick that started it.
+  auto add = [this](const char* kind, store::PurgeChain::SliceFn slice) {
     purges.push_back(std::make_unique<store::PurgeChain>(
-        [this, delete_expired](std::uint32_t limit, store::PurgedFn done) {
-          delete_expired(clock.now_seconds(), limit, std::move(done));
-        },
-        kPurgeBatch, kPurgeSlices,
+        std::move(slice), kPurgeBatch, kPurgeSlices,
         [this, kind](store::StoreStatus status, std::uint64_t rows) {
           if (status != store::StoreStatus::ok) {
             metrics.increment("smart_auth_purge_failures_total",
@@ -166,23 +163,23 @@ void Components::add_purges() {
           }
         }));
   };
-  add("access_tokens", [this](std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
-    tokens->delete_expired(now, limit, std::move(done));
+  add("access_tokens", [this](std::uint32_t limit, store::PurgedFn done) {
+    tokens->delete_expired(clock.now_seconds(), limit, std::move(done));
   });
-  add("grants", [this](std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
-    grants->delete_expired(now, limit, std::move(done));
+  add("grants", [this](std::uint32_t limit, store::PurgedFn done) {
+    grants->delete_expired(clock.now_seconds(), limit, std::move(done));
   });
-  add("assertion_jtis", [this](std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
-    replay->delete_expired(now, limit, std::move(done));
+  add("assertion_jtis", [this](std::uint32_t limit, store::PurgedFn done) {
+    replay->delete_expired(clock.now_seconds(), limit, std::move(done));
   });
-  add("launches", [this](std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
-    launches->delete_expired(now, limit, std::move(done));
+  add("launches", [this](std::uint32_t limit, store::PurgedFn done) {
+    launches->delete_expired(clock.now_seconds(), limit, std::move(done));
   });
-  add("codes", [this](std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
-    codes->delete_expired(now, limit, std::move(done));
+  add("codes", [this](std::uint32_t limit, store::PurgedFn done) {
+    codes->delete_expired(clock.now_seconds(), limit, std::move(done));
   });
-  add("authorize_sessions", [this](std::int64_t now, std::uint32_t limit, store::PurgedFn done) {
-    flow_store->delete_expired(now, config.authorize.session_idle_timeout_s, limit,
+  add("authorize_sessions", [this](std::uint32_t limit, store::PurgedFn done) {
+    flow_store->delete_expired(clock.now_seconds(), config.authorize.session_idle_timeout_s, limit,
                                std::move(done));
   });
 }

@@ -245,10 +245,8 @@ void Connection::on_wal_commit(std::function<void(std::int64_t frames)> committe
 }
 
 StoreStatus Connection::checkpoint_passive() {
-  int log_frames = 0;
-  int checkpointed = 0;
-  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
-                                           &checkpointed);
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   if (rc != SQLITE_OK) record_error(rc);
   return status_from_sqlite(rc);
 }

@@ -21,7 +21,7 @@ class PurgeChain {
   // deleted (a store's delete_expired through Database::write_counting).
   using SliceFn = std::function<void(std::uint32_t limit, PurgedFn done)>;
   // Told of every slice's outcome (for metrics); on the thread the slice's done runs on.
-  using ReportFn = std::function<void(StoreStatus status, std::uint64_t rows)>;
+  using ReportFn = PurgedFn;
 
   PurgeChain(SliceFn slice, std::uint32_t batch, std::uint32_t max_slices, ReportFn report = {});
 
