@@ -22,9 +22,14 @@ std::vector<std::string> Args::values(std::string_view flag) const {
 Expected<Args, std::string> parse(std::span<const std::string> args,
                                   std::span<const FlagSpec> flags, std::size_t max_positionals) {
   Args out;
+  bool options_ended = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (arg.size() > 1 && arg[0] == '-') {
+    if (arg == "--" && !options_ended) {  // POSIX: every later word is a plain word
+      options_ended = true;
+      continue;
+    }
+    if (!options_ended && arg.size() > 1 && arg[0] == '-') {
       // --flag=value is accepted as well as --flag value.
       const auto eq = arg.find('=');
       const std::string name = arg.substr(0, eq);
@@ -56,7 +61,8 @@ Expected<Args, std::string> parse(std::span<const std::string> args,
 }
 
 bool wants_help(std::span<const std::string> args) {
-  return std::any_of(args.begin(), args.end(),
+  const auto end = std::find(args.begin(), args.end(), "--");
+  return std::any_of(args.begin(), end,
                      [](const std::string& a) { return a == "--help" || a == "-h"; });
 }
 

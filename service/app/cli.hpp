@@ -39,12 +39,13 @@ struct Args {
   std::string config_path() const { return value("--config").value_or(kDefaultConfig); }
 };
 
-// Parses args against `flags`; at most `max_positionals` plain words. The error names the bad
-// argument: "unknown argument --x", "--config needs a value", "--scope given twice".
+// Parses args against `flags`; at most `max_positionals` plain words. After "--" every word is a
+// plain word, even one starting with '-'. The error names the bad argument: "unknown argument
+// --x", "--config needs a value", "--scope given twice".
 Expected<Args, std::string> parse(std::span<const std::string> args,
                                   std::span<const FlagSpec> flags, std::size_t max_positionals);
 
-// True when args ask for help (--help or -h anywhere).
+// True when args ask for help (--help or -h anywhere before "--").
 bool wants_help(std::span<const std::string> args);
 
 // Prints "smart-auth COMMAND: MESSAGE" and the usage to stderr; returns kBadUsage.

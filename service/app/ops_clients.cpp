@@ -54,7 +54,8 @@ constexpr const char* kUsage =
     "  system/*.rs and client_credentials to a backend service that registered openly.\n"
     "  Repeated flags (--redirect-uri, --grant-type) replace the whole list. Static clients\n"
     "  (YAML clients:) are read-only here. A running server sees an update or removal\n"
-    "  within 5 seconds (its client cache).\n";
+    "  within 5 seconds (its client cache). A CLIENT_ID starting with '-' goes after '--':\n"
+    "  smart-auth client show -- -abc.\n";
 
 constexpr cli::FlagSpec kEditFlags[] = {
     {"--config"},      {"--name"},           {"--public", cli::Arity::none},

@@ -13,7 +13,7 @@
 
 namespace sa::clients {
 
-std::string new_client_id(crypto::Random& random);                  // 128 bits
+std::string new_client_id(crypto::Random& random);                  // 128 bits, never "-..."
 std::string new_client_secret(crypto::Random& random);              // 256 bits
 std::string new_registration_access_token(crypto::Random& random);  // 256 bits
 

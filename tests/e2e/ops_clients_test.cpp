@@ -1,8 +1,8 @@
 // `smart-auth client ...` (issue 9 "Operator commands") on the database of a running server: a
 // client added by the CLI gets tokens from the server, an update that raises a registered
 // client's cap lets it use client_credentials for system/*.rs, a removal makes the server refuse
-// it within the documented 5 s, static clients are read-only, and bad input gets the
-// registration endpoint's field-named error.
+// it within the documented 5 s, static clients are read-only, an id starting with '-' is reached
+// after '--', and bad input gets the registration endpoint's field-named error.
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
@@ -152,6 +152,25 @@ TEST_CASE("static clients are read-only for the CLI, and say where to change the
     CHECK(out.status.exit_code == 1);
     CHECK(contains(out.output, "static client from the config's clients: section"));
   }
+}
+
+TEST_CASE("a client id starting with '-' is reached after '--'", "[ops][client]") {
+  OpsService s;
+  auto added = s.ops({"client", "add", "--name", "Dash", "--public", "--redirect-uri",
+                      "https://dash.example/cb", "--client-id", "-dash-app"});
+  CHECK(client_of(added).client_id == "-dash-app");
+
+  auto as_flag = s.ops({"client", "show", "-dash-app"});
+  CHECK(as_flag.status.exit_code == 2);
+  CHECK(contains(as_flag.output, "unknown argument -dash-app"));
+
+  auto shown = s.ops({"client", "show", "--", "-dash-app"});
+  INFO(shown.output);
+  CHECK(shown.status.exit_code == 0);
+  CHECK(contains(shown.output, "\"client_name\":\"Dash\""));
+
+  auto removed = s.ops({"client", "remove", "--", "-dash-app"});
+  CHECK(removed.status.exit_code == 0);
 }
 
 TEST_CASE("bad client input gets the registration endpoint's field-named error",

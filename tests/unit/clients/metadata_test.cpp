@@ -8,6 +8,7 @@
 #include "clients/secrets.hpp"
 #include "crypto/jwk.hpp"
 #include "crypto/keys.hpp"
+#include "crypto/random.hpp"
 
 namespace sa::clients {
 namespace {
@@ -180,6 +181,16 @@ TEST_CASE("issued secrets are long, unreserved, and verified only against their 
   CHECK(secret_matches(secret, hash));
   CHECK_FALSE(secret_matches(secret + "x", hash));
   CHECK_FALSE(secret_matches(secret, ""));
+}
+
+TEST_CASE("a client id never starts with '-', which a command line reads as a flag",
+          "[clients][secrets]") {
+  crypto::FakeRandom random(0xF8);  // first byte 111110..: base64url '-'
+  CHECK(crypto::random_token(random, 1).front() == '-');
+  crypto::FakeRandom again(0xF8);
+  const std::string id = new_client_id(again);
+  CHECK(id.front() != '-');
+  CHECK(id.size() == 22);
 }
 
 }  // namespace
