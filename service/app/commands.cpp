@@ -15,6 +15,7 @@
 #include <charconv>
 #include <limits>
 
+#include "app/allocator.hpp"
 #include "app/cli.hpp"
 #include "app/components.hpp"
 #include "app/bench_mint.hpp"
@@ -102,6 +103,7 @@ int serve(const config::Config& config, const std::string& ready_file) {
               {"ca_file", tls->ca_file},
               {"fhir_base_url", config.smart.fhir_base_url},
               obs::num("replay_jtis_restored", components.replay->remembered()),
+              {"allocator", allocator_in_use()},
               obs::num("startup_ms", ms)});
     std::fprintf(stderr,
                  "smart-auth listening on https://%s:%u (issuer %s)\n"

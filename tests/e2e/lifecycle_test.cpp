@@ -4,6 +4,7 @@
 #include <openssl/x509v3.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -140,6 +141,31 @@ TEST_CASE("every log line on stdout is a JSON object and none carries the query 
   REQUIRE(json_lines > 3);
   REQUIRE(lines > json_lines);  // the stderr lines were searched too
   REQUIRE(saw_access);
+}
+
+TEST_CASE("the listening line names the allocator serving malloc", "[ops][logging]") {
+  RunningService svc;
+  svc.process.stop(SIGTERM);
+  std::istringstream log(svc.process.log());
+  std::string line, allocator;
+  while (std::getline(log, line)) {
+    if (line.find("\"listening\"") == std::string::npos || line[0] != '{') continue;
+    rapidjson::Document doc;
+    doc.Parse(line.c_str());
+    REQUIRE_FALSE(doc.HasParseError());
+    REQUIRE(doc.HasMember("allocator"));
+    allocator = doc["allocator"].GetString();
+  }
+  INFO(allocator);
+  // A linked mimalloc that malloc() does not reach would say so.
+  CHECK(allocator.find("not serving") == std::string::npos);
+  if (std::getenv("SMART_AUTH_BINARY") != nullptr) {
+    CHECK((allocator == "glibc malloc" || allocator.starts_with("mimalloc ")));  // sanitized
+  } else if (SMART_AUTH_EXPECT_MIMALLOC) {
+    CHECK(allocator.starts_with("mimalloc 2."));  // this tree's binary (SMART_AUTH_MIMALLOC)
+  } else {
+    CHECK(allocator == "glibc malloc");
+  }
 }
 
 TEST_CASE("the plain HTTP listener is off by default and warns loudly when on", "[lifecycle]") {
