@@ -57,10 +57,11 @@ StoreStatus insert_refresh(Connection& conn, const RefreshTokenRecord& token) {
 StoreStatus rotate_checked(Connection& conn, const std::string& old_hash, std::int64_t now,
                            std::uint32_t grace_s, const RefreshTokenRecord& next) {
   std::string grant_id;
+  std::int64_t grant_expires_at = 0;
   {
     auto stmt = conn.prepare(
-        "SELECT r.grant_id, r.expires_at, r.retired_at, g.revoked_at FROM refresh_tokens r "
-        "JOIN grants g ON g.grant_id = r.grant_id WHERE r.token_hash = ?");
+        "SELECT r.grant_id, r.expires_at, r.retired_at, g.revoked_at, g.expires_at "
+        "FROM refresh_tokens r JOIN grants g ON g.grant_id = r.grant_id WHERE r.token_hash = ?");
     stmt.bind(1, old_hash);
     if (!stmt.step())
       return stmt.status() == StoreStatus::ok ? StoreStatus::conflict : stmt.status();
@@ -68,6 +69,7 @@ StoreStatus rotate_checked(Connection& conn, const std::string& old_hash, std::i
     const std::int64_t expires_at = stmt.column_int64(1);
     const auto retired_at = stmt.column_optional_int64(2);
     const auto revoked_at = stmt.column_optional_int64(3);
+    grant_expires_at = stmt.column_int64(4);
     // RFC 6749 §6 / §5.2: a revoked family or an expired token is no longer a valid grant.
     if (revoked_at || now >= expires_at) return StoreStatus::conflict;
     // RFC 9700 §4.14.2: a retired token counts only within the grace window (an app's own
@@ -82,11 +84,12 @@ StoreStatus rotate_checked(Connection& conn, const std::string& old_hash, std::i
   if (status != StoreStatus::ok) return status;
   if (status = insert_refresh(conn, next); status != StoreStatus::ok) return status;
   // RFC 6749 §6 / SMART "offline_access": the family lives as long as its newest token; the
-  // spare of grant_expiry_covering spares this row most rotations.
-  return conn.prepare("UPDATE grants SET expires_at = ? WHERE grant_id = ? AND expires_at < ?")
+  // spare of grant_expiry_covering spares this row most rotations, and then the statement too
+  // (the grant was read above, in this same write).
+  if (grant_expires_at >= next.expires_at) return StoreStatus::ok;
+  return conn.prepare("UPDATE grants SET expires_at = ? WHERE grant_id = ?")
       .bind(1, grant_expiry_covering(next.expires_at, now))
       .bind(2, grant_id)
-      .bind(3, next.expires_at)
       .run();
 }
 
