@@ -1,9 +1,9 @@
 // The token response body (RFC 6749 §5.1, SMART App Launch 2.2): exact JSON for issued tokens,
 // launch context members as siblings, and valid JSON whatever a token holds.
+#include "oauth_core/token_response.hpp"
+
 #include <catch2/catch.hpp>
 #include <string>
-
-#include "oauth_core/token_response.hpp"
 
 namespace sa::oauth {
 namespace {
