@@ -5,7 +5,7 @@
 namespace sa::store {
 
 PurgeChain::PurgeChain(SliceFn slice, std::uint32_t batch, std::uint32_t max_slices,
-                       ReportFn report)
+                       PurgedFn report)
     : state_(std::make_shared<State>()) {
   state_->slice = std::move(slice);
   state_->batch = batch;

@@ -20,10 +20,10 @@ class PurgeChain {
   // Queues the write that deletes at most `limit` expired rows, then calls done with how many it
   // deleted (a store's delete_expired through Database::write_counting).
   using SliceFn = std::function<void(std::uint32_t limit, PurgedFn done)>;
-  // Told of every slice's outcome (for metrics); on the thread the slice's done runs on.
-  using ReportFn = PurgedFn;
 
-  PurgeChain(SliceFn slice, std::uint32_t batch, std::uint32_t max_slices, ReportFn report = {});
+  // `report` is told of every slice's outcome (for metrics), on the thread the slice's done runs
+  // on.
+  PurgeChain(SliceFn slice, std::uint32_t batch, std::uint32_t max_slices, PurgedFn report = {});
 
   // Starts a chain of slices, unless the last one is still running. Thread-safe. The chain holds
   // its own state, so it may outlive this object; what `slice` uses must outlive the chain (the
@@ -35,7 +35,7 @@ class PurgeChain {
     SliceFn slice;
     std::uint32_t batch;
     std::uint32_t max_slices;
-    ReportFn report;
+    PurgedFn report;
     std::atomic<bool> running{false};
   };
   static void run(const std::shared_ptr<State>& state, std::uint32_t slices_left);
