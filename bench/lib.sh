@@ -65,12 +65,12 @@ stop_service() {
 peak_rss_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 
 # store_commits_line BASE_URL CA: how many durable writes shared each commit (fsync) over the
-# service's whole run, from /metrics.
+# service's whole run, and how many WAL checkpoints it took, from /metrics.
 store_commits_line() {
   curl -s --cacert "$2" "$1/metrics" | awk '
     /^smart_auth_store_writes_total / { w = $2 } /^smart_auth_store_commits_total / { c = $2 }
-    /^smart_auth_store_largest_batch / { l = $2 }
-    END { if (c > 0) printf "store: %d writes in %d commits (%.1f per commit, largest %d)\n", w, c, w / c, l }'
+    /^smart_auth_store_largest_batch / { l = $2 } /^smart_auth_store_checkpoints_total / { k = $2 }
+    END { if (c > 0) printf "store: %d writes in %d commits (%.1f per commit, largest %d), %d checkpoints\n", w, c, w / c, l, k }'
 }
 
 # cpu_ticks PID: user + system CPU of the whole process (every thread, live or exited), in

@@ -32,6 +32,9 @@ http::Handler metrics_endpoint(const obs::Metrics& metrics, const store::Databas
     counter("smart_auth_store_checkpoints_total",
             "WAL checkpoints run by the store's checkpointer thread.", "counter",
             stats.checkpoints);
+    counter("smart_auth_store_checkpoint_failures_total",
+            "WAL checkpoints that could not flush the database file; the WAL is then kept whole.",
+            "counter", stats.checkpoint_failures);
     counter("smart_auth_store_largest_batch", "Most writes gathered in one commit so far.",
             "gauge", stats.largest_batch);
     return http::Response::text(200, std::move(text), "text/plain; version=0.0.4");

@@ -75,9 +75,6 @@ Expected<std::unique_ptr<Database>, std::string> Database::open(
   auto report = Migrator(std::move(migrations)).run(**writer, clock.now_seconds());
   if (!report) return unexpected("database " + path + ": " + report.error());
 
-  auto checkpointer =
-      Connection::open(path, ConnectionOptions{.busy_timeout_ms = settings.busy_timeout_ms});
-  if (!checkpointer) return unexpected(checkpointer.error());
   std::vector<std::unique_ptr<Connection>> readers;
   ConnectionOptions reader_options{.busy_timeout_ms = settings.busy_timeout_ms, .query_only = true};
   for (std::uint32_t i = 0; i < settings.read_connections; ++i) {
@@ -85,8 +82,12 @@ Expected<std::unique_ptr<Database>, std::string> Database::open(
     if (!reader) return unexpected(reader.error());
     readers.push_back(std::move(*reader));
   }
+  // Opened last, so that no failure path destroys it (closing its descriptor of the file, see
+  // WalCheckpoint::fd_) while the connections above still hold their locks.
+  auto checkpoint = WalCheckpoint::open(path, settings.busy_timeout_ms);
+  if (!checkpoint) return unexpected(checkpoint.error());
   return std::unique_ptr<Database>(
-      new Database(settings, std::move(*writer), std::move(*checkpointer), std::move(readers)));
+      new Database(settings, std::move(*writer), std::move(*checkpoint), std::move(readers)));
 }
 
 std::optional<std::string> Database::prepare_file(const std::string& path) {
@@ -104,12 +105,12 @@ std::optional<std::string> Database::prepare_file(const std::string& path) {
 }
 
 Database::Database(const config::StoreSettings& settings, std::unique_ptr<Connection> writer,
-                   std::unique_ptr<Connection> checkpointer,
+                   std::unique_ptr<WalCheckpoint> checkpoint,
                    std::vector<std::unique_ptr<Connection>> readers)
     : window_(settings.group_commit_window_us),
       max_batch_(settings.max_batch),
+      checkpoint_(std::move(checkpoint)),
       writer_conn_(std::move(writer)),
-      checkpoint_conn_(std::move(checkpointer)),
       readers_(std::move(readers)) {
   for (auto& reader : readers_) free_readers_.push_back(reader.get());
   writer_conn_->on_wal_commit([this](std::int64_t frames) { committed(frames); });
@@ -142,9 +143,12 @@ void Database::checkpointer_loop() {
       checkpoint_wanted_ = false;
     }
     // PASSIVE: copies what no reader still needs and waits for no one; the writer goes on
-    // appending meanwhile. A failure (busy) leaves the frames for the next request.
-    if (checkpoint_conn_->checkpoint_passive() == StoreStatus::ok) {
+    // appending meanwhile. busy leaves the frames for the next request.
+    const StoreStatus status = checkpoint_->run();
+    if (status == StoreStatus::ok) {
       checkpoints_.fetch_add(1, std::memory_order_relaxed);
+    } else if (status == StoreStatus::io_error) {
+      checkpoint_failures_.fetch_add(1, std::memory_order_relaxed);
     }
   }
 }
@@ -362,7 +366,8 @@ Database::WriteStats Database::stats() const {
                     .commit_failures = commit_failures_.load(std::memory_order_relaxed),
                     .largest_batch = largest_batch_.load(std::memory_order_relaxed),
                     .reruns = reruns_.load(std::memory_order_relaxed),
-                    .checkpoints = checkpoints_.load(std::memory_order_relaxed)};
+                    .checkpoints = checkpoints_.load(std::memory_order_relaxed),
+                    .checkpoint_failures = checkpoint_failures_.load(std::memory_order_relaxed)};
 }
 
 Database::ReaderLease::ReaderLease(Database& db) : db_(db) {

@@ -23,6 +23,7 @@
 #include "store/connection.hpp"
 #include "store/migrator.hpp"
 #include "store/status.hpp"
+#include "store/wal_checkpoint.hpp"
 #include "util/clock.hpp"
 #include "util/expected.hpp"
 
@@ -45,6 +46,9 @@ class Database {
     std::uint64_t largest_batch = 0;
     std::uint64_t reruns = 0;  // batches run again write by write after a write in them failed
     std::uint64_t checkpoints = 0;  // WAL checkpoints run by the checkpointer thread
+    // Checkpoints that could not make the database file durable. After the first, every one
+    // fails: the WAL is kept whole (each commit durable in it) until the process restarts.
+    std::uint64_t checkpoint_failures = 0;
   };
 
   // The WAL is copied back into the database file (checkpointed) by a thread of its own once a
@@ -54,7 +58,8 @@ class Database {
   // SQLite's default, so a page rewritten by many commits (the last page of an index that
   // appends) is copied once per checkpoint, not four times. Should the WAL still reach
   // kWriterCheckpointFrames (the checkpointer far behind), the writer checkpoints after its
-  // commit, as SQLite would have.
+  // commit, as SQLite would have. The thread's checkpoint (WalCheckpoint) flushes the database
+  // file in steps, so that the flush does not hold up the writer's next WAL fsync either.
   static constexpr std::int64_t kCheckpointFrames = 4'000;
   static constexpr std::int64_t kWriterCheckpointFrames = 20'000;
 
@@ -131,7 +136,7 @@ class Database {
   };
 
   Database(const config::StoreSettings& settings, std::unique_ptr<Connection> writer,
-           std::unique_ptr<Connection> checkpointer,
+           std::unique_ptr<WalCheckpoint> checkpoint,
            std::vector<std::unique_ptr<Connection>> readers);
   void writer_loop();
   void checkpointer_loop();
@@ -143,6 +148,9 @@ class Database {
   const std::chrono::microseconds window_;
   const std::size_t max_batch_;
 
+  // First, so destroyed last: it holds a descriptor of the database file, whose closing drops
+  // the process's POSIX locks on it (see WalCheckpoint).
+  std::unique_ptr<WalCheckpoint> checkpoint_;
   std::unique_ptr<Connection> writer_conn_;
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
@@ -154,13 +162,13 @@ class Database {
   std::thread writer_;
   std::thread::id writer_id_;
 
-  std::unique_ptr<Connection> checkpoint_conn_;
   std::thread checkpointer_;
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
   bool checkpoint_wanted_ = false;
   bool checkpointer_stopping_ = false;
   std::atomic<std::uint64_t> checkpoints_{0};
+  std::atomic<std::uint64_t> checkpoint_failures_{0};
 
   std::vector<std::unique_ptr<Connection>> readers_;
   std::mutex readers_mu_;

@@ -1,0 +1,109 @@
+#include "store/wal_checkpoint.hpp"
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "store/database.hpp"
+#include "unit/store/store_test_support.hpp"
+
+namespace sa::store {
+namespace {
+
+using test::query_int;
+
+const Migration items{1, "items", "CREATE TABLE items(id INTEGER PRIMARY KEY, v TEXT NOT NULL);"};
+
+std::unique_ptr<Database> open_db(const config::StoreSettings& settings) {
+  auto db = Database::open(settings, {items}, FakeClock(1));
+  if (!db) FAIL(db.error());
+  return std::move(*db);
+}
+
+Database::WriteFn insert(std::int64_t id) {
+  return [id](Connection& conn) {
+    return conn.prepare("INSERT INTO items(id, v) VALUES (?, printf('%.2000c', 'x'))")
+        .bind(1, id)
+        .run();
+  };
+}
+
+// The WAL header's checkpoint sequence number and salts (bytes 12-23): SQLite changes all three
+// whenever a writer restarts the WAL, writing new frames over the old ones from the start.
+std::array<char, 12> wal_generation(const std::string& db_path) {
+  std::ifstream wal(db_path + "-wal", std::ios::binary);
+  std::array<char, 12> generation{};
+  wal.seekg(12);
+  wal.read(generation.data(), generation.size());
+  if (!wal) FAIL("cannot read the WAL header of " << db_path);
+  return generation;
+}
+
+TEST_CASE("a checkpoint keeps the WAL from restarting until the database file is flushed",
+          "[store][checkpoint]") {
+  test::TempDir dir;
+  const auto settings = test::settings_in(dir);
+  auto db = open_db(settings);
+  // A few hundred frames: well short of the Database's own checkpointer (kCheckpointFrames).
+  for (std::int64_t id = 1; id <= 100; ++id) REQUIRE(db->write_sync(insert(id)) == StoreStatus::ok);
+  auto checkpoint = WalCheckpoint::open(settings.path, settings.busy_timeout_ms);
+  REQUIRE(checkpoint);
+
+  std::optional<bool> restarted_before_flush;
+  (*checkpoint)->set_before_flush([&] {
+    // Every frame is in the database file now (copied, not yet flushed), so without the guard
+    // this commit would restart the WAL over frames a crash still needs.
+    const auto before = wal_generation(settings.path);
+    REQUIRE(db->write_sync(insert(101)) == StoreStatus::ok);
+    restarted_before_flush = wal_generation(settings.path) != before;
+  });
+  REQUIRE((*checkpoint)->run() == StoreStatus::ok);
+  REQUIRE(restarted_before_flush.has_value());
+  CHECK_FALSE(*restarted_before_flush);
+
+  // Once run() is done the guard is gone: with the WAL all copied, the next commit restarts it.
+  (*checkpoint)->set_before_flush(nullptr);
+  REQUIRE((*checkpoint)->run() == StoreStatus::ok);
+  const auto before = wal_generation(settings.path);
+  REQUIRE(db->write_sync(insert(102)) == StoreStatus::ok);
+  CHECK(wal_generation(settings.path) != before);
+
+  CHECK(query_int(*test::observer(settings.path), "SELECT COUNT(*) FROM items") == 102);
+}
+
+TEST_CASE("a checkpoint copies the WAL's pages into the database file", "[store][checkpoint]") {
+  test::TempDir dir;
+  const auto settings = test::settings_in(dir);
+  auto db = open_db(settings);
+  const auto db_file_bytes = [&] { return std::filesystem::file_size(settings.path); };
+  const auto before = db_file_bytes();
+  // A copy small enough for one fdatasync (under 256 KiB), and one flushed in steps.
+  const std::int64_t rows = GENERATE(20, 1000);
+  REQUIRE(db->write_sync([&](Connection& conn) {
+    return conn
+        .prepare(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+            "INSERT INTO items(id, v) SELECT i, printf('%.3000c', 'x') FROM n")
+        .bind(1, rows)
+        .run();
+  }) == StoreStatus::ok);
+  CHECK(db_file_bytes() == before);  // all of it in the WAL so far
+
+  auto checkpoint = WalCheckpoint::open(settings.path, settings.busy_timeout_ms);
+  REQUIRE(checkpoint);
+  REQUIRE((*checkpoint)->run() == StoreStatus::ok);
+  CHECK(db_file_bytes() > before + static_cast<std::uintmax_t>(rows) * 3000);
+  // The last connection to close (the checkpoint's copier) drops the WAL; every row is there.
+  db.reset();
+  checkpoint->reset();
+  CHECK_FALSE(std::filesystem::exists(settings.path + "-wal"));
+  CHECK(query_int(*test::observer(settings.path), "SELECT COUNT(*) FROM items") == rows);
+}
+
+}  // namespace
+}  // namespace sa::store
