@@ -103,6 +103,8 @@ class Connection {
   // PRAGMA wal_checkpoint(PASSIVE): copies into the database file what no reader still needs,
   // waiting for no one.
   StoreStatus checkpoint_passive();
+  // The SQLite handle, for store code that works below SQL (WalCheckpoint's file control).
+  sqlite3* handle() { return db_; }
   // How many prepared statements the cache holds (for tests).
   std::size_t cached_statements() const { return cache_.size(); }
 

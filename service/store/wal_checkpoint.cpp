@@ -1,52 +1,106 @@
 #include "store/wal_checkpoint.hpp"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
-#include <optional>
 #include <utility>
 
 namespace sa::store {
 namespace {
 
-// The database file is written back this much at a time, two steps in flight at most: that is
-// all the disk has queued ahead of a WAL fsync that arrives meanwhile.
-constexpr off_t kFlushStep = off_t{1} << 20;
-// A copy this small is flushed with one fdatasync: no more than one step queued at once. Most
-// runs are: after a large copy the checkpointer runs again at once for the frames committed
-// meanwhile, until it has caught up with the writer (only then may the WAL restart). Walking the
-// whole file in steps for each of those cost 10-15 % more CPU per refresh and twice as many
-// runs, each copying the same hot pages again (measured; README, Benchmarks).
-constexpr std::uint64_t kSmallCopyBytes = std::uint64_t{1} << 18;
-
-// Bytes this thread has written with write(2) and its kin so far (Linux task I/O accounting):
-// the copy is SQLite's pwrites on the calling thread. nullopt where /proc does not say.
-std::optional<std::uint64_t> thread_bytes_written() {
-#ifdef __linux__
-  const int fd = ::open("/proc/thread-self/io", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  char text[512];
-  const ssize_t size = ::read(fd, text, sizeof text - 1);
-  ::close(fd);
-  if (size <= 0) return std::nullopt;
-  text[size] = '\0';
-  const char* wchar = std::strstr(text, "wchar: ");
-  if (wchar == nullptr) return std::nullopt;
-  return std::strtoull(wchar + 7, nullptr, 10);
-#else
-  return std::nullopt;
-#endif
-}
+// The copy is written back 16 KiB at a time, two steps in flight at most: that is all the disk
+// has queued of it ahead of a WAL fsync that arrives meanwhile. Measured on the benchmark's VM
+// (README, Benchmarks): 1 MiB steps left refresh's p99 where one fsync had it, 64 KiB halved it
+// in one run of two, 16 KiB in every run, at the same CPU per request. On storage slower per
+// write a checkpoint takes longer; should the WAL outgrow kWriterCheckpointFrames meanwhile,
+// the writer checkpoints itself (Database::committed).
+constexpr std::int64_t kWriteBackStep = std::int64_t{16} << 10;
 
 int retry_eintr(int (*call)(int), int fd) {
   int rc = 0;
   do {
     rc = call(fd);
   } while (rc != 0 && errno == EINTR);
+  return rc;
+}
+
+// Writes the copy back to disk as SQLite makes it, step by step: step n is started once SQLite
+// has written it, then step n - 1 waited for. SQLite copies pages in ascending order, so a step
+// is one range of the file; were it not, the ranges would only be wider (sync_file_range skips
+// clean pages), and finish()'s fdatasync makes everything durable either way.
+class WriteBack {
+ public:
+  explicit WriteBack(int fd) : fd_(fd) {}
+
+  // SQLite has just written [offset, offset + size) of the database file.
+  void wrote(std::int64_t offset, int size) {
+    begin_ = bytes_ == 0 ? offset : std::min(begin_, offset);
+    end_ = bytes_ == 0 ? offset + size : std::max(end_, offset + size);
+    bytes_ += size;
+    if (bytes_ >= kWriteBackStep) next_step();
+  }
+
+  // Starts what is left, waits for all of it, then fdatasync: the data, the file's size, and
+  // the disk's write cache. False if any of it failed.
+  bool finish() {
+    if (bytes_ > 0) next_step();
+    if (in_flight_end_ > in_flight_begin_) wait(in_flight_begin_, in_flight_end_);
+    return ok_ && retry_eintr(::fdatasync, fd_) == 0;
+  }
+
+ private:
+  void next_step() {
+#ifdef __linux__
+    range_sync(begin_, end_, SYNC_FILE_RANGE_WRITE);
+#endif
+    if (in_flight_end_ > in_flight_begin_) wait(in_flight_begin_, in_flight_end_);
+    in_flight_begin_ = begin_;
+    in_flight_end_ = end_;
+    bytes_ = 0;
+  }
+
+  void wait(std::int64_t begin, std::int64_t end) {
+#ifdef __linux__
+    range_sync(begin, end,
+               SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+#else
+    (void)begin;
+    (void)end;
+#endif
+  }
+
+#ifdef __linux__
+  void range_sync(std::int64_t begin, std::int64_t end, unsigned flags) {
+    int rc = 0;
+    do {
+      rc = ::sync_file_range(fd_, begin, end - begin, flags);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) ok_ = false;
+  }
+#endif
+
+  int fd_;
+  std::int64_t begin_ = 0;  // written since the last step, not yet started
+  std::int64_t end_ = 0;
+  std::int64_t bytes_ = 0;
+  std::int64_t in_flight_begin_ = 0;  // started, not yet waited for
+  std::int64_t in_flight_end_ = 0;
+  bool ok_ = true;
+};
+
+// While WalCheckpoint::run() copies, on its thread: where the copy's writes are reported, and
+// the database file's own methods that do them.
+thread_local WriteBack* t_write_back = nullptr;
+thread_local const sqlite3_io_methods* t_file_methods = nullptr;
+
+int write_and_report(sqlite3_file* file, const void* data, int size, sqlite3_int64 offset) {
+  const int rc = t_file_methods->xWrite(file, data, size, offset);
+  if (rc == SQLITE_OK) t_write_back->wrote(offset, size);
   return rc;
 }
 
@@ -82,7 +136,8 @@ StoreStatus WalCheckpoint::run() {
   // The guard's read transaction takes a read mark at the WAL's last frame (or mark 0 when the
   // WAL is all in the database file already, and then there is nothing to copy). While a reader
   // holds a non-zero mark, no writer may restart the WAL over frames already copied: a crash
-  // before the flush finds them all still in the WAL, and recovery reads them from there.
+  // before the write-back is durable finds them all still in the WAL, and recovery reads them
+  // from there.
   if (guard_->exec("BEGIN") != StoreStatus::ok) return StoreStatus::io_error;
   {
     auto pin = guard_->prepare("SELECT 1 FROM sqlite_schema LIMIT 1");
@@ -92,60 +147,47 @@ StoreStatus WalCheckpoint::run() {
       return pin.status();
     }
   }
+  // The database file as the copier's connection writes it (SQLITE_FCNTL_FILE_POINTER is the
+  // pager's file, the one a checkpoint writes through).
+  sqlite3_file* file = nullptr;
+  if (sqlite3_file_control(copier_->handle(), "main", SQLITE_FCNTL_FILE_POINTER, &file) !=
+          SQLITE_OK ||
+      file == nullptr || file->pMethods == nullptr) {
+    guard_->exec("ROLLBACK");
+    return StoreStatus::io_error;
+  }
   // Copies the frames up to the guard's mark, no further: a checkpoint never copies past a
   // reader's mark. synchronous=OFF skips only SQLite's fsyncs around the copy: of the WAL (each
-  // commit fsynced it already) and of the database file (flush() below does that, in steps).
-  // Set back at once: SQLite checkpoints on a connection's last close too, and that one must
-  // sync.
+  // commit fsynced it already) and of the database file (WriteBack does that, in steps, as the
+  // copy goes: each write goes through write_and_report while the copy runs). Set back at
+  // once: SQLite checkpoints on a connection's last close too, and that one must sync.
+  WriteBack write_back(fd_);
   StoreStatus status = copier_->exec("PRAGMA synchronous=OFF");
-  const auto written_before = thread_bytes_written();
-  if (status == StoreStatus::ok) status = copier_->checkpoint_passive();
-  const auto written_after = thread_bytes_written();
-  const bool small_copy =
-      written_before && written_after && *written_after - *written_before <= kSmallCopyBytes;
+  if (status == StoreStatus::ok) {
+    const sqlite3_io_methods* file_methods = file->pMethods;
+    sqlite3_io_methods reporting = *file_methods;
+    reporting.xWrite = &write_and_report;
+    t_write_back = &write_back;
+    t_file_methods = file_methods;
+    file->pMethods = &reporting;  // this connection is used by this thread alone
+    status = copier_->checkpoint_passive();
+    file->pMethods = file_methods;
+    t_write_back = nullptr;
+    t_file_methods = nullptr;
+  }
   if (copier_->exec("PRAGMA synchronous=FULL") != StoreStatus::ok) {
     failed_ = true;  // the guard stays: nothing copied may be overwritten in the WAL
     return StoreStatus::io_error;
   }
   if (status == StoreStatus::ok) {
     if (before_flush_) before_flush_();
-    if (!flush(/*in_steps=*/!small_copy)) {
+    if (!write_back.finish()) {
       failed_ = true;  // as above: the WAL keeps every frame from here on
       return StoreStatus::io_error;
     }
   }
   guard_->exec("ROLLBACK");
   return status;
-}
-
-bool WalCheckpoint::flush(bool in_steps) {
-#ifdef __linux__
-  // Written back step by step, so the disk's queue never holds more than two steps of this file
-  // ahead of the writer's WAL fsync: step n is started, then step n - 1 waited for. Clean ranges
-  // cost a page-cache lookup only.
-  struct stat st {};
-  if (!in_steps) return retry_eintr(::fdatasync, fd_) == 0;
-  if (::fstat(fd_, &st) != 0) return false;
-  const auto range_sync = [this](off_t offset, unsigned flags) {
-    int rc = 0;
-    do {
-      rc = ::sync_file_range(fd_, offset, kFlushStep, flags);
-    } while (rc != 0 && errno == EINTR);
-    return rc == 0;
-  };
-  constexpr unsigned kStart = SYNC_FILE_RANGE_WRITE;
-  constexpr unsigned kFinish =
-      SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
-  for (off_t offset = 0; offset < st.st_size; offset += kFlushStep) {
-    if (!range_sync(offset, kStart)) return false;
-    if (offset > 0 && !range_sync(offset - kFlushStep, kFinish)) return false;
-  }
-  if (st.st_size > 0 && !range_sync((st.st_size - 1) / kFlushStep * kFlushStep, kFinish)) {
-    return false;
-  }
-#endif
-  // Durable: the data sync_file_range wrote, the file's size, and the disk's write cache.
-  return retry_eintr(::fdatasync, fd_) == 0;
 }
 
 }  // namespace sa::store

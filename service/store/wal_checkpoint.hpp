@@ -2,8 +2,8 @@
 // own checkpoint copies the WAL's pages into the database file and then fsyncs that file in one
 // go: some 16 MiB at kCheckpointFrames, queued on the disk ahead of the writer's small WAL fsync,
 // which then waits for all of it (the refresh benchmark's p99). This one copies with SQLite's
-// sync off and writes a large copy back in bounded steps before one fdatasync, while a read
-// transaction keeps the WAL from being restarted (overwritten) until that fdatasync is done.
+// sync off, writing the copy back in bounded steps as SQLite makes it, then one fdatasync, while
+// a read transaction keeps the WAL from being restarted (overwritten) until that is done.
 // It does not decide when to run: Database's checkpointer thread does.
 #pragma once
 
@@ -36,15 +36,13 @@ class WalCheckpoint {
   // (every commit stays durable in it) and every later run() fails at once.
   StoreStatus run();
 
-  // For tests: runs after the copy and before the flush, while the WAL is held.
+  // For tests: runs after the copy, before its write-back is waited for and made durable, while
+  // the WAL is held.
   void set_before_flush(std::function<void()> hook) { before_flush_ = std::move(hook); }
 
  private:
   WalCheckpoint(int fd, std::unique_ptr<Connection> copier, std::unique_ptr<Connection> guard)
       : fd_(fd), copier_(std::move(copier)), guard_(std::move(guard)) {}
-
-  // Makes the database file durable; in steps when the copy was large.
-  bool flush(bool in_steps);
 
   // The database file, open for as long as this object: closing any descriptor of a file drops
   // every POSIX lock the process holds on it, SQLite's included. So the Database that owns this

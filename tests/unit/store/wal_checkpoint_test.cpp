@@ -82,7 +82,7 @@ TEST_CASE("a checkpoint copies the WAL's pages into the database file", "[store]
   auto db = open_db(settings);
   const auto db_file_bytes = [&] { return std::filesystem::file_size(settings.path); };
   const auto before = db_file_bytes();
-  // A copy small enough for one fdatasync (under 256 KiB), and one flushed in steps.
+  // A copy within one write-back step, and one of several steps.
   const std::int64_t rows = GENERATE(20, 1000);
   REQUIRE(db->write_sync([&](Connection& conn) {
     return conn
