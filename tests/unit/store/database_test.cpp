@@ -17,12 +17,8 @@ namespace {
 
 using test::query_int;
 
-const Migration items{1, "items", "CREATE TABLE items(id INTEGER PRIMARY KEY, v TEXT NOT NULL);"};
-
 std::unique_ptr<Database> open_db(const config::StoreSettings& settings) {
-  auto db = Database::open(settings, {items}, FakeClock(1));
-  if (!db) FAIL(db.error());
-  return std::move(*db);
+  return test::open_items_database(settings);
 }
 
 Database::WriteFn insert(std::int64_t id) {

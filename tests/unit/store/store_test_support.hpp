@@ -16,6 +16,7 @@
 #include "store/connection.hpp"
 #include "store/database.hpp"
 #include "store/status.hpp"
+#include "util/clock.hpp"
 
 namespace sa::store::test {
 
@@ -49,6 +50,16 @@ inline config::StoreSettings settings_in(const TempDir& dir, const std::string& 
 // cannot be opened.
 inline std::unique_ptr<Database> open_database(const TempDir& dir) {
   auto opened = Database::open(settings_in(dir));
+  if (!opened) throw std::runtime_error(opened.error());
+  return std::move(*opened);
+}
+
+// A Database whose only table is items(id, v): for tests of the Database itself, not of a
+// store. Throws (failing the test) if it cannot be opened.
+inline std::unique_ptr<Database> open_items_database(const config::StoreSettings& settings) {
+  static const Migration items{1, "items",
+                               "CREATE TABLE items(id INTEGER PRIMARY KEY, v TEXT NOT NULL);"};
+  auto opened = Database::open(settings, {items}, FakeClock(1));
   if (!opened) throw std::runtime_error(opened.error());
   return std::move(*opened);
 }

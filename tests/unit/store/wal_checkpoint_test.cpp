@@ -17,14 +17,6 @@ namespace {
 
 using test::query_int;
 
-const Migration items{1, "items", "CREATE TABLE items(id INTEGER PRIMARY KEY, v TEXT NOT NULL);"};
-
-std::unique_ptr<Database> open_db(const config::StoreSettings& settings) {
-  auto db = Database::open(settings, {items}, FakeClock(1));
-  if (!db) FAIL(db.error());
-  return std::move(*db);
-}
-
 Database::WriteFn insert(std::int64_t id) {
   return [id](Connection& conn) {
     return conn.prepare("INSERT INTO items(id, v) VALUES (?, printf('%.2000c', 'x'))")
@@ -48,7 +40,7 @@ TEST_CASE("a checkpoint keeps the WAL from restarting until the database file is
           "[store][checkpoint]") {
   test::TempDir dir;
   const auto settings = test::settings_in(dir);
-  auto db = open_db(settings);
+  auto db = test::open_items_database(settings);
   // A few hundred frames: well short of the Database's own checkpointer (kCheckpointFrames).
   for (std::int64_t id = 1; id <= 100; ++id) REQUIRE(db->write_sync(insert(id)) == StoreStatus::ok);
   auto checkpoint = WalCheckpoint::open(settings.path, settings.busy_timeout_ms);
@@ -79,7 +71,7 @@ TEST_CASE("a checkpoint keeps the WAL from restarting until the database file is
 TEST_CASE("a checkpoint copies the WAL's pages into the database file", "[store][checkpoint]") {
   test::TempDir dir;
   const auto settings = test::settings_in(dir);
-  auto db = open_db(settings);
+  auto db = test::open_items_database(settings);
   const auto db_file_bytes = [&] { return std::filesystem::file_size(settings.path); };
   const auto before = db_file_bytes();
   // A copy within one write-back step, and one of several steps.
