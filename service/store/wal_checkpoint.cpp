@@ -169,7 +169,10 @@ StoreStatus WalCheckpoint::run() {
     reporting.xWrite = &write_and_report;
     t_write_back = &write_back;
     t_file_methods = file_methods;
-    file->pMethods = &reporting;  // this connection is used by this thread alone
+    // sqlite3_file and its methods are SQLite's public VFS structures; the table is swapped
+    // only for this call, on the one thread that uses this connection, and every method but
+    // xWrite is SQLite's own.
+    file->pMethods = &reporting;
     status = copier_->checkpoint_passive();
     file->pMethods = file_methods;
     t_write_back = nullptr;
