@@ -45,6 +45,8 @@ class WriteBack {
     if (bytes_ >= kWriteBackStep) next_step();
   }
 
+  std::uint64_t steps() const { return steps_; }
+
   // Starts what is left, waits for all of it, then fdatasync: the data, the file's size, and
   // the disk's write cache. False if any of it failed.
   bool finish() {
@@ -62,6 +64,7 @@ class WriteBack {
     in_flight_begin_ = begin_;
     in_flight_end_ = end_;
     bytes_ = 0;
+    ++steps_;
   }
 
   void wait(std::int64_t begin, std::int64_t end) {
@@ -90,6 +93,7 @@ class WriteBack {
   std::int64_t bytes_ = 0;
   std::int64_t in_flight_begin_ = 0;  // started, not yet waited for
   std::int64_t in_flight_end_ = 0;
+  std::uint64_t steps_ = 0;
   bool ok_ = true;
 };
 
@@ -184,7 +188,9 @@ StoreStatus WalCheckpoint::run() {
   }
   if (status == StoreStatus::ok) {
     if (before_flush_) before_flush_();
-    if (!write_back.finish()) {
+    const bool flushed = write_back.finish();
+    last_write_back_steps_ = write_back.steps();
+    if (!flushed) {
       failed_ = true;  // as above: the WAL keeps every frame from here on
       return StoreStatus::io_error;
     }

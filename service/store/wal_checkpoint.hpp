@@ -39,6 +39,8 @@ class WalCheckpoint {
   // For tests: runs after the copy, before its write-back is waited for and made durable, while
   // the WAL is held.
   void set_before_flush(std::function<void()> hook) { before_flush_ = std::move(hook); }
+  // For tests: in how many steps the last run() that copied wrote its copy back.
+  std::uint64_t last_write_back_steps() const { return last_write_back_steps_; }
 
  private:
   WalCheckpoint(int fd, std::unique_ptr<Connection> copier, std::unique_ptr<Connection> guard)
@@ -51,6 +53,7 @@ class WalCheckpoint {
   std::unique_ptr<Connection> copier_;  // runs the checkpoint; synchronous=FULL between runs
   std::unique_ptr<Connection> guard_;   // holds a read mark from before the copy to after the flush
   std::function<void()> before_flush_;
+  std::uint64_t last_write_back_steps_ = 0;
   bool failed_ = false;
 };
 
