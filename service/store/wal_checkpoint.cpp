@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -35,7 +34,9 @@ int retry_eintr(int (*call)(int), int fd) {
 // clean pages), and finish()'s fdatasync makes everything durable either way.
 class WriteBack {
  public:
-  explicit WriteBack(int fd) : fd_(fd) {}
+  WriteBack(int fd, const sqlite3_io_methods* file_methods) : file_methods(file_methods), fd_(fd) {}
+
+  const sqlite3_io_methods* const file_methods;  // the database file's own, which do the writes
 
   // SQLite has just written [offset, offset + size) of the database file.
   void wrote(std::int64_t offset, int size) {
@@ -57,9 +58,7 @@ class WriteBack {
 
  private:
   void next_step() {
-#ifdef __linux__
     range_sync(begin_, end_, SYNC_FILE_RANGE_WRITE);
-#endif
     if (in_flight_end_ > in_flight_begin_) wait(in_flight_begin_, in_flight_end_);
     in_flight_begin_ = begin_;
     in_flight_end_ = end_;
@@ -68,16 +67,11 @@ class WriteBack {
   }
 
   void wait(std::int64_t begin, std::int64_t end) {
-#ifdef __linux__
     range_sync(begin, end,
                SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
-#else
-    (void)begin;
-    (void)end;
-#endif
   }
 
-#ifdef __linux__
+  // sync_file_range(2) is Linux's, as is everything this server runs on.
   void range_sync(std::int64_t begin, std::int64_t end, unsigned flags) {
     int rc = 0;
     do {
@@ -85,7 +79,6 @@ class WriteBack {
     } while (rc != 0 && errno == EINTR);
     if (rc != 0) ok_ = false;
   }
-#endif
 
   int fd_;
   std::int64_t begin_ = 0;  // written since the last step, not yet started
@@ -97,13 +90,11 @@ class WriteBack {
   bool ok_ = true;
 };
 
-// While WalCheckpoint::run() copies, on its thread: where the copy's writes are reported, and
-// the database file's own methods that do them.
+// While WalCheckpoint::run() copies, on its thread: where the copy's writes are reported.
 thread_local WriteBack* t_write_back = nullptr;
-thread_local const sqlite3_io_methods* t_file_methods = nullptr;
 
 int write_and_report(sqlite3_file* file, const void* data, int size, sqlite3_int64 offset) {
-  const int rc = t_file_methods->xWrite(file, data, size, offset);
+  const int rc = t_write_back->file_methods->xWrite(file, data, size, offset);
   if (rc == SQLITE_OK) t_write_back->wrote(offset, size);
   return rc;
 }
@@ -165,22 +156,19 @@ StoreStatus WalCheckpoint::run() {
   // commit fsynced it already) and of the database file (WriteBack does that, in steps, as the
   // copy goes: each write goes through write_and_report while the copy runs). Set back at
   // once: SQLite checkpoints on a connection's last close too, and that one must sync.
-  WriteBack write_back(fd_);
+  WriteBack write_back(fd_, file->pMethods);
   StoreStatus status = copier_->exec("PRAGMA synchronous=OFF");
   if (status == StoreStatus::ok) {
-    const sqlite3_io_methods* file_methods = file->pMethods;
-    sqlite3_io_methods reporting = *file_methods;
+    sqlite3_io_methods reporting = *write_back.file_methods;
     reporting.xWrite = &write_and_report;
     t_write_back = &write_back;
-    t_file_methods = file_methods;
     // sqlite3_file and its methods are SQLite's public VFS structures; the table is swapped
     // only for this call, on the one thread that uses this connection, and every method but
     // xWrite is SQLite's own.
     file->pMethods = &reporting;
     status = copier_->checkpoint_passive();
-    file->pMethods = file_methods;
+    file->pMethods = write_back.file_methods;
     t_write_back = nullptr;
-    t_file_methods = nullptr;
   }
   if (copier_->exec("PRAGMA synchronous=FULL") != StoreStatus::ok) {
     failed_ = true;  // the guard stays: nothing copied may be overwritten in the WAL

@@ -17,10 +17,6 @@ namespace {
 
 using test::query_int;
 
-std::unique_ptr<Database> open_db(const config::StoreSettings& settings) {
-  return test::open_items_database(settings);
-}
-
 Database::WriteFn insert(std::int64_t id) {
   return [id](Connection& conn) {
     return conn.prepare("INSERT INTO items(id, v) VALUES (?, 'x')").bind(1, id).run();
@@ -70,7 +66,7 @@ TEST_CASE("connections run with WAL, synchronous=FULL, foreign keys and the busy
   test::TempDir dir;
   auto settings = test::settings_in(dir);
   settings.busy_timeout_ms = 1234;
-  auto db = open_db(settings);
+  auto db = test::open_items_database(settings);
   auto pragmas = [](Connection& conn) {
     return std::vector<std::int64_t>{
         query_int(conn, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"),
@@ -91,7 +87,7 @@ TEST_CASE("concurrent writes are all committed and each done fires once, after t
           "[store][database]") {
   test::TempDir dir;
   const auto settings = test::settings_in(dir);
-  auto db = open_db(settings);
+  auto db = test::open_items_database(settings);
   auto outside = test::observer(settings.path);  // used on the writer thread only, in DoneFns
 
   constexpr int kThreads = 8;
@@ -138,7 +134,7 @@ TEST_CASE("writes queued while the writer is busy share one transaction", "[stor
   auto settings = test::settings_in(dir);
   const int max_batch = GENERATE(512, 64);
   settings.max_batch = static_cast<std::uint32_t>(max_batch);
-  auto db = open_db(settings);
+  auto db = test::open_items_database(settings);
 
   constexpr int kThreads = 8;
   constexpr int kPerThread = 20;
@@ -175,7 +171,7 @@ TEST_CASE("a producer thread holds the batch open until it is idle, for up to th
   // held" (under half the window) and "held for the window" cannot be confused by a slow fsync.
   settings.group_commit_window_us = 1'000'000;
   constexpr auto kNotHeld = std::chrono::milliseconds(500);
-  auto db = open_db(settings);
+  auto db = test::open_items_database(settings);
   using Clock = std::chrono::steady_clock;
 
   SECTION("no producer thread: a write is committed at once") {
@@ -229,7 +225,7 @@ TEST_CASE("a producer thread holds the batch open until it is idle, for up to th
 TEST_CASE("a failing write in a batch leaves the others committed", "[store][database]") {
   test::TempDir dir;
   const auto settings = test::settings_in(dir);
-  auto db = open_db(settings);
+  auto db = test::open_items_database(settings);
 
   std::vector<std::pair<std::string, Database::WriteFn>> ops = {
       {"ok", insert(1)},
@@ -301,7 +297,7 @@ TEST_CASE("a batch whose writes all succeed runs each write once, without a SAVE
           "[store][database]") {
   test::TempDir dir;
   const auto settings = test::settings_in(dir);
-  auto db = open_db(settings);
+  auto db = test::open_items_database(settings);
   auto runs = std::make_shared<std::atomic<int>>(0);
   // Inside a write's own SAVEPOINT, RELEASE of that name would succeed; run whole, there is none.
   auto no_savepoint = [](Connection& conn) {
@@ -320,7 +316,7 @@ TEST_CASE("a failing write sends its batch back to run write by write, and the n
           "[store][database]") {
   test::TempDir dir;
   const auto settings = test::settings_in(dir);
-  auto db = open_db(settings);
+  auto db = test::open_items_database(settings);
   auto runs = std::make_shared<std::atomic<int>>(0);
   // What a WriteFn leaves outside the database is assigned, so the last run's stands.
   auto outcome = std::make_shared<std::string>();
@@ -352,7 +348,7 @@ TEST_CASE("a failing write sends its batch back to run write by write, and the n
 TEST_CASE("write_counting tells how many rows its write changed, once committed",
           "[store][database]") {
   test::TempDir dir;
-  auto db = open_db(test::settings_in(dir));
+  auto db = test::open_items_database(test::settings_in(dir));
   for (int id = 1; id <= 5; ++id) REQUIRE(db->write_sync(insert(id)) == StoreStatus::ok);
   auto counted = [&db](Database::WriteFn fn) {
     std::promise<std::pair<StoreStatus, std::uint64_t>> answer;
@@ -377,7 +373,7 @@ TEST_CASE("the WAL is checkpointed by a thread of its own, not by the committing
           "[store][database]") {
   test::TempDir dir;
   const auto settings = test::settings_in(dir);
-  auto db = open_db(settings);
+  auto db = test::open_items_database(settings);
   const auto db_file_bytes = [&] { return std::filesystem::file_size(settings.path); };
   const auto before = db_file_bytes();
   // One commit of some 5,000 pages: past kCheckpointFrames, short of kWriterCheckpointFrames.
@@ -400,7 +396,7 @@ TEST_CASE("the WAL is checkpointed by a thread of its own, not by the committing
 TEST_CASE("write_sync returns once the write is committed", "[store][database]") {
   test::TempDir dir;
   const auto settings = test::settings_in(dir);
-  auto db = open_db(settings);
+  auto db = test::open_items_database(settings);
   REQUIRE(db->write_sync(insert(7)) == StoreStatus::ok);
   CHECK(query_int(*test::observer(settings.path), "SELECT COUNT(*) FROM items") == 1);
   CHECK(db->write_sync(insert(7)) == StoreStatus::conflict);
@@ -409,7 +405,7 @@ TEST_CASE("write_sync returns once the write is committed", "[store][database]")
 TEST_CASE("close commits what is queued and refuses later writes", "[store][database]") {
   test::TempDir dir;
   const auto settings = test::settings_in(dir);
-  auto db = open_db(settings);
+  auto db = test::open_items_database(settings);
 
   constexpr int kQueued = 100;
   std::vector<StoreStatus> statuses(kQueued, StoreStatus::closed);
@@ -440,7 +436,7 @@ TEST_CASE("close commits what is queued and refuses later writes", "[store][data
 TEST_CASE("reads do not wait for an open write transaction", "[store][database]") {
   test::TempDir dir;
   const auto settings = test::settings_in(dir);
-  auto db = open_db(settings);
+  auto db = test::open_items_database(settings);
   std::promise<void> inserted;
   std::promise<void> release;
   auto released = release.get_future();
@@ -470,7 +466,7 @@ TEST_CASE("reads do not wait for an open write transaction", "[store][database]"
 
 TEST_CASE("a read connection refuses writes", "[store][database]") {
   test::TempDir dir;
-  auto db = open_db(test::settings_in(dir));
+  auto db = test::open_items_database(test::settings_in(dir));
   CHECK(db->read([](Connection& conn) { return conn.exec("INSERT INTO items VALUES (1, 'x')"); }) ==
         StoreStatus::io_error);
 }
@@ -502,7 +498,7 @@ TEST_CASE("the database file is readable by its owner only: it holds private sig
           "[store][database][security]") {
   test::TempDir dir;
   auto settings = test::settings_in(dir);
-  auto db = open_db(settings);
+  auto db = test::open_items_database(settings);
   REQUIRE(test::wait_for_done([&](DoneFn done) {
             db->write(insert(1), std::move(done));
           }) == StoreStatus::ok);
