@@ -6,6 +6,8 @@
 #include <climits>
 #include <utility>
 
+#include "store/buffered_wal_vfs.hpp"
+
 namespace sa::store {
 
 StoreStatus status_from_sqlite(int extended_code) {
@@ -132,8 +134,13 @@ Expected<std::unique_ptr<Connection>, std::string> Connection::open(
   // NOMUTEX: a connection is never used by two threads at once, so SQLite need not lock it.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   if (options.create) flags |= SQLITE_OPEN_CREATE;
+  const char* vfs = nullptr;  // the default
+  if (options.buffered_wal) {
+    vfs = buffered_wal_vfs();
+    if (vfs == nullptr) return unexpected("cannot open database " + path + ": SQLite has no VFS");
+  }
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, vfs);
   if (rc != SQLITE_OK) {
     std::string message = "cannot open database " + path + ": " +
                           (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));

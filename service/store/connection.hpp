@@ -27,6 +27,8 @@ struct ConnectionOptions {
   bool create = false;      // create the file if missing
   bool wal = false;         // switch the file to WAL journaling (persists in the file)
   bool query_only = false;  // refuse writes: the read pool
+  // WAL appends written once per commit (buffered_wal_vfs.hpp): the writer's connection.
+  bool buffered_wal = false;
 };
 
 class Connection;

@@ -68,8 +68,10 @@ Expected<std::unique_ptr<Database>, std::string> Database::open(
 
   if (auto error = prepare_file(path)) return unexpected(std::move(*error));
 
-  ConnectionOptions writer_options{
-      .busy_timeout_ms = settings.busy_timeout_ms, .create = true, .wal = true};
+  ConnectionOptions writer_options{.busy_timeout_ms = settings.busy_timeout_ms,
+                                   .create = true,
+                                   .wal = true,
+                                   .buffered_wal = true};
   auto writer = Connection::open(path, writer_options);
   if (!writer) return unexpected(writer.error());
   auto report = Migrator(std::move(migrations)).run(**writer, clock.now_seconds());
