@@ -38,17 +38,27 @@ Expected<GrantRecord, StoreStatus> grant_from(const store::Statement& stmt, int 
                      .revoked_at = stmt.column_optional_int64(first + 13)};
 }
 
-StoreStatus insert_refresh(Connection& conn, const RefreshTokenRecord& token) {
+// The grant is joined by its grant_seq (its rowid: one lookup) and must have the token's
+// grant_id too, for a grant_seq is given again after the grant with the largest one is deleted,
+// and a refresh token outlives its grant's row until purged (migration 0013).
+constexpr const char* kJoinGrant =
+    "JOIN grants g ON g.grant_seq = r.grant_seq AND "
+    "+g.grant_id = r.grant_id";
+
+// grant_seq: the rowid of the grant named by token.grant_id.
+StoreStatus insert_refresh(Connection& conn, const RefreshTokenRecord& token,
+                           std::int64_t grant_seq) {
   return conn
       .prepare(
-          "INSERT INTO refresh_tokens(token_hash, grant_id, scope, issued_at, expires_at, "
-          "retired_at) VALUES (?, ?, ?, ?, ?, ?)")
+          "INSERT INTO refresh_tokens(token_hash, grant_id, grant_seq, scope, issued_at, "
+          "expires_at, retired_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .bind(1, token.token_hash)
       .bind(2, token.grant_id)
-      .bind(3, token.scope)
-      .bind(4, token.issued_at)
-      .bind(5, token.expires_at)
-      .bind(6, token.retired_at)
+      .bind(3, grant_seq)
+      .bind(4, token.scope)
+      .bind(5, token.issued_at)
+      .bind(6, token.expires_at)
+      .bind(7, token.retired_at)
       .run();
 }
 
@@ -57,11 +67,15 @@ StoreStatus insert_refresh(Connection& conn, const RefreshTokenRecord& token) {
 StoreStatus rotate_checked(Connection& conn, const std::string& old_hash, std::int64_t now,
                            std::uint32_t grace_s, const RefreshTokenRecord& next) {
   std::string grant_id;
+  std::int64_t grant_seq = 0;
   std::int64_t grant_expires_at = 0;
   {
-    auto stmt = conn.prepare(
-        "SELECT r.grant_id, r.expires_at, r.retired_at, g.revoked_at, g.expires_at "
-        "FROM refresh_tokens r JOIN grants g ON g.grant_id = r.grant_id WHERE r.token_hash = ?");
+    static const std::string sql =
+        std::string(
+            "SELECT r.grant_id, r.expires_at, r.retired_at, g.revoked_at, g.expires_at, "
+            "g.grant_seq FROM refresh_tokens r ") +
+        kJoinGrant + " WHERE r.token_hash = ?";
+    auto stmt = conn.prepare(sql);
     stmt.bind(1, old_hash);
     if (!stmt.step())
       return stmt.status() == StoreStatus::ok ? StoreStatus::conflict : stmt.status();
@@ -70,6 +84,7 @@ StoreStatus rotate_checked(Connection& conn, const std::string& old_hash, std::i
     const auto retired_at = stmt.column_optional_int64(2);
     const auto revoked_at = stmt.column_optional_int64(3);
     grant_expires_at = stmt.column_int64(4);
+    grant_seq = stmt.column_int64(5);
     // RFC 6749 §6 / §5.2: a revoked family or an expired token is no longer a valid grant.
     if (revoked_at || now >= expires_at) return StoreStatus::conflict;
     // RFC 9700 §4.14.2: a retired token counts only within the grace window (an app's own
@@ -82,14 +97,14 @@ StoreStatus rotate_checked(Connection& conn, const std::string& old_hash, std::i
       conn, "UPDATE refresh_tokens SET retired_at = ? WHERE token_hash = ? AND retired_at IS NULL",
       now, old_hash);
   if (status != StoreStatus::ok) return status;
-  if (status = insert_refresh(conn, next); status != StoreStatus::ok) return status;
+  if (status = insert_refresh(conn, next, grant_seq); status != StoreStatus::ok) return status;
   // RFC 6749 §6 / SMART "offline_access": the family lives as long as its newest token; the
   // spare of grant_expiry_covering spares this row most rotations, and then the statement too
   // (the grant was read above, in this same write).
   if (grant_expires_at >= next.expires_at) return StoreStatus::ok;
-  return conn.prepare("UPDATE grants SET expires_at = ? WHERE grant_id = ?")
+  return conn.prepare("UPDATE grants SET expires_at = ? WHERE grant_seq = ?")
       .bind(1, grant_expiry_covering(next.expires_at, now))
-      .bind(2, grant_id)
+      .bind(2, grant_seq)
       .run();
 }
 
@@ -119,7 +134,7 @@ store::Database::WriteFn SqliteGrantStore::create(GrantRecord grant,
                                    .bind(14, grant.revoked_at)
                                    .run();
     if (status != StoreStatus::ok || !refresh) return status;
-    return insert_refresh(conn, *refresh);
+    return insert_refresh(conn, *refresh, conn.last_insert_rowid());
   };
 }
 
@@ -138,9 +153,8 @@ Expected<RefreshLookup, StoreStatus> SqliteGrantStore::find_refresh(std::string_
         std::string(
             "SELECT r.token_hash, r.grant_id, r.scope, r.issued_at, r.expires_at, "
             "r.retired_at, s.expires_at, s.last_seen, ") +
-        kGrantColumns +
-        " FROM refresh_tokens r JOIN grants g ON g.grant_id = r.grant_id "
-        "LEFT JOIN login_sessions s ON g.refresh_kind = 'online' AND s.id_hash = g.session_hash "
+        kGrantColumns + " FROM refresh_tokens r " + kJoinGrant +
+        " LEFT JOIN login_sessions s ON g.refresh_kind = 'online' AND s.id_hash = g.session_hash "
         "WHERE r.token_hash = ?";
     auto stmt = conn.prepare(sql);
     stmt.bind(1, token_hash);

@@ -393,6 +393,29 @@ TEST_CASE_METHOD(GrantStoreFixture, "a deleted client takes its grants and refre
   CHECK(grants.find_refresh("h-theirs"));
 }
 
+TEST_CASE_METHOD(GrantStoreFixture,
+                 "a refresh token whose grant is gone stays unknown when a new grant takes its "
+                 "grant_seq",
+                 "[tokens][grants]") {
+  // Migration 0013: a token finds its grant by grant_seq, the grant's rowid, and SQLite gives the
+  // largest rowid again once its row is deleted. The token must not become the new grant's.
+  create_family("gone", "h-gone");
+  const auto seq = count("SELECT grant_seq FROM grants WHERE grant_id = 'gone'");
+  CHECK(seq == count("SELECT grant_seq FROM refresh_tokens WHERE token_hash = 'h-gone'"));
+  REQUIRE(write([](Connection& conn) {
+            return conn.exec("DELETE FROM grants WHERE grant_id = 'gone'");
+          }) == StoreStatus::ok);
+  create_family("newcomer", "h-newcomer");
+  REQUIRE(count("SELECT grant_seq FROM grants WHERE grant_id = 'newcomer'") == seq);
+
+  CHECK(grants.find_refresh("h-gone").error() == StoreStatus::not_found);
+  CHECK(rotate("h-gone", kT0 + 1, 5, refresh("h-stolen", "newcomer")) == StoreStatus::conflict);
+  CHECK(grants.find_refresh("h-stolen").error() == StoreStatus::not_found);
+  auto found = grants.find_refresh("h-newcomer");
+  REQUIRE(found);
+  CHECK(found->grant.grant_id == "newcomer");
+}
+
 }  // namespace
 }  // namespace sa::tokens
 
@@ -502,6 +525,51 @@ TEST_CASE("migration 0012 keeps every grant as it was, and the refresh_kind rule
     return c.exec("DELETE FROM clients WHERE client_id = 'app'");
   }) == StoreStatus::ok);
   CHECK(store::test::query_int(*conn, "SELECT COUNT(*) FROM grants") == 0);
+}
+
+TEST_CASE("migration 0013 gives each refresh token its grant's rowid as grant_seq",
+          "[tokens][grants]") {
+  // Grants keep their rowids (now grant_seq, which VACUUM keeps), their tokens point at them and
+  // still rotate; a token whose grant was already gone stays unknown.
+  store::test::TempDir dir;
+  FakeClock clock{kT0};
+  {
+    auto old = open_up_to(dir, clock, 12);
+    REQUIRE(store::test::add_public_client(*old, "app") == StoreStatus::ok);
+    REQUIRE(old->write_sync([](Connection& conn) {
+      return conn.exec(
+          "INSERT INTO grants(rowid, grant_id, client_id, user_id, fhir_user, user_name, "
+          "auth_time, scope, aud, refresh_kind, created_at, expires_at) VALUES "
+          "(41, 'g-old', 'app', 'u', 'Patient/1', 'U', 0, 'offline_access', 'https://fhir', "
+          "'offline', 0, 1700001000);"
+          "INSERT INTO refresh_tokens(token_hash, grant_id, scope, issued_at, expires_at) VALUES "
+          "('old-hash', 'g-old', 'offline_access', 0, 1700001000), "
+          "('orphan-hash', 'g-deleted', 'offline_access', 0, 1700001000)");
+    }) == StoreStatus::ok);
+  }
+  auto upgraded =
+      store::Database::open(store::test::settings_in(dir), store::embedded_migrations(), clock);
+  REQUIRE(upgraded);
+  auto conn = store::test::observer(dir.file("test.db"));
+  CHECK(query_int(*conn, "SELECT grant_seq FROM grants WHERE grant_id = 'g-old'") == 41);
+  CHECK(query_int(*conn, "SELECT rowid FROM grants WHERE grant_id = 'g-old'") == 41);
+  CHECK(query_int(*conn, "SELECT grant_seq FROM refresh_tokens WHERE token_hash = 'old-hash'") ==
+        41);
+  CHECK(query_int(*conn,
+                  "SELECT count(*) FROM refresh_tokens WHERE token_hash = 'orphan-hash' "
+                  "AND grant_seq IS NULL") == 1);
+  SqliteGrantStore grants{**upgraded};
+  CHECK(grants.find_refresh("orphan-hash").error() == StoreStatus::not_found);
+  auto found = grants.find_refresh("old-hash");
+  REQUIRE(found);
+  CHECK(found->grant.grant_id == "g-old");
+  CHECK(wait_for_done([&](DoneFn done) {
+          (*upgraded)->write(grants.rotate("old-hash", kT0, 5, refresh("next-hash", "g-old")),
+                             std::move(done));
+        }) == StoreStatus::ok);
+  CHECK(query_int(*conn, "SELECT grant_seq FROM refresh_tokens WHERE token_hash = 'next-hash'") ==
+        41);
+  CHECK(grants.find_refresh("next-hash"));
 }
 
 }  // namespace
