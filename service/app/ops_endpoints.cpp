@@ -30,7 +30,7 @@ http::Handler metrics_endpoint(const obs::Metrics& metrics, const store::Databas
             "Batches run again write by write because a write in them failed.", "counter",
             stats.reruns);
     counter("smart_auth_store_checkpoints_total",
-            "WAL checkpoints run by the store's checkpointer thread.", "counter",
+            "WAL checkpoints: the checkpointer thread's runs and the writer's own.", "counter",
             stats.checkpoints);
     counter("smart_auth_store_checkpoint_failures_total",
             "WAL checkpoints that could not flush the database file; the WAL is then kept whole.",

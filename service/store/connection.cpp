@@ -251,10 +251,16 @@ void Connection::on_wal_commit(std::function<void(std::int64_t frames)> committe
       this);
 }
 
-StoreStatus Connection::checkpoint_passive() {
+StoreStatus Connection::checkpoint_passive(CheckpointFrames* frames) {
+  int in_wal = 0;
+  int in_database = 0;
   const int rc =
-      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  if (rc != SQLITE_OK) record_error(rc);
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &in_wal, &in_database);
+  if (rc != SQLITE_OK) {
+    record_error(rc);
+  } else if (frames != nullptr) {
+    *frames = CheckpointFrames{.in_wal = in_wal, .in_database = in_database};
+  }
   return status_from_sqlite(rc);
 }
 

@@ -33,6 +33,13 @@ struct ConnectionOptions {
 
 class Connection;
 
+// A checkpoint's outcome in WAL frames (pages): how many the WAL held as it saw it, and how many
+// of those are now in the database file (copied by it or by one before).
+struct CheckpointFrames {
+  std::int64_t in_wal = 0;
+  std::int64_t in_database = 0;
+};
+
 // A prepared statement leased from its Connection. On destruction it is reset and its bindings
 // cleared, so the next user starts clean and no read snapshot stays open. Parameters are
 // 1-based (the n-th `?`), columns 0-based. Errors are sticky: after one, step() returns false
@@ -103,8 +110,8 @@ class Connection {
   // with the number of frames now in the WAL. For the writer connection (Database).
   void on_wal_commit(std::function<void(std::int64_t frames)> committed);
   // PRAGMA wal_checkpoint(PASSIVE): copies into the database file what no reader still needs,
-  // waiting for no one.
-  StoreStatus checkpoint_passive();
+  // waiting for no one. On success, fills `frames` (when given) as SQLite counts them.
+  StoreStatus checkpoint_passive(CheckpointFrames* frames = nullptr);
   // The SQLite handle, for store code that works below SQL (WalCheckpoint's file control).
   sqlite3* handle() { return db_; }
   // How many prepared statements the cache holds (for tests).

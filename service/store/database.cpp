@@ -122,13 +122,20 @@ Database::Database(const config::StoreSettings& settings, std::unique_ptr<Connec
 }
 
 void Database::committed(std::int64_t wal_frames) {
-  if (wal_frames >= kWriterCheckpointFrames) {
-    // The checkpointer has fallen far behind (or cannot run): bound the WAL here, as SQLite's own
-    // checkpoint would. Inside the WAL hook, where SQLite runs its own.
-    writer_conn_->checkpoint_passive();
-    return;
+  switch (checkpoint_policy_.committed(wal_frames)) {
+    case CheckpointPolicy::AfterCommit::nothing:
+      return;
+    case CheckpointPolicy::AfterCommit::writer_checkpoints:
+      // Inside the WAL hook, where SQLite runs its own; synchronous=FULL, so SQLite fsyncs the
+      // database file before any restart can overwrite the frames. busy (the checkpointer holds
+      // the WAL) leaves them for later.
+      if (writer_conn_->checkpoint_passive() == StoreStatus::ok) {
+        checkpoints_.fetch_add(1, std::memory_order_relaxed);
+      }
+      return;
+    case CheckpointPolicy::AfterCommit::wake_checkpointer:
+      break;
   }
-  if (wal_frames < kCheckpointFrames) return;
   {
     std::lock_guard lock(checkpoint_mu_);
     checkpoint_wanted_ = true;
@@ -146,11 +153,19 @@ void Database::checkpointer_loop() {
     }
     // PASSIVE: copies what no reader still needs and waits for no one; the writer goes on
     // appending meanwhile. busy leaves the frames for the next request.
-    const StoreStatus status = checkpoint_->run();
-    if (status == StoreStatus::ok) {
+    for (int run = 0;; ++run) {
+      const StoreStatus status = checkpoint_->run();
+      if (status != StoreStatus::ok) {
+        if (status == StoreStatus::io_error) {
+          checkpoint_failures_.fetch_add(1, std::memory_order_relaxed);
+        }
+        break;
+      }
       checkpoints_.fetch_add(1, std::memory_order_relaxed);
-    } else if (status == StoreStatus::io_error) {
-      checkpoint_failures_.fetch_add(1, std::memory_order_relaxed);
+      if (checkpoint_policy_.copied(run, checkpoint_->last_frames().in_database) !=
+          CheckpointPolicy::AfterRun::run_again) {
+        break;
+      }
     }
   }
 }

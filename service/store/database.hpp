@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "store/checkpoint_policy.hpp"
 #include "store/connection.hpp"
 #include "store/migrator.hpp"
 #include "store/status.hpp"
@@ -45,23 +46,17 @@ class Database {
     std::uint64_t commit_failures = 0;
     std::uint64_t largest_batch = 0;
     std::uint64_t reruns = 0;  // batches run again write by write after a write in them failed
-    std::uint64_t checkpoints = 0;  // WAL checkpoints run by the checkpointer thread
+    // WAL checkpoints: the checkpointer thread's, and the writer's (CheckpointPolicy)
+    std::uint64_t checkpoints = 0;
     // Checkpoints that could not make the database file durable. After the first, every one
     // fails: the WAL is kept whole (each commit durable in it) until the process restarts.
     std::uint64_t checkpoint_failures = 0;
   };
 
-  // The WAL is copied back into the database file (checkpointed) by a thread of its own once a
-  // commit leaves this many frames (4 KiB pages) in it, so the writer never waits for a
-  // checkpoint's reads, writes and fsync: with SQLite's automatic checkpoint (at 1,000 frames),
-  // the commit that crossed the line did, and every request in its batch with it. Four times
-  // SQLite's default, so a page rewritten by many commits (the last page of an index that
-  // appends) is copied once per checkpoint, not four times. Should the WAL still reach
-  // kWriterCheckpointFrames (the checkpointer far behind), the writer checkpoints after its
-  // commit, as SQLite would have. The thread's checkpoint (WalCheckpoint) flushes the database
-  // file in steps, so that the flush does not hold up the writer's next WAL fsync either.
-  static constexpr std::int64_t kCheckpointFrames = 4'000;
-  static constexpr std::int64_t kWriterCheckpointFrames = 20'000;
+  // When the WAL is checkpointed, and by whom: CheckpointPolicy. The checkpointer thread's
+  // checkpoint (WalCheckpoint) flushes the database file in steps, so that its flush does not
+  // hold up the writer's next WAL fsync either.
+
 
   // Creates the parent directory and an owner-only (0600) database file if missing, before
   // SQLite does: the file holds private signing keys, and SQLite gives the -wal and -shm files
@@ -169,6 +164,7 @@ class Database {
   bool checkpointer_stopping_ = false;
   std::atomic<std::uint64_t> checkpoints_{0};
   std::atomic<std::uint64_t> checkpoint_failures_{0};
+  CheckpointPolicy checkpoint_policy_;
 
   std::vector<std::unique_ptr<Connection>> readers_;
   std::mutex readers_mu_;

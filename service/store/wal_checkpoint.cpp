@@ -17,7 +17,7 @@ namespace {
 // (README, Benchmarks): 1 MiB steps left refresh's p99 where one fsync had it, 64 KiB halved it
 // in one run of two, 16 KiB in every run, at the same CPU per request. On storage slower per
 // write a checkpoint takes longer; should the WAL outgrow kWriterCheckpointFrames meanwhile,
-// the writer checkpoints itself (Database::committed).
+// the writer checkpoints itself (CheckpointPolicy).
 constexpr std::int64_t kWriteBackStep = std::int64_t{16} << 10;
 
 int retry_eintr(int (*call)(int), int fd) {
@@ -157,6 +157,7 @@ StoreStatus WalCheckpoint::run() {
   // copy goes: each write goes through write_and_report while the copy runs). Set back at
   // once: SQLite checkpoints on a connection's last close too, and that one must sync.
   WriteBack write_back(fd_, file->pMethods);
+  CheckpointFrames frames;
   StoreStatus status = copier_->exec("PRAGMA synchronous=OFF");
   if (status == StoreStatus::ok) {
     sqlite3_io_methods reporting = *write_back.file_methods;
@@ -166,7 +167,7 @@ StoreStatus WalCheckpoint::run() {
     // only for this call, on the one thread that uses this connection, and every method but
     // xWrite is SQLite's own.
     file->pMethods = &reporting;
-    status = copier_->checkpoint_passive();
+    status = copier_->checkpoint_passive(&frames);
     file->pMethods = write_back.file_methods;
     t_write_back = nullptr;
   }
@@ -183,6 +184,7 @@ StoreStatus WalCheckpoint::run() {
       return StoreStatus::io_error;
     }
   }
+  if (status == StoreStatus::ok) last_frames_ = frames;
   guard_->exec("ROLLBACK");
   return status;
 }

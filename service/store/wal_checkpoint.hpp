@@ -1,10 +1,10 @@
 // One WAL checkpoint whose database-file flush does not hold up the writer's commits. SQLite's
 // own checkpoint copies the WAL's pages into the database file and then fsyncs that file in one
-// go: some 16 MiB at kCheckpointFrames, queued on the disk ahead of the writer's small WAL fsync,
-// which then waits for all of it (the refresh benchmark's p99). This one copies with SQLite's
-// sync off, writing the copy back in bounded steps as SQLite makes it, then one fdatasync, while
-// a read transaction keeps the WAL from being restarted (overwritten) until that is done.
-// It does not decide when to run: Database's checkpointer thread does.
+// go: some 16 MiB a run (CheckpointPolicy::kCheckpointFrames), queued on the disk ahead of the
+// writer's small WAL fsync, which then waits for all of it (the refresh benchmark's p99). This one
+// copies with SQLite's sync off, writing the copy back in bounded steps as SQLite makes it, then
+// one fdatasync, while a read transaction keeps the WAL from being restarted (overwritten) until
+// that is done. It does not decide when to run: Database's checkpointer thread does.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +39,9 @@ class WalCheckpoint {
   // For tests: runs after the copy, before its write-back is waited for and made durable, while
   // the WAL is held.
   void set_before_flush(std::function<void()> hook) { before_flush_ = std::move(hook); }
+  // What the last successful run() left: the WAL's frames as it saw them, and how many of them
+  // are in the database file.
+  CheckpointFrames last_frames() const { return last_frames_; }
   // For tests: in how many steps the last run() that copied wrote its copy back.
   std::uint64_t last_write_back_steps() const { return last_write_back_steps_; }
 
@@ -54,6 +57,7 @@ class WalCheckpoint {
   std::unique_ptr<Connection> guard_;   // holds a read mark from before the copy to after the flush
   std::function<void()> before_flush_;
   std::uint64_t last_write_back_steps_ = 0;
+  CheckpointFrames last_frames_;
   bool failed_ = false;
 };
 

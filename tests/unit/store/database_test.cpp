@@ -376,7 +376,8 @@ TEST_CASE("the WAL is checkpointed by a thread of its own, not by the committing
   auto db = test::open_items_database(settings);
   const auto db_file_bytes = [&] { return std::filesystem::file_size(settings.path); };
   const auto before = db_file_bytes();
-  // One commit of some 5,000 pages: past kCheckpointFrames, short of kWriterCheckpointFrames.
+  // One commit of some 5,000 pages: past CheckpointPolicy::kCheckpointFrames, short of its
+  // kWriterCheckpointFrames.
   REQUIRE(db->write_sync([](Connection& conn) {
     return conn.exec(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
@@ -391,6 +392,77 @@ TEST_CASE("the WAL is checkpointed by a thread of its own, not by the committing
   CHECK(db->stats().checkpoints >= 1);
   CHECK(db_file_bytes() > before + 5000 * 3000);  // the pages are in the database file now
   CHECK(query_int(*test::observer(settings.path), "SELECT COUNT(*) FROM items") == 5000);
+}
+
+TEST_CASE("once the WAL is long, the writer copies its last pages and the WAL starts over",
+          "[store][database][checkpoint]") {
+  // CheckpointPolicy, as Database follows it: SQLite starts the WAL over only once all of it is
+  // in the database file. Past kRestartFrames, with little left after the thread's run, the
+  // writer copies the rest after its next commit, and the transaction after that starts over.
+  // Readers stand in for the commits that arrive while the thread copies.
+  test::TempDir dir;
+  const auto settings = test::settings_in(dir);
+  auto db = test::open_items_database(settings);
+  std::int64_t next_id = 1;
+  const auto commit = [&](std::int64_t rows) {
+    const std::int64_t first = next_id;
+    next_id += rows;
+    return db->write_sync([first, rows](Connection& conn) {
+      return conn
+          .prepare(
+              "WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < ?) "
+              "INSERT INTO items(id, v) SELECT ? + i, printf('%.3000c', 'x') FROM k")
+          .bind(1, rows)
+          .bind(2, first)
+          .run();
+    });
+  };
+  const auto wait_for_checkpoints = [&](std::uint64_t count) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (db->stats().checkpoints < count && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return db->stats().checkpoints;
+  };
+  const auto reader = test::observer(settings.path);
+  const auto hold = [&] {  // a read transaction: no checkpoint copies past where it began
+    REQUIRE(reader->exec("BEGIN") == StoreStatus::ok);
+    REQUIRE(query_int(*reader, "SELECT COUNT(*) FROM items") == next_id - 1);
+  };
+  const auto release = [&] { REQUIRE(reader->exec("COMMIT") == StoreStatus::ok); };
+  using Policy = CheckpointPolicy;
+  static_assert(4 * (Policy::kCheckpointFrames + 100) > Policy::kRestartFrames);
+
+  REQUIRE(commit(1) == StoreStatus::ok);
+  const auto first = test::wal_generation(settings.path);
+  // A reader keeps the WAL from being copied while it grows past kRestartFrames: each commit
+  // (a page a row) wakes the thread, whose runs copy nothing; after the fourth it tries
+  // kMaxRuns times.
+  hold();
+  for (std::uint64_t wake = 1; wake <= 4; ++wake) {
+    REQUIRE(commit(Policy::kCheckpointFrames + 100) == StoreStatus::ok);
+    const std::uint64_t runs = wake < 4 ? wake : 3 + Policy::kMaxRuns;
+    REQUIRE(wait_for_checkpoints(runs) == runs);
+  }
+  release();
+  // Just short of the next wake; then a reader where the WAL ends, and a commit of 60 pages that
+  // wakes the thread. Its run copies all but those 60: the writer's to copy.
+  REQUIRE(commit(Policy::kCheckpointFrames - 50) == StoreStatus::ok);
+  hold();
+  REQUIRE(commit(60) == StoreStatus::ok);
+  const std::uint64_t thread_runs = 4 + Policy::kMaxRuns;
+  REQUIRE(wait_for_checkpoints(thread_runs) == thread_runs);
+  release();
+  CHECK(test::wal_generation(settings.path) == first);
+  // The writer copies the rest after this commit...
+  REQUIRE(commit(1) == StoreStatus::ok);
+  CHECK(db->stats().checkpoints == thread_runs + 1);
+  CHECK(test::wal_generation(settings.path) == first);
+  // ...so that this transaction writes the WAL from its start again.
+  REQUIRE(commit(1) == StoreStatus::ok);
+  CHECK(test::wal_generation(settings.path) != first);
+  CHECK(db->stats().checkpoints == thread_runs + 1);
+  CHECK(query_int(*test::observer(settings.path), "SELECT COUNT(*) FROM items") == next_id - 1);
 }
 
 TEST_CASE("write_sync returns once the write is committed", "[store][database]") {

@@ -4,8 +4,10 @@
 
 #include <stdlib.h>  // mkdtemp
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <memory>
@@ -62,6 +64,17 @@ inline std::unique_ptr<Database> open_items_database(const config::StoreSettings
   auto opened = Database::open(settings, {items}, FakeClock(1));
   if (!opened) throw std::runtime_error(opened.error());
   return std::move(*opened);
+}
+
+// The WAL header's checkpoint sequence number and salts (bytes 12-23): SQLite changes all three
+// whenever a writer restarts the WAL, writing new frames over the old ones from the start.
+inline std::array<char, 12> wal_generation(const std::string& db_path) {
+  std::ifstream wal(db_path + "-wal", std::ios::binary);
+  std::array<char, 12> generation{};
+  wal.seekg(12);
+  wal.read(generation.data(), generation.size());
+  if (!wal) throw std::runtime_error("cannot read the WAL header of " + db_path);
+  return generation;
 }
 
 // Starts an asynchronous write with the given DoneFn and waits for its outcome.

@@ -1,10 +1,8 @@
 #include "store/wal_checkpoint.hpp"
 
-#include <array>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +14,7 @@ namespace sa::store {
 namespace {
 
 using test::query_int;
+using test::wal_generation;
 
 Database::WriteFn insert(std::int64_t id) {
   return [id](Connection& conn) {
@@ -25,23 +24,12 @@ Database::WriteFn insert(std::int64_t id) {
   };
 }
 
-// The WAL header's checkpoint sequence number and salts (bytes 12-23): SQLite changes all three
-// whenever a writer restarts the WAL, writing new frames over the old ones from the start.
-std::array<char, 12> wal_generation(const std::string& db_path) {
-  std::ifstream wal(db_path + "-wal", std::ios::binary);
-  std::array<char, 12> generation{};
-  wal.seekg(12);
-  wal.read(generation.data(), generation.size());
-  if (!wal) FAIL("cannot read the WAL header of " << db_path);
-  return generation;
-}
-
 TEST_CASE("a checkpoint keeps the WAL from restarting until the database file is flushed",
           "[store][checkpoint]") {
   test::TempDir dir;
   const auto settings = test::settings_in(dir);
   auto db = test::open_items_database(settings);
-  // A few hundred frames: well short of the Database's own checkpointer (kCheckpointFrames).
+  // A few hundred frames: well short of the Database's own checkpointer (CheckpointPolicy).
   for (std::int64_t id = 1; id <= 100; ++id) REQUIRE(db->write_sync(insert(id)) == StoreStatus::ok);
   auto checkpoint = WalCheckpoint::open(settings.path, settings.busy_timeout_ms);
   REQUIRE(checkpoint);
