@@ -185,25 +185,18 @@ constexpr sqlite3_io_methods kPassThrough = {3,
                                              shm_unmap,
                                              fetch,
                                              unfetch};
-constexpr sqlite3_io_methods kWal = {3,
-                                     close_file,
-                                     wal_read,
-                                     wal_write,
-                                     wal_truncate,
-                                     wal_sync,
-                                     wal_file_size,
-                                     lock,
-                                     unlock,
-                                     check_reserved_lock,
-                                     wal_file_control,
-                                     sector_size,
-                                     device_characteristics,
-                                     shm_map,
-                                     shm_lock,
-                                     shm_barrier,
-                                     shm_unmap,
-                                     fetch,
-                                     unfetch};
+// The WAL's: the same, but for the methods that write, or could see what is held.
+constexpr sqlite3_io_methods wal_methods() {
+  sqlite3_io_methods methods = kPassThrough;
+  methods.xRead = wal_read;
+  methods.xWrite = wal_write;
+  methods.xTruncate = wal_truncate;
+  methods.xSync = wal_sync;
+  methods.xFileSize = wal_file_size;
+  methods.xFileControl = wal_file_control;
+  return methods;
+}
+constexpr sqlite3_io_methods kWal = wal_methods();
 
 int open_file(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
   auto* buffered = reinterpret_cast<BufferedFile*>(file);
