@@ -134,8 +134,10 @@ int sync_file(sqlite3_file* file, int flags) {
 int file_size(sqlite3_file* file, sqlite3_int64* size) {
   return inner(file)->pMethods->xFileSize(inner(file), size);
 }
-int lock(sqlite3_file* file, int level) { return inner(file)->pMethods->xLock(inner(file), level); }
-int unlock(sqlite3_file* file, int level) {
+int lock_file(sqlite3_file* file, int level) {
+  return inner(file)->pMethods->xLock(inner(file), level);
+}
+int unlock_file(sqlite3_file* file, int level) {
   return inner(file)->pMethods->xUnlock(inner(file), level);
 }
 int check_reserved_lock(sqlite3_file* file, int* out) {
@@ -173,8 +175,8 @@ constexpr sqlite3_io_methods kPassThrough = {3,
                                              truncate_file,
                                              sync_file,
                                              file_size,
-                                             lock,
-                                             unlock,
+                                             lock_file,
+                                             unlock_file,
                                              check_reserved_lock,
                                              file_control,
                                              sector_size,
@@ -227,7 +229,7 @@ int open_file(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags
 int delete_file(sqlite3_vfs*, const char* name, int sync_dir) {
   return g_default->xDelete(g_default, name, sync_dir);
 }
-int access(sqlite3_vfs*, const char* name, int flags, int* out) {
+int access_file(sqlite3_vfs*, const char* name, int flags, int* out) {
   return g_default->xAccess(g_default, name, flags, out);
 }
 int full_pathname(sqlite3_vfs*, const char* name, int size, char* out) {
@@ -242,7 +244,7 @@ void dl_close(sqlite3_vfs*, void* handle) { g_default->xDlClose(g_default, handl
 int randomness(sqlite3_vfs*, int size, char* out) {
   return g_default->xRandomness(g_default, size, out);
 }
-int sleep(sqlite3_vfs*, int microseconds) { return g_default->xSleep(g_default, microseconds); }
+int sleep_for(sqlite3_vfs*, int microseconds) { return g_default->xSleep(g_default, microseconds); }
 int current_time(sqlite3_vfs*, double* out) { return g_default->xCurrentTime(g_default, out); }
 int last_error(sqlite3_vfs*, int size, char* out) {
   return g_default->xGetLastError(g_default, size, out);
@@ -272,14 +274,14 @@ const char* buffered_wal_vfs() {
     g_vfs.zName = "sa-buffered-wal";
     g_vfs.xOpen = open_file;
     g_vfs.xDelete = delete_file;
-    g_vfs.xAccess = access;
+    g_vfs.xAccess = access_file;
     g_vfs.xFullPathname = full_pathname;
     g_vfs.xDlOpen = dl_open;
     g_vfs.xDlError = dl_error;
     g_vfs.xDlSym = dl_sym;
     g_vfs.xDlClose = dl_close;
     g_vfs.xRandomness = randomness;
-    g_vfs.xSleep = sleep;
+    g_vfs.xSleep = sleep_for;
     g_vfs.xCurrentTime = current_time;
     g_vfs.xGetLastError = last_error;
     g_vfs.xCurrentTimeInt64 = current_time_int64;
