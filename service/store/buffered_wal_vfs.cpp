@@ -56,59 +56,6 @@ int flush(sqlite3_file* file) {
   return rc;
 }
 
-// ---- the WAL's methods: gather appends, write them before anything that could see the file ----
-
-int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
-  g_appends.fetch_add(1, std::memory_order_relaxed);
-  Pending* held = pending(file);
-  const auto end = held->offset + static_cast<sqlite3_int64>(held->bytes.size());
-  const auto size = static_cast<std::size_t>(amount);
-  // Not an append (SQLite rewriting a frame of this transaction), or too much: what is held
-  // goes first, so the file sees the writes in SQLite's order.
-  if (!held->bytes.empty() && (offset != end || held->bytes.size() + size > kMaxBufferedWal)) {
-    if (const int rc = flush(file); rc != SQLITE_OK) return rc;
-  }
-  if (size > kMaxBufferedWal) {
-    g_file_writes.fetch_add(1, std::memory_order_relaxed);
-    sqlite3_file* real = inner(file);
-    return real->pMethods->xWrite(real, data, amount, offset);
-  }
-  if (held->bytes.empty()) held->offset = offset;
-  const auto* bytes = static_cast<const char*>(data);
-  held->bytes.insert(held->bytes.end(), bytes, bytes + size);
-  return SQLITE_OK;
-}
-
-int wal_read(sqlite3_file* file, void* data, int amount, sqlite3_int64 offset) {
-  if (const int rc = flush(file); rc != SQLITE_OK) return rc;
-  sqlite3_file* real = inner(file);
-  return real->pMethods->xRead(real, data, amount, offset);
-}
-
-int wal_sync(sqlite3_file* file, int flags) {
-  if (const int rc = flush(file); rc != SQLITE_OK) return rc;
-  sqlite3_file* real = inner(file);
-  return real->pMethods->xSync(real, flags);
-}
-
-int wal_truncate(sqlite3_file* file, sqlite3_int64 size) {
-  if (const int rc = flush(file); rc != SQLITE_OK) return rc;
-  sqlite3_file* real = inner(file);
-  return real->pMethods->xTruncate(real, size);
-}
-
-int wal_file_size(sqlite3_file* file, sqlite3_int64* size) {
-  if (const int rc = flush(file); rc != SQLITE_OK) return rc;
-  sqlite3_file* real = inner(file);
-  return real->pMethods->xFileSize(real, size);
-}
-
-int wal_file_control(sqlite3_file* file, int op, void* arg) {
-  if (const int rc = flush(file); rc != SQLITE_OK) return rc;
-  sqlite3_file* real = inner(file);
-  return real->pMethods->xFileControl(real, op, arg);
-}
-
 // ---- every file: the default VFS's methods on the file object behind the header ----
 
 int close_file(sqlite3_file* file) {
@@ -165,6 +112,45 @@ int fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
 }
 int unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
   return inner(file)->pMethods->xUnfetch(inner(file), offset, page);
+}
+
+// ---- the WAL's: gather appends, write them before anything that could see the file ----
+
+int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
+  g_appends.fetch_add(1, std::memory_order_relaxed);
+  Pending* held = pending(file);
+  const auto end = held->offset + static_cast<sqlite3_int64>(held->bytes.size());
+  const auto size = static_cast<std::size_t>(amount);
+  // Not an append (SQLite rewriting a frame of this transaction), or too much: what is held
+  // goes first, so the file sees the writes in SQLite's order.
+  if (!held->bytes.empty() && (offset != end || held->bytes.size() + size > kMaxBufferedWal)) {
+    if (const int rc = flush(file); rc != SQLITE_OK) return rc;
+  }
+  if (held->bytes.empty()) held->offset = offset;
+  const auto* bytes = static_cast<const char*>(data);
+  held->bytes.insert(held->bytes.end(), bytes, bytes + size);
+  return SQLITE_OK;
+}
+
+int wal_read(sqlite3_file* file, void* data, int amount, sqlite3_int64 offset) {
+  const int rc = flush(file);
+  return rc != SQLITE_OK ? rc : read_file(file, data, amount, offset);
+}
+int wal_sync(sqlite3_file* file, int flags) {
+  const int rc = flush(file);
+  return rc != SQLITE_OK ? rc : sync_file(file, flags);
+}
+int wal_truncate(sqlite3_file* file, sqlite3_int64 size) {
+  const int rc = flush(file);
+  return rc != SQLITE_OK ? rc : truncate_file(file, size);
+}
+int wal_file_size(sqlite3_file* file, sqlite3_int64* size) {
+  const int rc = flush(file);
+  return rc != SQLITE_OK ? rc : file_size(file, size);
+}
+int wal_file_control(sqlite3_file* file, int op, void* arg) {
+  const int rc = flush(file);
+  return rc != SQLITE_OK ? rc : file_control(file, op, arg);
 }
 
 // iVersion 3, as the default (unix) VFS's files: open() checks that before using either table.

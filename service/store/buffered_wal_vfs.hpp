@@ -16,7 +16,8 @@
 
 namespace sa::store {
 
-// More than this in one transaction (a migration, a large purge) is written as it comes.
+// At most this much is held (a migration or a large purge writes more in one transaction): an
+// append that would pass it writes what is held first.
 inline constexpr std::size_t kMaxBufferedWal = std::size_t{1} << 20;
 
 // Since the process started, over every WAL opened through the VFS: the writes SQLite made and

@@ -53,11 +53,6 @@ class Database {
     std::uint64_t checkpoint_failures = 0;
   };
 
-  // When the WAL is checkpointed, and by whom: CheckpointPolicy. The checkpointer thread's
-  // checkpoint (WalCheckpoint) flushes the database file in steps, so that its flush does not
-  // hold up the writer's next WAL fsync either.
-
-
   // Creates the parent directory and an owner-only (0600) database file if missing, before
   // SQLite does: the file holds private signing keys, and SQLite gives the -wal and -shm files
   // its permissions. Returns the error as a sentence for the operator. open() and `migrate`.
@@ -143,8 +138,9 @@ class Database {
   const std::chrono::microseconds window_;
   const std::size_t max_batch_;
 
-  // First, so destroyed last: it holds a descriptor of the database file, whose closing drops
-  // the process's POSIX locks on it (see WalCheckpoint).
+  // The checkpointer thread's checkpoint: it flushes the database file in steps, so that its
+  // flush does not hold up the writer's next WAL fsync. First, so destroyed last: it holds a
+  // descriptor of the database file, whose closing drops the process's POSIX locks on it.
   std::unique_ptr<WalCheckpoint> checkpoint_;
   std::unique_ptr<Connection> writer_conn_;
   std::mutex queue_mu_;
@@ -164,7 +160,7 @@ class Database {
   bool checkpointer_stopping_ = false;
   std::atomic<std::uint64_t> checkpoints_{0};
   std::atomic<std::uint64_t> checkpoint_failures_{0};
-  CheckpointPolicy checkpoint_policy_;
+  CheckpointPolicy checkpoint_policy_;  // when the WAL is checkpointed, and by which thread
 
   std::vector<std::unique_ptr<Connection>> readers_;
   std::mutex readers_mu_;

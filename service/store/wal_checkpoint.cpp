@@ -183,8 +183,8 @@ StoreStatus WalCheckpoint::run() {
       failed_ = true;  // as above: the WAL keeps every frame from here on
       return StoreStatus::io_error;
     }
+    last_frames_ = frames;
   }
-  if (status == StoreStatus::ok) last_frames_ = frames;
   guard_->exec("ROLLBACK");
   return status;
 }

@@ -11,6 +11,7 @@
 namespace sa::store {
 namespace {
 
+using test::insert_rows;
 using test::query_int;
 
 // A writer through the buffered VFS and a reader through the default one, on one WAL file.
@@ -29,18 +30,6 @@ Pair open_pair(const test::TempDir& dir) {
   auto reader = Connection::open(path, ConnectionOptions{.query_only = true});
   if (!reader) FAIL(reader.error());
   return {std::move(*writer), std::move(*reader)};
-}
-
-// Inserts `rows` rows of `size` bytes each, ids from `first`, in one statement.
-StoreStatus insert_rows(Connection& conn, std::int64_t first, std::int64_t rows, int size) {
-  return conn
-      .prepare(
-          "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?) "
-          "INSERT INTO items(id, v) SELECT ? + i, printf('%.*c', ?, 'x') FROM n")
-      .bind(1, rows)
-      .bind(2, first)
-      .bind(3, std::int64_t{size})
-      .run();
 }
 
 TEST_CASE("a commit's WAL frames reach the file in one write, and other connections read them",

@@ -17,6 +17,15 @@ namespace {
 
 using test::query_int;
 
+// Waits (up to 20 s) until the Database has run `count` checkpoints; returns how many it has.
+std::uint64_t wait_for_checkpoints(Database& db, std::uint64_t count) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (db.stats().checkpoints < count && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return db.stats().checkpoints;
+}
+
 Database::WriteFn insert(std::int64_t id) {
   return [id](Connection& conn) {
     return conn.prepare("INSERT INTO items(id, v) VALUES (?, 'x')").bind(1, id).run();
@@ -302,7 +311,7 @@ TEST_CASE("a batch whose writes all succeed runs each write once, without a SAVE
   // Inside a write's own SAVEPOINT, RELEASE of that name would succeed; run whole, there is none.
   auto no_savepoint = [](Connection& conn) {
     return conn.run("RELEASE \"op\"") == StoreStatus::ok ? StoreStatus::constraint
-                                                           : insert(3)(conn);
+                                                         : insert(3)(conn);
   };
   const auto statuses =
       run_as_one_batch(*db, {counted_insert(1, runs), no_savepoint, counted_insert(2, runs)});
@@ -327,8 +336,8 @@ TEST_CASE("a failing write sends its batch back to run write by write, and the n
   };
   auto statuses =
       run_as_one_batch(*db, {counted_insert(10, runs), half_done, counted_insert(11, runs)});
-  CHECK(statuses == std::vector<StoreStatus>{StoreStatus::ok, StoreStatus::not_found,
-                                             StoreStatus::ok});
+  CHECK(statuses ==
+        std::vector<StoreStatus>{StoreStatus::ok, StoreStatus::not_found, StoreStatus::ok});
   // The first ran before the failure and again; the last ran only in the second pass.
   CHECK(*runs == 3);
   CHECK(*outcome == "inserted 20, then failed");
@@ -378,18 +387,11 @@ TEST_CASE("the WAL is checkpointed by a thread of its own, not by the committing
   const auto before = db_file_bytes();
   // One commit of some 5,000 pages: past CheckpointPolicy::kCheckpointFrames, short of its
   // kWriterCheckpointFrames.
-  REQUIRE(db->write_sync([](Connection& conn) {
-    return conn.exec(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
-        "INSERT INTO items(id, v) SELECT 1000 + i, printf('%.3000c', 'x') FROM n");
-  }) == StoreStatus::ok);
+  REQUIRE(db->write_sync([](Connection& conn) { return test::insert_rows(conn, 1001, 5000); }) ==
+          StoreStatus::ok);
   // Counted only by the checkpointer thread: with SQLite's automatic checkpoint (inside the
   // writer's COMMIT) the count would stay 0.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (db->stats().checkpoints == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  CHECK(db->stats().checkpoints >= 1);
+  CHECK(wait_for_checkpoints(*db, 1) >= 1);
   CHECK(db_file_bytes() > before + 5000 * 3000);  // the pages are in the database file now
   CHECK(query_int(*test::observer(settings.path), "SELECT COUNT(*) FROM items") == 5000);
 }
@@ -404,25 +406,11 @@ TEST_CASE("once the WAL is long, the writer copies its last pages and the WAL st
   const auto settings = test::settings_in(dir);
   auto db = test::open_items_database(settings);
   std::int64_t next_id = 1;
-  const auto commit = [&](std::int64_t rows) {
+  const auto commit = [&](std::int64_t rows) {  // a page a row
     const std::int64_t first = next_id;
     next_id += rows;
-    return db->write_sync([first, rows](Connection& conn) {
-      return conn
-          .prepare(
-              "WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < ?) "
-              "INSERT INTO items(id, v) SELECT ? + i, printf('%.3000c', 'x') FROM k")
-          .bind(1, rows)
-          .bind(2, first)
-          .run();
-    });
-  };
-  const auto wait_for_checkpoints = [&](std::uint64_t count) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (db->stats().checkpoints < count && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return db->stats().checkpoints;
+    return db->write_sync(
+        [first, rows](Connection& conn) { return test::insert_rows(conn, first, rows); });
   };
   const auto reader = test::observer(settings.path);
   const auto hold = [&] {  // a read transaction: no checkpoint copies past where it began
@@ -442,7 +430,7 @@ TEST_CASE("once the WAL is long, the writer copies its last pages and the WAL st
   for (std::uint64_t wake = 1; wake <= 4; ++wake) {
     REQUIRE(commit(Policy::kCheckpointFrames + 100) == StoreStatus::ok);
     const std::uint64_t runs = wake < 4 ? wake : 3 + Policy::kMaxRuns;
-    REQUIRE(wait_for_checkpoints(runs) == runs);
+    REQUIRE(wait_for_checkpoints(*db, runs) == runs);
   }
   release();
   // Just short of the next wake; then a reader where the WAL ends, and a commit of 60 pages that
@@ -451,7 +439,7 @@ TEST_CASE("once the WAL is long, the writer copies its last pages and the WAL st
   hold();
   REQUIRE(commit(60) == StoreStatus::ok);
   const std::uint64_t thread_runs = 4 + Policy::kMaxRuns;
-  REQUIRE(wait_for_checkpoints(thread_runs) == thread_runs);
+  REQUIRE(wait_for_checkpoints(*db, thread_runs) == thread_runs);
   release();
   CHECK(test::wal_generation(settings.path) == first);
   // The writer copies the rest after this commit...
@@ -571,9 +559,8 @@ TEST_CASE("the database file is readable by its owner only: it holds private sig
   test::TempDir dir;
   auto settings = test::settings_in(dir);
   auto db = test::open_items_database(settings);
-  REQUIRE(test::wait_for_done([&](DoneFn done) {
-            db->write(insert(1), std::move(done));
-          }) == StoreStatus::ok);
+  REQUIRE(test::wait_for_done([&](DoneFn done) { db->write(insert(1), std::move(done)); }) ==
+          StoreStatus::ok);
   for (const std::string suffix : {"", "-wal"}) {
     INFO(suffix);
     auto perms = std::filesystem::status(settings.path + suffix).permissions();

@@ -66,6 +66,20 @@ inline std::unique_ptr<Database> open_items_database(const config::StoreSettings
   return std::move(*opened);
 }
 
+// Inserts `rows` rows into items(id, v) in one statement, ids from `first`, each v `size` bytes:
+// a row of 3,000 bytes fills a 4 KiB page of its own.
+inline StoreStatus insert_rows(Connection& conn, std::int64_t first, std::int64_t rows,
+                               int size = 3000) {
+  return conn
+      .prepare(
+          "WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < ?) "
+          "INSERT INTO items(id, v) SELECT ? + i, printf('%.*c', ?, 'x') FROM k")
+      .bind(1, rows)
+      .bind(2, first)
+      .bind(3, std::int64_t{size})
+      .run();
+}
+
 // The WAL header's checkpoint sequence number and salts (bytes 12-23): SQLite changes all three
 // whenever a writer restarts the WAL, writing new frames over the old ones from the start.
 inline std::array<char, 12> wal_generation(const std::string& db_path) {

@@ -64,14 +64,8 @@ TEST_CASE("a checkpoint copies the WAL's pages into the database file", "[store]
   const auto before = db_file_bytes();
   // A copy within one write-back step, and one of several steps.
   const std::int64_t rows = GENERATE(20, 1000);
-  REQUIRE(db->write_sync([&](Connection& conn) {
-    return conn
-        .prepare(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
-            "INSERT INTO items(id, v) SELECT i, printf('%.3000c', 'x') FROM n")
-        .bind(1, rows)
-        .run();
-  }) == StoreStatus::ok);
+  REQUIRE(db->write_sync([&](Connection& conn) { return test::insert_rows(conn, 1, rows); }) ==
+          StoreStatus::ok);
   CHECK(db_file_bytes() == before);  // all of it in the WAL so far
 
   auto checkpoint = WalCheckpoint::open(settings.path, settings.busy_timeout_ms);
